@@ -1,0 +1,1 @@
+"""Benchmarks behind `make bench`: each module measures a subject and a baseline in the same run."""

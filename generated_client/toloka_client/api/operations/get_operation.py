@@ -1,0 +1,200 @@
+# Generated from openapi.yaml by openapi-python-client (config: generator/config.yaml). Do not edit: run `make generate`.
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.operation import Operation
+from ...types import Response
+
+
+def _get_kwargs(
+    operation_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/operations/{operation_id}".format(
+            operation_id=quote(str(operation_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Operation | None:
+    if response.status_code == 200:
+        response_200 = Operation.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Operation]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | Operation]:
+    """Get an operation
+
+     The current state of an asynchronous operation. Poll it until `status` is `SUCCESS` or `FAIL`.
+    Another account's operation answers 404, as a missing one does.
+
+    Args:
+        operation_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Operation]
+    """
+
+    kwargs = _get_kwargs(
+        operation_id=operation_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | Operation | None:
+    """Get an operation
+
+     The current state of an asynchronous operation. Poll it until `status` is `SUCCESS` or `FAIL`.
+    Another account's operation answers 404, as a missing one does.
+
+    Args:
+        operation_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Operation
+    """
+
+    return sync_detailed(
+        operation_id=operation_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | Operation]:
+    """Get an operation
+
+     The current state of an asynchronous operation. Poll it until `status` is `SUCCESS` or `FAIL`.
+    Another account's operation answers 404, as a missing one does.
+
+    Args:
+        operation_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Operation]
+    """
+
+    kwargs = _get_kwargs(
+        operation_id=operation_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    operation_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | Operation | None:
+    """Get an operation
+
+     The current state of an asynchronous operation. Poll it until `status` is `SUCCESS` or `FAIL`.
+    Another account's operation answers 404, as a missing one does.
+
+    Args:
+        operation_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Operation
+    """
+
+    return (
+        await asyncio_detailed(
+            operation_id=operation_id,
+            client=client,
+        )
+    ).parsed

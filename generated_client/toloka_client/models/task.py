@@ -1,0 +1,249 @@
+# Generated from openapi.yaml by openapi-python-client (config: generator/config.yaml). Do not edit: run `make generate`.
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.baseline_solution import BaselineSolution
+    from ..models.input_values import InputValues
+    from ..models.known_solution import KnownSolution
+
+
+T = TypeVar("T", bound="Task")
+
+
+@_attrs_define
+class Task:
+    """A created task, as the server stores it.
+
+    Attributes:
+        id (str): Task ID.
+        pool_id (str):
+        input_values (InputValues): Input data of a task, keyed by the input field names of the pool's project spec.
+        created (str): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of 1 to 6
+            digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
+            Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
+            `format: date-time` would make schemathesis reject every real response (fullApi uses it).
+            `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
+            generated client keeps it a `str` (`toloka_upload.timestamps` turns it into a naive UTC `datetime`)
+            and schemathesis validates it.
+        known_solutions (list[KnownSolution] | Unset):
+        message_on_unknown_solution (str | Unset):
+        baseline_solutions (list[BaselineSolution] | Unset):
+        overlap (int | Unset): How many performers complete the item. Resolved: the pages document `overlap` as "string"
+            while
+            every example carries an integer; it is an integer.
+        remaining_overlap (int | Unset): How many more performers will get the task.
+        infinite_overlap (bool | Unset):
+        reserved_for (list[str] | Unset): A set of strings (no duplicates).
+        unavailable_for (list[str] | Unset): A set of strings (no duplicates).
+        traits_all_of (list[str] | Unset): A set of strings (no duplicates).
+        traits_any_of (list[str] | Unset): A set of strings (no duplicates).
+        traits_none_of_any (list[str] | Unset): A set of strings (no duplicates).
+        origin_task_id (str | Unset): The task this one was copied from, if any.
+    """
+
+    id: str
+    pool_id: str
+    input_values: InputValues
+    created: str
+    known_solutions: list[KnownSolution] | Unset = UNSET
+    message_on_unknown_solution: str | Unset = UNSET
+    baseline_solutions: list[BaselineSolution] | Unset = UNSET
+    overlap: int | Unset = UNSET
+    remaining_overlap: int | Unset = UNSET
+    infinite_overlap: bool | Unset = UNSET
+    reserved_for: list[str] | Unset = UNSET
+    unavailable_for: list[str] | Unset = UNSET
+    traits_all_of: list[str] | Unset = UNSET
+    traits_any_of: list[str] | Unset = UNSET
+    traits_none_of_any: list[str] | Unset = UNSET
+    origin_task_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        pool_id = self.pool_id
+
+        input_values = self.input_values.to_dict()
+
+        created = self.created
+
+        known_solutions: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.known_solutions, Unset):
+            known_solutions = []
+            for known_solutions_item_data in self.known_solutions:
+                known_solutions_item = known_solutions_item_data.to_dict()
+                known_solutions.append(known_solutions_item)
+
+        message_on_unknown_solution = self.message_on_unknown_solution
+
+        baseline_solutions: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.baseline_solutions, Unset):
+            baseline_solutions = []
+            for baseline_solutions_item_data in self.baseline_solutions:
+                baseline_solutions_item = baseline_solutions_item_data.to_dict()
+                baseline_solutions.append(baseline_solutions_item)
+
+        overlap = self.overlap
+
+        remaining_overlap = self.remaining_overlap
+
+        infinite_overlap = self.infinite_overlap
+
+        reserved_for: list[str] | Unset = UNSET
+        if not isinstance(self.reserved_for, Unset):
+            reserved_for = self.reserved_for
+
+        unavailable_for: list[str] | Unset = UNSET
+        if not isinstance(self.unavailable_for, Unset):
+            unavailable_for = self.unavailable_for
+
+        traits_all_of: list[str] | Unset = UNSET
+        if not isinstance(self.traits_all_of, Unset):
+            traits_all_of = self.traits_all_of
+
+        traits_any_of: list[str] | Unset = UNSET
+        if not isinstance(self.traits_any_of, Unset):
+            traits_any_of = self.traits_any_of
+
+        traits_none_of_any: list[str] | Unset = UNSET
+        if not isinstance(self.traits_none_of_any, Unset):
+            traits_none_of_any = self.traits_none_of_any
+
+        origin_task_id = self.origin_task_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "pool_id": pool_id,
+                "input_values": input_values,
+                "created": created,
+            }
+        )
+        if known_solutions is not UNSET:
+            field_dict["known_solutions"] = known_solutions
+        if message_on_unknown_solution is not UNSET:
+            field_dict["message_on_unknown_solution"] = message_on_unknown_solution
+        if baseline_solutions is not UNSET:
+            field_dict["baseline_solutions"] = baseline_solutions
+        if overlap is not UNSET:
+            field_dict["overlap"] = overlap
+        if remaining_overlap is not UNSET:
+            field_dict["remaining_overlap"] = remaining_overlap
+        if infinite_overlap is not UNSET:
+            field_dict["infinite_overlap"] = infinite_overlap
+        if reserved_for is not UNSET:
+            field_dict["reserved_for"] = reserved_for
+        if unavailable_for is not UNSET:
+            field_dict["unavailable_for"] = unavailable_for
+        if traits_all_of is not UNSET:
+            field_dict["traits_all_of"] = traits_all_of
+        if traits_any_of is not UNSET:
+            field_dict["traits_any_of"] = traits_any_of
+        if traits_none_of_any is not UNSET:
+            field_dict["traits_none_of_any"] = traits_none_of_any
+        if origin_task_id is not UNSET:
+            field_dict["origin_task_id"] = origin_task_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.baseline_solution import BaselineSolution  # noqa: PLC0415
+        from ..models.input_values import InputValues  # noqa: PLC0415
+        from ..models.known_solution import KnownSolution  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        pool_id = d.pop("pool_id")
+
+        input_values = InputValues.from_dict(d.pop("input_values"))
+
+        created = d.pop("created")
+
+        _known_solutions = d.pop("known_solutions", UNSET)
+        known_solutions: list[KnownSolution] | Unset = UNSET
+        if _known_solutions is not UNSET:
+            known_solutions = []
+            for known_solutions_item_data in _known_solutions:
+                known_solutions_item = KnownSolution.from_dict(known_solutions_item_data)
+
+                known_solutions.append(known_solutions_item)
+
+        message_on_unknown_solution = d.pop("message_on_unknown_solution", UNSET)
+
+        _baseline_solutions = d.pop("baseline_solutions", UNSET)
+        baseline_solutions: list[BaselineSolution] | Unset = UNSET
+        if _baseline_solutions is not UNSET:
+            baseline_solutions = []
+            for baseline_solutions_item_data in _baseline_solutions:
+                baseline_solutions_item = BaselineSolution.from_dict(baseline_solutions_item_data)
+
+                baseline_solutions.append(baseline_solutions_item)
+
+        overlap = d.pop("overlap", UNSET)
+
+        remaining_overlap = d.pop("remaining_overlap", UNSET)
+
+        infinite_overlap = d.pop("infinite_overlap", UNSET)
+
+        reserved_for = cast(list[str], d.pop("reserved_for", UNSET))
+
+        unavailable_for = cast(list[str], d.pop("unavailable_for", UNSET))
+
+        traits_all_of = cast(list[str], d.pop("traits_all_of", UNSET))
+
+        traits_any_of = cast(list[str], d.pop("traits_any_of", UNSET))
+
+        traits_none_of_any = cast(list[str], d.pop("traits_none_of_any", UNSET))
+
+        origin_task_id = d.pop("origin_task_id", UNSET)
+
+        task = cls(
+            id=id,
+            pool_id=pool_id,
+            input_values=input_values,
+            created=created,
+            known_solutions=known_solutions,
+            message_on_unknown_solution=message_on_unknown_solution,
+            baseline_solutions=baseline_solutions,
+            overlap=overlap,
+            remaining_overlap=remaining_overlap,
+            infinite_overlap=infinite_overlap,
+            reserved_for=reserved_for,
+            unavailable_for=unavailable_for,
+            traits_all_of=traits_all_of,
+            traits_any_of=traits_any_of,
+            traits_none_of_any=traits_none_of_any,
+            origin_task_id=origin_task_id,
+        )
+
+        task.additional_properties = d
+        return task
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

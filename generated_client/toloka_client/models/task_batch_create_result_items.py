@@ -1,0 +1,59 @@
+# Generated from openapi.yaml by openapi-python-client (config: generator/config.yaml). Do not edit: run `make generate`.
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.task import Task
+
+
+T = TypeVar("T", bound="TaskBatchCreateResultItems")
+
+
+@_attrs_define
+class TaskBatchCreateResultItems:
+    additional_properties: dict[str, Task] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+        for prop_name, prop in self.additional_properties.items():
+            field_dict[prop_name] = prop.to_dict()
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.task import Task  # noqa: PLC0415
+
+        d = dict(src_dict)
+        task_batch_create_result_items = cls()
+
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional_property = Task.from_dict(prop_dict)
+
+            additional_properties[prop_name] = additional_property
+
+        task_batch_create_result_items.additional_properties = additional_properties
+        return task_batch_create_result_items
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Task:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Task) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
