@@ -33,8 +33,7 @@ $(SDK_ENV)/.venv/.synced: $(UV) $(SDK_ENV)/uv.lock $(SDK_ENV)/pyproject.toml
 setup-sdk: $(SDK_ENV)/.venv/.synced ## The official SDK's separate environment (toloka-kit needs httpx<0.28).
 
 generate: setup ## Regenerate generated_client/ from openapi.yaml.
-	$(RUN) openapi-python-client generate --path openapi.yaml --config generator/config.yaml --meta uv \
-		--output-path generated_client --overwrite --fail-on-warning
+	$(RUN) python generator/check_generated.py --write
 
 check-generated: setup ## Fail when generated_client/ differs from what openapi.yaml generates.
 	$(RUN) python generator/check_generated.py

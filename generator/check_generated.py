@@ -1,7 +1,8 @@
-"""Fail when generated_client/ differs from what openapi.yaml and generator/config.yaml generate.
+"""Generate generated_client/ from openapi.yaml, or fail when the committed copy differs from what it generates.
 
-The golden-record check, after openapi-python-client's own: regenerate into a scratch directory that mirrors
-the repository layout (the post-hooks find `../generator/` there too), then compare file by file.
+`make generate` runs this with `--write`; `make check-generated` without. The check is the golden-record
+check of openapi-python-client's own CI: regenerate into a scratch directory that mirrors the repository
+layout (the post-hooks find `../generator/` there too), then compare file by file.
 """
 
 import difflib
@@ -26,6 +27,8 @@ def generate(repo: Path, output: Path) -> None:
             str(repo / "openapi.yaml"),
             "--config",
             str(repo / "generator" / "config.yaml"),
+            "--custom-template-path",
+            str(repo / "generator" / "templates"),
             "--meta",
             "uv",
             "--output-path",
@@ -35,6 +38,7 @@ def generate(repo: Path, output: Path) -> None:
         ],
         check=True,
         capture_output=True,
+        cwd=output.parent,
     )
 
 
@@ -74,7 +78,12 @@ def check(repo: Path) -> list[str]:
 
 
 def main() -> int:
-    repo = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path.cwd()
+    arguments = [argument for argument in sys.argv[1:] if argument != "--write"]
+    repo = Path(arguments[0]).resolve() if arguments else Path.cwd()
+    if "--write" in sys.argv[1:]:
+        generate(repo, repo / GENERATED_DIR)
+        print(f"{GENERATED_DIR}/ regenerated from openapi.yaml.")
+        return 0
     problems = check(repo)
     if problems:
         print(f"{GENERATED_DIR}/ drifted from openapi.yaml; run `make generate` and commit the result:", file=sys.stderr)
