@@ -1,0 +1,66 @@
+"""The shape of a behavioural check: a named function with one reason to fail, and what it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from toloka_conformance.api import Api, Exchange
+from toloka_conformance.results import Requirement
+from toloka_conformance.target import Target
+
+
+class Failed(Exception):
+    """The server broke the requirement; `exchange` is the request that shows it."""
+
+    def __init__(self, message: str, exchange: Exchange | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exchange = exchange
+
+
+class Skipped(Exception):
+    """A prerequisite is missing (a flag not given, an earlier step impossible); never counted as a pass."""
+
+
+@dataclass
+class Context:
+    """What a check may use: the target, a client per account, and one without a token."""
+
+    target: Target
+    api: Api
+    other: Api | None
+    anonymous: Api
+
+    def other_account(self) -> Api:
+        """The second account's client, or skip when no second token was given."""
+        if self.other is None:
+            raise Skipped("needs a second account's token (--other-token-env)")
+        return self.other
+
+
+CheckFunction = Callable[[Context], None]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A requirement and the function that tests it; `creates` bounds the items it makes in the pool."""
+
+    requirement: Requirement
+    function: CheckFunction
+    creates: int = 0
+
+
+REGISTRY: list[Check] = []
+
+
+def check(
+    requirement_id: str, title: str, docs: str, *, creates: int = 0, area: str = "behaviour"
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check under a requirement; `docs` is the sentence of the docs or contract it tests."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        REGISTRY.append(Check(Requirement(requirement_id, area, title, docs), function, creates))
+        return function
+
+    return register

@@ -1,0 +1,190 @@
+"""Synchronous batch uploads: index partition, all-or-nothing validation, defaults, limits, read-back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toloka_conformance.api import Exchange
+from toloka_conformance.checks.base import Context, Failed, Skipped, check
+from toloka_conformance.checks.support import (
+    SUITES,
+    TASKS,
+    expect_error,
+    expect_nothing_created,
+    expect_status,
+    invalid_task,
+    json_object,
+    newest_id,
+    string_keyed,
+    suite,
+    task,
+)
+
+SKIP_TRUE = (
+    '[Create multiple tasks] skip_invalid_items "true — Create the tasks that passed validation. Skip the rest of the '
+    'tasks (errors will be listed in the response to the request)."; [openapi.yaml TaskBatchCreateResult] "The two '
+    'sets of keys never overlap; with skip_invalid_items=true together they cover every position of the request."'
+)
+SKIP_FALSE = (
+    '[Create multiple tasks] skip_invalid_items "false — If one or more tasks didn\'t pass validation, stop the '
+    "operation and don't create any tasks.\"; [openapi.yaml] answer 400 VALIDATION_ERROR, payload keyed by index."
+)
+SYNC_LIMIT_TASKS = (
+    '[Create multiple tasks] async_mode "false — Synchronous. ... Maximum of 5000 tasks per request."; '
+    "[openapi.yaml] 413 above that, nothing created."
+)
+SYNC_LIMIT_SUITES = (
+    '[Create multiple task suites] "false — Synchronous. ... Maximum of 5000 task suites per request."; '
+    "[openapi.yaml] 413 above that, nothing created."
+)
+SYNC_LIMIT = 5000
+
+
+def _partition(exchange: Exchange, size: int, expected_invalid: set[str]) -> None:
+    """Fail unless `items` and `validation_errors` split the indices 0..size-1 as expected."""
+    expect_status(exchange, 201, SKIP_TRUE)
+    body = json_object(exchange, SKIP_TRUE)
+    created = set(string_keyed(body, "items", exchange, SKIP_TRUE))
+    errors = string_keyed(body, "validation_errors", exchange, SKIP_TRUE)
+    everything = {str(index) for index in range(size)}
+    if created & set(errors):
+        raise Failed(f"indices {sorted(created & set(errors))} are both created and invalid. Rule: {SKIP_TRUE}", exchange)
+    if created | set(errors) != everything:
+        raise Failed(
+            f"items {sorted(created)} + validation_errors {sorted(errors)} do not cover the request's indices "
+            f"{sorted(everything)} (0-based positions as strings). Rule: {SKIP_TRUE}",
+            exchange,
+        )
+    if set(errors) != expected_invalid:
+        raise Failed(
+            f"validation_errors is keyed {sorted(errors)}, the invalid items were at {sorted(expected_invalid)}. "
+            f"Rule: {SKIP_TRUE}",
+            exchange,
+        )
+    for index, item_errors in errors.items():
+        if not isinstance(item_errors, dict) or not item_errors:
+            raise Failed(f"validation_errors[{index!r}] is not a field path → error map. Rule: {SKIP_TRUE}", exchange)
+        for path, error in item_errors.items():
+            if not isinstance(error, dict) or not isinstance(error.get("code"), str):
+                raise Failed(
+                    f"validation_errors[{index!r}][{path!r}] has no `code`: field paths map to {{code, message}}. "
+                    f"Rule: {SKIP_TRUE}",
+                    exchange,
+                )
+
+
+@check("tasks.skip_invalid.partition", "Task indices partition into items and validation_errors", SKIP_TRUE, creates=2)
+def tasks_partition(ctx: Context) -> None:
+    """[valid, invalid, valid] with skip_invalid_items=true: 0 and 2 created, 1 in validation_errors."""
+    items = [task(ctx), invalid_task(ctx), task(ctx)]
+    _partition(ctx.api.post(TASKS, items, skip_invalid_items=True), len(items), {"1"})
+
+
+@check("suites.skip_invalid.partition", "Suite indices partition into items and validation_errors", SKIP_TRUE, creates=1)
+def suites_partition(ctx: Context) -> None:
+    """[invalid, valid] suites with skip_invalid_items=true: 1 created, 0 in validation_errors."""
+    items = [suite(ctx, valid=False), suite(ctx)]
+    _partition(ctx.api.post(SUITES, items, skip_invalid_items=True), len(items), {"0"})
+
+
+def _all_or_nothing(ctx: Context, path: str, items: list[dict[str, Any]], invalid_index: str) -> None:
+    before = newest_id(ctx, path)
+    exchange = ctx.api.post(path, items, skip_invalid_items=False)
+    body = expect_error(exchange, 400, "VALIDATION_ERROR", SKIP_FALSE)
+    payload = body.get("payload")
+    if not isinstance(payload, dict) or set(payload) != {invalid_index}:
+        keys = sorted(payload) if isinstance(payload, dict) else payload
+        raise Failed(
+            f"the 400 payload must be keyed by the invalid item's index {invalid_index!r}, got {keys!r}. "
+            f"Rule: {SKIP_FALSE}",
+            exchange,
+        )
+    expect_nothing_created(ctx, path, before, SKIP_FALSE, exchange)
+
+
+@check("tasks.skip_invalid_false.atomic", "One invalid task: nothing created, 400 keyed by index", SKIP_FALSE)
+def tasks_all_or_nothing(ctx: Context) -> None:
+    """[valid, invalid] with skip_invalid_items=false: 400 and no task in the pool afterwards."""
+    _all_or_nothing(ctx, TASKS, [task(ctx), invalid_task(ctx)], "1")
+
+
+@check("suites.skip_invalid_false.atomic", "One invalid suite: nothing created, 400 keyed by index", SKIP_FALSE)
+def suites_all_or_nothing(ctx: Context) -> None:
+    """[valid, invalid] suites with skip_invalid_items=false: 400 and no suite in the pool afterwards."""
+    _all_or_nothing(ctx, SUITES, [suite(ctx), suite(ctx, valid=False)], "1")
+
+
+ALLOW_DEFAULTS = (
+    '[Create multiple tasks] allow_defaults "true — Use the overlap that is set in the pool parameters (in the '
+    'defaults.default_overlap_for_new_tasks key)." (task suites: default_overlap_for_new_task_suites)'
+)
+NO_OVERLAP = (
+    '[Create multiple tasks] allow_defaults "false — Use the overlap that is set in the task parameters"; '
+    "[openapi.yaml AllowDefaults] an item without one is invalid."
+)
+
+
+def _created_overlap(exchange: Exchange, rule: str) -> Any:
+    expect_status(exchange, 201, rule)
+    created = string_keyed(json_object(exchange, rule), "items", exchange, rule).get("0")
+    if not isinstance(created, dict):
+        raise Failed(f"items['0'] is missing: {exchange.summary()}. Rule: {rule}", exchange)
+    return created.get("overlap")
+
+
+@check("tasks.allow_defaults", "allow_defaults=true takes the pool's default task overlap", ALLOW_DEFAULTS, creates=1)
+def tasks_allow_defaults(ctx: Context) -> None:
+    """A task without overlap, allow_defaults=true: created with default_overlap_for_new_tasks."""
+    expected = ctx.target.default_overlap
+    if expected is None:
+        raise Skipped("the pool's default task overlap is unknown (--default-overlap)")
+    item = task(ctx)
+    del item["overlap"]
+    exchange = ctx.api.post(TASKS, [item], allow_defaults=True)
+    overlap = _created_overlap(exchange, ALLOW_DEFAULTS)
+    if overlap != expected:
+        raise Failed(f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange)
+
+
+@check("suites.allow_defaults", "allow_defaults=true takes the pool's default suite overlap", ALLOW_DEFAULTS, creates=1)
+def suites_allow_defaults(ctx: Context) -> None:
+    """A suite without overlap, allow_defaults=true: created with default_overlap_for_new_task_suites."""
+    expected = ctx.target.default_suite_overlap
+    if expected is None:
+        raise Skipped("the pool's default suite overlap is unknown (--default-suite-overlap)")
+    item = suite(ctx)
+    del item["overlap"]
+    exchange = ctx.api.post(SUITES, [item], allow_defaults=True)
+    overlap = _created_overlap(exchange, ALLOW_DEFAULTS)
+    if overlap != expected:
+        raise Failed(f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange)
+
+
+@check("tasks.allow_defaults_false.overlap_required", "allow_defaults=false: a task without overlap is invalid", NO_OVERLAP)
+def tasks_overlap_required(ctx: Context) -> None:
+    """A task without overlap, allow_defaults=false: 400 VALIDATION_ERROR and nothing created."""
+    item = task(ctx)
+    del item["overlap"]
+    before = newest_id(ctx, TASKS)
+    exchange = ctx.api.post(TASKS, [item], allow_defaults=False)
+    expect_error(exchange, 400, "VALIDATION_ERROR", NO_OVERLAP)
+    expect_nothing_created(ctx, TASKS, before, NO_OVERLAP, exchange)
+
+
+def _over_limit(ctx: Context, path: str, item: dict[str, Any], rule: str) -> None:
+    before = newest_id(ctx, path)
+    exchange = ctx.api.post(path, [item] * (SYNC_LIMIT + 1))
+    expect_error(exchange, 413, "ENTITY_TOO_LARGE", rule)
+    expect_nothing_created(ctx, path, before, rule, exchange)
+
+
+@check("tasks.sync_limit", "5001 tasks in one sync request: 413, nothing created", SYNC_LIMIT_TASKS)
+def tasks_sync_limit(ctx: Context) -> None:
+    """5001 valid tasks with async_mode=false: 413 ENTITY_TOO_LARGE and the pool unchanged."""
+    _over_limit(ctx, TASKS, task(ctx), SYNC_LIMIT_TASKS)
+
+
+@check("suites.sync_limit", "5001 suites in one sync request: 413, nothing created", SYNC_LIMIT_SUITES)
+def suites_sync_limit(ctx: Context) -> None:
+    """5001 valid suites with async_mode=false: 413 ENTITY_TOO_LARGE and the pool unchanged."""
+    _over_limit(ctx, SUITES, suite(ctx), SYNC_LIMIT_SUITES)

@@ -1,0 +1,43 @@
+"""Timestamps are UTC in the documented format, with no zone designator."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from toloka_conformance.checks.base import Context, Failed, check
+from toloka_conformance.checks.support import TASKS, expect_status, json_object, start_async, string_keyed, task, wait_until_ended
+
+FORMAT = (
+    '[Create multiple tasks] "The UTC date and time ... in ISO 8601 format: YYYY-MM-DDThh:mm:ss[.sss]"; '
+    "[openapi.yaml Timestamp] an optional fraction of 1 to 6 digits and no zone designator."
+)
+PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+# Wider than any clock skew worth tolerating, narrower than the smallest whole-hour zone offset.
+_SKEW = timedelta(minutes=20)
+
+
+def _check_one(name: str, value: object) -> str | None:
+    """Why `value` is not a UTC timestamp of now in the documented format, or None."""
+    if not isinstance(value, str) or not PATTERN.match(value):
+        return f"{name}={value!r} is not YYYY-MM-DDThh:mm:ss[.ffffff] without a zone"
+    moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    if abs(moment - now) > _SKEW:
+        return f"{name}={value!r} is {moment - now} away from the current UTC time: is it local time?"
+    return None
+
+
+@check("timestamps.utc_format", "Timestamps are current UTC, YYYY-MM-DDThh:mm:ss[.f], no zone", FORMAT, creates=2)
+def timestamps_utc(ctx: Context) -> None:
+    """`created` of a new task and `submitted`/`started`/`finished` of an ended operation."""
+    exchange = ctx.api.post(TASKS, [task(ctx)])
+    expect_status(exchange, 201, FORMAT)
+    created = string_keyed(json_object(exchange, FORMAT), "items", exchange, FORMAT).get("0") or {}
+    problems = [_check_one("task.created", created.get("created"))]
+    operation_id, started = start_async(ctx, TASKS, [task(ctx)])
+    operation = wait_until_ended(ctx, operation_id, started)
+    problems += [_check_one(f"operation.{name}", operation.get(name)) for name in ("submitted", "started", "finished")]
+    found = [problem for problem in problems if problem]
+    if found:
+        raise Failed(f"{'; '.join(found)}. Rule: {FORMAT}", exchange)
