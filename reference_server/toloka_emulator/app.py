@@ -1,0 +1,204 @@
+"""The ASGI app: routes, authentication, body and content-type checks, and Toloka-shaped error answers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from toloka_emulator import params
+from toloka_emulator.config import EmulatorConfig, load_config
+from toloka_emulator.errors import ApiError, error_body
+from toloka_emulator.items import SUITE, TASK, ItemKind
+from toloka_emulator.service import Emulator
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
+JSON = "application/json"
+access_logger = logging.getLogger("toloka_emulator.access")
+logger = logging.getLogger(__name__)
+_HTTP_CODES = {
+    401: "AUTHENTICATION_ERROR",
+    403: "ACCESS_DENIED",
+    404: "DOES_NOT_EXIST",
+    405: "METHOD_NOT_ALLOWED",
+    413: "ENTITY_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def create_app(config: EmulatorConfig | Path | str | None = None, db_path: Path | str = ":memory:") -> Starlette:
+    """The emulator as an ASGI app: default config and an in-memory database unless told otherwise.
+
+    `config` is an EmulatorConfig or the path of a TOML file. The background worker starts with the app's
+    lifespan, or lazily on the first upload or operation read when the server runs no lifespan (httpx's
+    ASGITransport); `app.state.emulator` is the Emulator behind it.
+    """
+    if not isinstance(config, EmulatorConfig):
+        config = load_config(config)
+    emulator = Emulator(config, str(db_path))
+    handlers = _Handlers(emulator)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        emulator.start_worker()
+        try:
+            yield
+        finally:
+            await emulator.stop_worker()
+            emulator.close()
+
+    routes = [
+        Route("/api/v1/tasks", handlers.tasks, methods=["GET", "POST"]),
+        Route("/api/v1/tasks/{item_id}", handlers.task, methods=["GET"]),
+        Route("/api/v1/task-suites", handlers.suites, methods=["GET", "POST"]),
+        Route("/api/v1/task-suites/{item_id}", handlers.suite, methods=["GET"]),
+        Route("/api/v1/operations/{operation_id}", handlers.operation, methods=["GET"]),
+        Route("/api/v1/operations/{operation_id}/log", handlers.operation_log, methods=["GET"]),
+        Route("/openapi.yaml", openapi, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _internal_error},
+    )
+    app.router.redirect_slashes = False
+    app.state.emulator = emulator
+    app.add_middleware(AccessLog)
+    return app
+
+
+class _Handlers:
+    """Endpoints bound to one Emulator."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.max_body = emulator.config.limits.max_body_bytes
+
+    def account(self, request: Request) -> str:
+        """The account the Authorization header (`OAuth <token>` or `ApiKey <token>`) names, or 401."""
+        scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+        account = self.emulator.accounts.get(token.strip())
+        if scheme.lower() not in ("oauth", "apikey") or account is None:
+            raise ApiError(401, "AUTHENTICATION_ERROR", "Authentication failed")
+        return account
+
+    async def body(self, request: Request) -> bytes:
+        """The JSON body, refused with 415 for another content type and 413 over the size limit."""
+        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type != JSON:
+            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "The body must be application/json")
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            raise self._too_large()
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                raise self._too_large()
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self) -> ApiError:
+        return ApiError(413, "ENTITY_TOO_LARGE", "The request body is too large", {"max_bytes": self.max_body})
+
+    async def _collection(self, request: Request, kind: ItemKind) -> Response:
+        account = self.account(request)
+        if request.method == "GET":
+            query = params.list_query(request.query_params, kind, account)
+            return _json(200, await self.emulator.list_items(query))
+        upload = params.upload_params(request.query_params)
+        status, body = await self.emulator.upload(kind, account, await self.body(request), upload)
+        return _json(status, body)
+
+    async def tasks(self, request: Request) -> Response:
+        """POST: create tasks; GET: list them."""
+        return await self._collection(request, TASK)
+
+    async def suites(self, request: Request) -> Response:
+        """POST: create task suites; GET: list them."""
+        return await self._collection(request, SUITE)
+
+    async def task(self, request: Request) -> Response:
+        """One task."""
+        account = self.account(request)
+        return _json(200, await self.emulator.get_item(TASK, account, request.path_params["item_id"]))
+
+    async def suite(self, request: Request) -> Response:
+        """One task suite."""
+        account = self.account(request)
+        return _json(200, await self.emulator.get_item(SUITE, account, request.path_params["item_id"]))
+
+    async def operation(self, request: Request) -> Response:
+        """One operation."""
+        account = self.account(request)
+        return _json(200, await self.emulator.get_operation(account, request.path_params["operation_id"]))
+
+    async def operation_log(self, request: Request) -> Response:
+        """One operation's log."""
+        account = self.account(request)
+        return _json(200, await self.emulator.get_log(account, request.path_params["operation_id"]))
+
+
+async def openapi(request: Request) -> Response:
+    """The contract this emulator implements."""
+    try:
+        return Response(OPENAPI_PATH.read_bytes(), media_type="application/yaml")
+    except OSError:
+        raise ApiError(404, "DOES_NOT_EXIST", "openapi.yaml is not shipped with this installation") from None
+
+
+def _json(status: int, body: bytes, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, media_type=JSON, headers=headers)
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _json(exc.status, exc.body(), exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "VALIDATION_ERROR" if exc.status_code < 500 else "INTERNAL_ERROR")
+    return _json(exc.status_code, error_body(code, str(exc.detail)), dict(exc.headers or {}))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return _json(500, error_body("INTERNAL_ERROR", "Internal error"))
+
+
+class AccessLog:
+    """One log line per request: method, path with query, status, milliseconds (headers never logged)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            query = scope.get("query_string", b"").decode("latin-1")
+            path = scope["path"] + (f"?{query}" if query else "")
+            elapsed = (time.perf_counter() - started) * 1000
+            access_logger.info("%s %s %d %.1fms", scope["method"], path, status, elapsed)

@@ -1,0 +1,158 @@
+"""One batch of create objects: request-level pool checks, per-item evaluation, and the stored rows."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from toloka_emulator.clock import now_timestamp
+from toloka_emulator.config import PoolConfig
+from toloka_emulator.errors import ApiError, bad_request, not_found
+from toloka_emulator.input_spec import Errors, InputValidator, field_error
+from toloka_emulator.items import ItemKind, overlap_error, resolve_overlap, stored_form
+
+_NO_SPEC = InputValidator({})
+
+
+@dataclass(frozen=True)
+class Pools:
+    """The pools an account may upload to, with their compiled input specs and current statuses."""
+
+    configs: dict[str, PoolConfig]
+    validators: dict[str, InputValidator]
+    statuses: dict[str, str]
+
+    @classmethod
+    def from_configs(cls, configs: dict[str, PoolConfig], opened: set[str]) -> Pools:
+        """Compile specs; a configured-closed pool that an upload opened is open."""
+        statuses = {
+            pid: "open" if pool.status == "closed" and pid in opened else pool.status for pid, pool in configs.items()
+        }
+        return cls(configs, {pid: InputValidator(p.input_spec) for pid, p in configs.items()}, statuses)
+
+    def owned(self, pool_id: str, account: str) -> PoolConfig | None:
+        """The pool if it exists and belongs to the account."""
+        pool = self.configs.get(pool_id)
+        return pool if pool is not None and pool.owner == account else None
+
+
+@dataclass
+class Evaluation:
+    """Which items of a batch are valid (index, item, pool, overlap) and the errors of the others."""
+
+    valid: list[tuple[int, dict[str, Any], PoolConfig, int | None]] = field(default_factory=list)
+    errors: dict[int, Errors] = field(default_factory=dict)
+
+    def error_payload(self) -> dict[str, Errors]:
+        """Errors keyed by the index as a string, as the API sends them."""
+        return {str(index): errs for index, errs in self.errors.items()}
+
+
+def parse_items(body: bytes) -> list[dict[str, Any]]:
+    """The request body as a non-empty JSON array of objects, or 400."""
+    try:
+        items = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise bad_request(f"Malformed JSON body: {exc}") from None
+    if type(items) is not list:
+        raise bad_request("The body must be a JSON array of objects")
+    if not items:
+        raise bad_request("The body must not be an empty array")
+    for index, item in enumerate(items):
+        if type(item) is not dict:
+            raise bad_request(f"Item {index} of the body is not a JSON object")
+    return items
+
+
+def check_pools(items: list[dict[str, Any]], account: str, pools: Pools) -> None:
+    """Refuse the whole request for a pool that is missing or foreign (404) or archived (409)."""
+    seen: set[str] = set()
+    for item in items:
+        pool_id = item.get("pool_id")
+        if type(pool_id) is not str or pool_id in seen:
+            continue
+        seen.add(pool_id)
+        if pools.owned(pool_id, account) is None:
+            raise not_found()
+        if pools.statuses[pool_id] == "archived":
+            raise ApiError(409, "INAPPROPRIATE_STATUS", f"Pool {pool_id} is archived and takes no new items")
+
+
+def evaluate(
+    items: list[dict[str, Any]], kind: ItemKind, account: str, pools: Pools, allow_defaults: bool
+) -> Evaluation:
+    """Validate every item; valid ones get their pool and overlap."""
+    result = Evaluation()
+    for index, item in enumerate(items):
+        errors: Errors = {}
+        pool_id = item.get("pool_id")
+        pool = None
+        if pool_id is None:
+            errors["pool_id"] = field_error("VALUE_REQUIRED")
+        elif type(pool_id) is not str:
+            errors["pool_id"] = field_error("STRING_EXPECTED")
+        else:
+            pool = pools.owned(pool_id, account)
+            if pool is None or pools.statuses[pool_id] == "archived":
+                # Only reachable when the config changed under a pending operation.
+                errors["pool_id"] = {"code": "DOES_NOT_EXIST", "message": "Pool does not exist"}
+        kind.validate(item, pools.validators[pool.id] if pool else _NO_SPEC, errors)
+        if overlap_error(item, allow_defaults):
+            errors["overlap"] = field_error("VALUE_REQUIRED")
+        if errors or pool is None:
+            result.errors[index] = errors
+        else:
+            result.valid.append((index, item, pool, resolve_overlap(item, pool, kind, allow_defaults)))
+    return result
+
+
+def build_rows(
+    evaluation: Evaluation, kind: ItemKind, account: str, first_seq: int
+) -> tuple[list[tuple[int, int, str, str, str, bytes]], list[tuple[int, str, bytes]]]:
+    """Rows to insert and `(index, id, json)` of each created item, numbered from `first_seq`."""
+    created = now_timestamp()
+    tails = os.urandom(12 * len(evaluation.valid)).hex()
+    rows = []
+    results = []
+    dumps = orjson.dumps
+    for offset, (index, item, pool, overlap) in enumerate(evaluation.valid):
+        seq = first_seq + offset
+        new_id = f"{seq:010x}--{tails[24 * offset : 24 * offset + 24]}"
+        body = dumps(stored_form(item, kind, new_id, created, overlap))
+        rows.append((seq, kind.code, new_id, account, pool.id, body))
+        results.append((index, new_id, body))
+    return rows, results
+
+
+def sync_result(created: list[tuple[int, str, bytes]], evaluation: Evaluation) -> bytes:
+    """The 201 body: created items keyed by index, then the validation errors if there were any."""
+    parts = [b'{"items":{', b",".join(b'"%d":%s' % (index, body) for index, _, body in created), b"}"]
+    if evaluation.errors:
+        parts += [b',"validation_errors":', orjson.dumps(evaluation.error_payload())]
+    parts.append(b"}")
+    return b"".join(parts)
+
+
+def build_log(
+    items: list[dict[str, Any]],
+    kind: ItemKind,
+    created: list[tuple[int, str, bytes]],
+    evaluation: Evaluation,
+    opened_pools: list[str],
+) -> bytes:
+    """The operation log: one entry per item in input order, then one per pool opened."""
+    entries: list[tuple[int, dict[str, Any]]] = [
+        (index, {"type": kind.create_log_type, "success": True, "input": items[index], "output": {kind.id_key: i}})
+        for index, i, _ in created
+    ]
+    entries += [
+        (index, {"type": kind.validate_log_type, "success": False, "input": items[index], "output": errs})
+        for index, errs in evaluation.errors.items()
+    ]
+    entries.sort(key=lambda entry: entry[0])
+    log = [entry for _, entry in entries]
+    log += [{"type": "POOL_OPEN", "success": True, "input": {"pool_id": p}, "output": {}} for p in opened_pools]
+    return orjson.dumps(log)

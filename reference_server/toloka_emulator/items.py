@@ -1,0 +1,198 @@
+"""Create objects (tasks and task suites): structural checks, overlap rules, and the stored form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from toloka_emulator.config import FieldSpec, PoolConfig
+from toloka_emulator.input_spec import Check, Errors, InputValidator, compile_field, field_error
+
+
+def _set_check() -> Check:
+    """A set of strings: an array of strings without duplicates."""
+    elements = compile_field(FieldSpec(name="", type="array_string"))
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        elements(value, path, errors)
+        if path not in errors and type(value) is list and len(set(map(str, value))) != len(value):
+            errors[path] = {"code": "VALUE_NOT_ALLOWED", "message": "Values must be unique"}
+
+    return check
+
+
+def _solutions_check(weight_key: str) -> Check:
+    """`known_solutions` / `baseline_solutions`: objects with `output_values` and a weight in 0..1."""
+    weight = compile_field(FieldSpec(name=weight_key, type="float", min_value=0, max_value=1))
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if type(value) is not list:
+            errors[path] = field_error("ARRAY_EXPECTED")
+            return
+        for index, solution in enumerate(value):
+            where = f"{path}.{index}"
+            if type(solution) is not dict:
+                errors[where] = field_error("JSON_EXPECTED")
+                continue
+            output = solution.get("output_values")
+            if output is None:
+                errors[f"{where}.output_values"] = field_error("VALUE_REQUIRED")
+            elif type(output) is not dict:
+                errors[f"{where}.output_values"] = field_error("JSON_EXPECTED")
+            if weight_key in solution:
+                weight(solution[weight_key], f"{where}.{weight_key}", errors)
+
+    return check
+
+
+def _typed(type_: str, **bounds: Any) -> Check:
+    """A scalar top-level field; null is a type error, as the schema allows no null."""
+    inner = compile_field(FieldSpec(name="", type=type_, **bounds))
+    null_code = {"integer": "INTEGER_EXPECTED", "float": "FLOAT_EXPECTED", "boolean": "BOOLEAN_EXPECTED"}.get(
+        type_, "STRING_EXPECTED"
+    )
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if value is None:
+            errors[path] = field_error(null_code)
+        else:
+            inner(value, path, errors)
+
+    return check
+
+
+_SET = _set_check()
+_COMMON: dict[str, Check] = {
+    "overlap": _typed("integer", min_value=1, max_value=30000),
+    "infinite_overlap": _typed("boolean"),
+    "reserved_for": _SET,
+    "unavailable_for": _SET,
+    "traits_all_of": _SET,
+    "traits_any_of": _SET,
+    "traits_none_of_any": _SET,
+}
+_SOLUTION_FIELDS: dict[str, Check] = {
+    "known_solutions": _solutions_check("correctness_weight"),
+    "message_on_unknown_solution": _typed("string"),
+}
+TASK_FIELDS: dict[str, Check] = {
+    **_SOLUTION_FIELDS,
+    "baseline_solutions": _solutions_check("confidence_weight"),
+    **_COMMON,
+}
+SUITE_FIELDS: dict[str, Check] = {
+    **_COMMON,
+    "issuing_order_override": _typed("float", min_value=-99999.99999, max_value=99999.99999),
+    "mixed": _typed("boolean"),
+    "longitude": _typed("float", min_value=-180, max_value=180),
+    "latitude": _typed("float", min_value=-90, max_value=90),
+}
+SUITE_TASK_KEYS = frozenset({"input_values", *_SOLUTION_FIELDS})
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """What differs between tasks and task suites."""
+
+    code: int
+    name: str
+    operation_type: str
+    create_log_type: str
+    validate_log_type: str
+    id_key: str
+    validate: Callable[[dict[str, Any], InputValidator, Errors], None]
+    stored_keys: tuple[str, ...]
+    default_overlap: Callable[[PoolConfig], int]
+    read_only: dict[str, Any]
+
+
+def validate_task(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> None:
+    """Record the errors of one task create object (pool and overlap rules aside)."""
+    inputs.validate(item.get("input_values"), "input_values", errors)
+    _check_fields(item, TASK_FIELDS, errors)
+
+
+def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> None:
+    """Record the errors of one task-suite create object, its tasks included (pool and overlap rules aside)."""
+    tasks = item.get("tasks")
+    if tasks is None:
+        errors["tasks"] = field_error("VALUE_REQUIRED")
+    elif type(tasks) is not list:
+        errors["tasks"] = field_error("ARRAY_EXPECTED")
+    elif not tasks:
+        errors["tasks"] = field_error("ARRAY_SIZE_LESS_THAN_MIN", 1)
+    else:
+        for index, task in enumerate(tasks):
+            prefix = f"tasks.{index}"
+            if type(task) is not dict:
+                errors[prefix] = field_error("JSON_EXPECTED")
+                continue
+            inputs.validate(task.get("input_values"), f"{prefix}.input_values", errors)
+            for key in task:
+                if key not in SUITE_TASK_KEYS:
+                    errors[f"{prefix}.{key}"] = field_error("VALUE_NOT_ALLOWED")
+            _check_fields(task, _SOLUTION_FIELDS, errors, prefix + ".")
+    _check_fields(item, SUITE_FIELDS, errors)
+
+
+def _check_fields(item: dict[str, Any], checks: dict[str, Check], errors: Errors, prefix: str = "") -> None:
+    """Run the checks of the fields present in `item`."""
+    for key in item.keys() & checks.keys():
+        checks[key](item[key], prefix + key, errors)
+
+
+TASK = ItemKind(
+    code=0,
+    name="task",
+    operation_type="TASK.BATCH_CREATE",
+    create_log_type="TASK_CREATE",
+    validate_log_type="TASK_VALIDATE",
+    id_key="task_id",
+    validate=validate_task,
+    stored_keys=("pool_id", "input_values", *TASK_FIELDS),
+    default_overlap=lambda pool: pool.default_overlap_for_new_tasks,
+    read_only={},
+)
+SUITE = ItemKind(
+    code=1,
+    name="task suite",
+    operation_type="TASK_SUITE.BATCH_CREATE",
+    create_log_type="TASK_SUITE_CREATE",
+    validate_log_type="TASK_SUITE_VALIDATE",
+    id_key="task_suite_id",
+    validate=validate_suite,
+    stored_keys=("pool_id", "tasks", *SUITE_FIELDS),
+    default_overlap=lambda pool: pool.default_overlap_for_new_task_suites,
+    read_only={"automerged": False},
+)
+KINDS_BY_OPERATION_TYPE = {kind.operation_type: kind for kind in (TASK, SUITE)}
+
+
+def resolve_overlap(item: dict[str, Any], pool: PoolConfig, kind: ItemKind, allow_defaults: bool) -> int | None:
+    """The overlap an item gets: its own, else the pool default when allowed; None when it has none."""
+    overlap = item.get("overlap")
+    if type(overlap) is int:
+        return overlap
+    if allow_defaults:
+        return kind.default_overlap(pool)
+    return None
+
+
+def overlap_error(item: dict[str, Any], allow_defaults: bool) -> bool:
+    """Whether the item lacks an overlap it needs: none given, no defaults allowed, not infinite."""
+    return not allow_defaults and "overlap" not in item and item.get("infinite_overlap") is not True
+
+
+def stored_form(item: dict[str, Any], kind: ItemKind, new_id: str, created: str, overlap: int | None) -> dict[str, Any]:
+    """The item as stored and read back: the known keys as sent plus the read-only fields."""
+    stored: dict[str, Any] = {"id": new_id}
+    for key in kind.stored_keys:
+        if key in item:
+            stored[key] = item[key]
+    if overlap is not None:
+        stored["overlap"] = overlap
+        stored["remaining_overlap"] = overlap
+    stored.update(kind.read_only)
+    stored["created"] = created
+    return stored

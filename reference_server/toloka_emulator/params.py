@@ -1,0 +1,66 @@
+"""Query-string parsing with 400 answers for values of the wrong type."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.datastructures import QueryParams
+
+from toloka_emulator.errors import bad_request
+from toloka_emulator.items import ItemKind
+from toloka_emulator.service import UploadParams
+from toloka_emulator.storage import ListQuery
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_SORTS = {"id": False, "created": False, "-id": True, "-created": True}
+MAX_LIMIT = 100_000
+DEFAULT_LIMIT = 50
+
+
+def boolean(query: QueryParams, name: str) -> bool:
+    """A `true`/`false` query parameter (false when absent)."""
+    value = query.get(name)
+    if value is None:
+        return False
+    lowered = value.lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    raise bad_request(f"Query parameter {name} must be true or false", {name: value})
+
+
+def upload_params(query: QueryParams) -> UploadParams:
+    """The parameters of an upload request."""
+    operation_id = query.get("operation_id")
+    if operation_id is not None and not _UUID.match(operation_id):
+        raise bad_request("Query parameter operation_id must be a UUID", {"operation_id": operation_id})
+    return UploadParams(
+        async_mode=boolean(query, "async_mode"),
+        allow_defaults=boolean(query, "allow_defaults"),
+        skip_invalid_items=boolean(query, "skip_invalid_items"),
+        open_pool=boolean(query, "open_pool"),
+        operation_id=operation_id,
+    )
+
+
+def list_query(query: QueryParams, kind: ItemKind, account: str) -> ListQuery:
+    """The filters and paging of a list request."""
+    pool_id = query.get("pool_id")
+    if pool_id == "":
+        raise bad_request("Query parameter pool_id must not be empty")
+    sort = query.get("sort", "id")
+    if sort not in _SORTS:
+        raise bad_request(f"Query parameter sort must be one of {', '.join(_SORTS)}", {"sort": sort})
+    raw_limit = query.get("limit")
+    limit = DEFAULT_LIMIT
+    if raw_limit is not None:
+        if not re.fullmatch(r"\+?[0-9]{1,7}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            raise bad_request(f"Query parameter limit must be an integer in 1..{MAX_LIMIT}", {"limit": raw_limit})
+        limit = int(raw_limit)
+    bounds = tuple(
+        (name, value) for name in ("id_gt", "id_gte", "id_lt", "id_lte") if (value := query.get(name)) is not None
+    )
+    return ListQuery(
+        kind=kind.code, account=account, pool_id=pool_id, bounds=bounds, descending=_SORTS[sort], limit=limit
+    )

@@ -1,0 +1,50 @@
+"""Per-account item rate limits over fixed minute and day windows, answered with 429 and Retry-After."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from toloka_emulator.errors import ApiError
+
+_WINDOWS = (("MIN", 60), ("DAY", 86400))
+
+
+class RateLimiter:
+    """Counts items per account in the current minute and day; not thread-safe (the writer thread owns it)."""
+
+    def __init__(self, per_minute: int, per_day: int, clock: Callable[[], float] = time.time) -> None:
+        self._limits = {"MIN": per_minute, "DAY": per_day}
+        self._clock = clock
+        # (account, interval) -> (window start, items counted in it)
+        self._used: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def reserve(self, account: str, count: int) -> None:
+        """Count `count` items for the account, or raise 429 if that would exceed a limit."""
+        now = self._clock()
+        updates = []
+        for interval, seconds in _WINDOWS:
+            start = int(now // seconds) * seconds
+            window_start, used = self._used.get((account, interval), (start, 0))
+            if window_start != start:
+                used = 0
+            if used + count > self._limits[interval]:
+                retry_after = max(1, math.ceil(start + seconds - now))
+                raise ApiError(
+                    429,
+                    "TOO_MANY_REQUESTS",
+                    "Too many requests",
+                    {"interval": interval},
+                    {"Retry-After": str(retry_after)},
+                )
+            updates.append(((account, interval), (start, used + count)))
+        self._used.update(updates)
+
+    def release(self, account: str, count: int) -> None:
+        """Give back items reserved by a request that then failed."""
+        for interval, _ in _WINDOWS:
+            key = (account, interval)
+            if key in self._used:
+                start, used = self._used[key]
+                self._used[key] = (start, max(0, used - count))

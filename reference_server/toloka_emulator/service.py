@@ -1,0 +1,298 @@
+"""The emulator's state and the operations it serves, with all database work off the event loop.
+
+Every write (uploads, operation processing) runs on one writer thread, which also owns the rate limiter
+and the id sequence, so concurrent requests are serialized there and nothing is created twice. Reads run
+on a separate thread with their own connection when the database is a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+
+from toloka_emulator import batch
+from toloka_emulator.clock import now_timestamp
+from toloka_emulator.config import EmulatorConfig
+from toloka_emulator.errors import ApiError, bad_request, not_found
+from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, ItemKind
+from toloka_emulator.ratelimit import RateLimiter
+from toloka_emulator.storage import ListQuery, OperationRow, Reader, Writer, connect
+
+_T = TypeVar("_T")
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UploadParams:
+    """The query parameters of an upload."""
+
+    async_mode: bool
+    allow_defaults: bool
+    skip_invalid_items: bool
+    open_pool: bool
+    operation_id: str | None
+
+    def stored(self) -> bytes:
+        """The `parameters` object of the operation."""
+        return orjson.dumps(
+            {
+                "skip_invalid_items": self.skip_invalid_items,
+                "allow_defaults": self.allow_defaults,
+                "open_pool": self.open_pool,
+            }
+        )
+
+
+class Emulator:
+    """Configuration, storage, rate limits and the background operation worker of one app."""
+
+    def __init__(self, config: EmulatorConfig, db_path: str = ":memory:") -> None:
+        self.config = config
+        self.accounts = config.accounts_by_token()
+        sync_mode = config.storage.synchronous.upper()
+        write_conn = connect(db_path, sync_mode)
+        self._writer = Writer(write_conn)
+        self._write_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-write")
+        if db_path == ":memory:":
+            self._reader = Reader(write_conn)
+            self._read_pool = self._write_pool
+        else:
+            self._reader = Reader(connect(db_path, sync_mode, read_only=True))
+            self._read_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-read")
+        self.pools = batch.Pools.from_configs(config.pools, self._reader.opened_pools())
+        self._rate = RateLimiter(config.limits.items_per_minute, config.limits.items_per_day)
+        self._worker: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+
+    # -- plumbing -------------------------------------------------------------------------------------
+
+    async def _write(self, fn: Callable[..., _T], *args: Any) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self._write_pool, functools.partial(fn, *args))
+
+    async def _read(self, fn: Callable[..., _T], *args: Any) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self._read_pool, functools.partial(fn, *args))
+
+    def start_worker(self) -> None:
+        """Start (or restart, in a new event loop) the background worker; it first resumes unfinished work."""
+        loop = asyncio.get_running_loop()
+        if self._worker is not None and not self._worker.done() and self._worker.get_loop() is loop:
+            return
+        self._wake = asyncio.Event()
+        self._worker = loop.create_task(self._work(), name="toloka-emulator-worker")
+
+    def _notify(self) -> None:
+        self.start_worker()
+        assert self._wake is not None
+        self._wake.set()
+
+    async def _work(self) -> None:
+        assert self._wake is not None
+        while True:
+            self._wake.clear()
+            for operation_id in await self._write(self._writer.unfinished_operations):
+                try:
+                    await self._write(self._process_operation, operation_id)
+                except Exception:
+                    # A bug must not wedge the queue: the operation fails visibly instead.
+                    logger.exception("operation %s failed unexpectedly", operation_id)
+                    await self._write(self._fail_operation, operation_id)
+            await self._wake.wait()
+
+    async def stop_worker(self) -> None:
+        """Cancel the worker; an operation it was processing stays unfinished and is resumed next start."""
+        if self._worker is not None and not self._worker.done():
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+        self._worker = None
+
+    def close(self) -> None:
+        """Wait for running database work and close the connections."""
+        self._write_pool.shutdown(wait=True)
+        self._read_pool.shutdown(wait=True)
+        self._reader.conn.close()
+        self._writer.conn.close()
+
+    # -- uploads --------------------------------------------------------------------------------------
+
+    async def upload(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> tuple[int, bytes]:
+        """Handle an upload; returns the status and body (201 batch result or 202 operation)."""
+        if params.async_mode:
+            result = await self._write(self._accept_async, kind, account, body, params)
+            self._notify()
+            return 202, result
+        return 201, await self._write(self._upload_sync, kind, account, body, params)
+
+    def _upload_sync(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> bytes:
+        items = batch.parse_items(body)
+        limit = self.config.limits.sync_max_items
+        if len(items) > limit:
+            raise ApiError(413, "ENTITY_TOO_LARGE", "Too many items in a synchronous request", {"limit": limit})
+        batch.check_pools(items, account, self.pools)
+        evaluation = batch.evaluate(items, kind, account, self.pools, params.allow_defaults)
+        if evaluation.errors and (not params.skip_invalid_items or not evaluation.valid):
+            raise bad_request("Validation failed", evaluation.error_payload())
+        self._rate.reserve(account, len(evaluation.valid))
+        try:
+            self._writer.begin()
+            created = self._create(evaluation, kind, account)
+            if params.open_pool:
+                self._open_pools(evaluation)
+            self._writer.commit()
+        except BaseException:
+            self._writer.rollback()
+            self._rate.release(account, len(evaluation.valid))
+            raise
+        return batch.sync_result(created, evaluation)
+
+    def _accept_async(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> bytes:
+        items = batch.parse_items(body)
+        batch.check_pools(items, account, self.pools)
+        self._rate.reserve(account, len(items))
+        details = {"total_count": len(items), "valid_count": 0, "not_valid_count": 0}
+        row = OperationRow(
+            id=params.operation_id or str(uuid.uuid4()),
+            account=account,
+            type=kind.operation_type,
+            status="PENDING",
+            submitted=now_timestamp(),
+            started=None,
+            finished=None,
+            parameters=params.stored(),
+            details=orjson.dumps({**details, "success_count": 0, "failed_count": 0}),
+        )
+        try:
+            inserted = self._writer.insert_operation(row, body)
+        except BaseException:
+            self._rate.release(account, len(items))
+            raise
+        if not inserted:
+            self._rate.release(account, len(items))
+            raise ApiError(409, "OPERATION_ALREADY_EXISTS", "Operation with this id already exists")
+        return operation_json(row)
+
+    def _create(self, evaluation: batch.Evaluation, kind: ItemKind, account: str) -> list[tuple[int, str, bytes]]:
+        rows, created = batch.build_rows(evaluation, kind, account, self._writer.allocate(len(evaluation.valid)))
+        self._writer.insert_items(rows)
+        return created
+
+    def _open_pools(self, evaluation: batch.Evaluation) -> list[str]:
+        """Open the closed pools that got items; the caller commits (the in-memory status follows at once)."""
+        opened = []
+        for pool_id in dict.fromkeys(pool.id for _, _, pool, _ in evaluation.valid):
+            if self.pools.statuses[pool_id] == "closed":
+                self._writer.mark_pool_open(pool_id)
+                self.pools.statuses[pool_id] = "open"
+                opened.append(pool_id)
+        return opened
+
+    def _process_operation(self, operation_id: str) -> None:
+        """Run one pending or interrupted operation to its end in one transaction with its items."""
+        row = self._reader_for_writer().get_operation(operation_id)
+        if row is None or row.status not in ("PENDING", "RUNNING"):
+            return
+        running = _replace(row, status="RUNNING", started=row.started or now_timestamp())
+        self._writer.update_operation(running)
+        kind = KINDS_BY_OPERATION_TYPE[row.type]
+        params = orjson.loads(row.parameters)
+        items = orjson.loads(self._writer.operation_input(operation_id))
+        evaluation = batch.evaluate(items, kind, row.account, self.pools, params["allow_defaults"])
+        succeeds = bool(evaluation.valid) and (params["skip_invalid_items"] or not evaluation.errors)
+        statuses_before = dict(self.pools.statuses)
+        try:
+            self._writer.begin()
+            created = self._create(evaluation, kind, row.account) if succeeds else []
+            opened = self._open_pools(evaluation) if succeeds and params["open_pool"] else []
+            details = {
+                "total_count": len(items),
+                "valid_count": len(evaluation.valid),
+                "not_valid_count": len(evaluation.errors),
+                "success_count": len(created),
+                "failed_count": len(items) - len(created),
+            }
+            finished = _replace(
+                running,
+                status="SUCCESS" if succeeds else "FAIL",
+                finished=now_timestamp(),
+                details=orjson.dumps(details),
+            )
+            log = batch.build_log(items, kind, created, evaluation, opened)
+            self._writer.update_operation(finished, log=log, drop_input=True)
+            self._writer.commit()
+        except BaseException:
+            self._writer.rollback()
+            self.pools.statuses.update(statuses_before)
+            raise
+
+    def _fail_operation(self, operation_id: str) -> None:
+        row = self._reader_for_writer().get_operation(operation_id)
+        if row is not None:
+            total = orjson.loads(row.details)["total_count"]
+            details = {"total_count": total, "valid_count": 0, "not_valid_count": total, "success_count": 0}
+            failed = _replace(
+                row,
+                status="FAIL",
+                started=row.started or now_timestamp(),
+                finished=now_timestamp(),
+                details=orjson.dumps({**details, "failed_count": total}),
+            )
+            self._writer.update_operation(failed, log=b"[]", drop_input=True)
+
+    def _reader_for_writer(self) -> Reader:
+        return Reader(self._writer.conn)
+
+    # -- reads ----------------------------------------------------------------------------------------
+
+    async def get_item(self, kind: ItemKind, account: str, item_id: str) -> bytes:
+        """One item's JSON, or 404."""
+        body = await self._read(self._reader.get_item, kind.code, account, item_id)
+        if body is None:
+            raise not_found()
+        return body
+
+    async def list_items(self, query: ListQuery) -> bytes:
+        """One page of items as `{items, has_more}`."""
+        bodies, has_more = await self._read(self._reader.list_items, query)
+        return b'{"items":[' + b",".join(bodies) + b'],"has_more":' + (b"true" if has_more else b"false") + b"}"
+
+    async def get_operation(self, account: str, operation_id: str) -> bytes:
+        """An operation of the account, or 404."""
+        self.start_worker()
+        row = await self._read(self._reader.get_operation, operation_id)
+        if row is None or row.account != account:
+            raise not_found()
+        return operation_json(row)
+
+    async def get_log(self, account: str, operation_id: str) -> bytes:
+        """An operation's log (empty until it ends), or 404."""
+        row = await self._read(self._reader.get_operation, operation_id)
+        if row is None or row.account != account:
+            raise not_found()
+        log = await self._read(self._reader.get_log, operation_id)
+        return log if log is not None else b"[]"
+
+
+def _replace(row: OperationRow, **changes: Any) -> OperationRow:
+    return OperationRow(**{**row.__dict__, **changes})
+
+
+def operation_json(row: OperationRow) -> bytes:
+    """The Operation object."""
+    operation: dict[str, Any] = {"id": row.id, "type": row.type, "status": row.status, "submitted": row.submitted}
+    if row.started:
+        operation["started"] = row.started
+    if row.finished:
+        operation["finished"] = row.finished
+    operation["progress"] = 100 if row.finished else 0
+    operation["parameters"] = orjson.Fragment(row.parameters)
+    operation["details"] = orjson.Fragment(row.details)
+    return orjson.dumps(operation)

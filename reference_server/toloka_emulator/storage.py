@@ -1,0 +1,233 @@
+"""SQLite storage: items as one JSON blob each plus indexed columns, operations, and pool status changes.
+
+One writer connection serves every write (the emulator runs all writes on one thread, so no two
+transactions interleave); file databases get a second, read-only connection for reads so that polling
+does not wait behind a long write. WAL mode: a committed transaction survives kill -9.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    seq INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    pool_id TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_by_pool ON items (kind, account, pool_id, id);
+CREATE INDEX IF NOT EXISTS items_by_account ON items (kind, account, id);
+CREATE TABLE IF NOT EXISTS operations (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    submitted TEXT NOT NULL,
+    started TEXT,
+    finished TEXT,
+    parameters BLOB NOT NULL,
+    details BLOB NOT NULL,
+    input BLOB,
+    log BLOB
+);
+CREATE INDEX IF NOT EXISTS operations_unfinished ON operations (submitted) WHERE status IN ('PENDING', 'RUNNING');
+CREATE TABLE IF NOT EXISTS opened_pools (pool_id TEXT PRIMARY KEY);
+"""
+ID_PREFIX_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class OperationRow:
+    """An operation as stored (without its input and log)."""
+
+    id: str
+    account: str
+    type: str
+    status: str
+    submitted: str
+    started: str | None
+    finished: str | None
+    parameters: bytes
+    details: bytes
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Filters and paging of a list request."""
+
+    kind: int
+    account: str
+    pool_id: str | None
+    bounds: tuple[tuple[str, str], ...]
+    descending: bool
+    limit: int
+
+
+_OPERATION_COLUMNS = "id, account, type, status, submitted, started, finished, parameters, details"
+_BOUND_OPERATORS = {"id_gt": ">", "id_gte": ">=", "id_lt": "<", "id_lte": "<="}
+
+
+def connect(path: str, synchronous: str, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL for files."""
+    if read_only:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        if path != ":memory:":
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.executescript(SCHEMA)
+    conn.execute("PRAGMA cache_size=-65536")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+class Writer:
+    """The write side: every method runs on the one writer thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        row = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM items").fetchone()
+        self._next_seq: int = row[0] + 1
+
+    def allocate(self, count: int) -> int:
+        """Reserve `count` consecutive sequence numbers; returns the first."""
+        first = self._next_seq
+        self._next_seq += count
+        return first
+
+    def begin(self) -> None:
+        """Start a write transaction."""
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """Commit the open transaction."""
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Abandon the open transaction, if any."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def insert_items(self, rows: Iterable[tuple[int, int, str, str, str, bytes]]) -> None:
+        """Insert `(seq, kind, id, account, pool_id, body)` rows."""
+        self.conn.executemany("INSERT INTO items (seq, kind, id, account, pool_id, body) VALUES (?,?,?,?,?,?)", rows)
+
+    def insert_operation(self, row: OperationRow, input_body: bytes) -> bool:
+        """Insert a new operation with its input; False when the id is taken."""
+        try:
+            self.conn.execute(
+                f"INSERT INTO operations ({_OPERATION_COLUMNS}, input) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
+                (*_operation_values(row), input_body),
+            )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def update_operation(self, row: OperationRow, log: bytes | None = None, drop_input: bool = False) -> None:
+        """Store an operation's new status, times and details (and its log when it ends)."""
+        self.conn.execute(
+            "UPDATE operations SET status=?, started=?, finished=?, details=?, log=COALESCE(?, log),"
+            " input=CASE WHEN ? THEN NULL ELSE input END WHERE id=?",
+            (row.status, row.started, row.finished, row.details, log, drop_input, row.id),
+        )
+
+    def unfinished_operations(self) -> list[str]:
+        """Ids of operations that are pending or running, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id FROM operations WHERE status IN ('PENDING', 'RUNNING') ORDER BY submitted, rowid"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def operation_input(self, operation_id: str) -> bytes:
+        """The stored request body of an operation."""
+        row = self.conn.execute("SELECT input FROM operations WHERE id=?", (operation_id,)).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else b"[]"
+
+    def mark_pool_open(self, pool_id: str) -> None:
+        """Remember that a configured-closed pool was opened."""
+        self.conn.execute("INSERT OR IGNORE INTO opened_pools (pool_id) VALUES (?)", (pool_id,))
+
+
+class Reader:
+    """The read side; safe on any one thread at a time."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def opened_pools(self) -> set[str]:
+        """Pools opened by uploads with `open_pool=true`."""
+        return {r[0] for r in self.conn.execute("SELECT pool_id FROM opened_pools")}
+
+    def get_item(self, kind: int, account: str, item_id: str) -> bytes | None:
+        """One item's JSON, if it exists and belongs to the account."""
+        try:
+            seq = int(item_id[:ID_PREFIX_LENGTH], 16)
+        except ValueError:
+            return None
+        row = self.conn.execute(
+            "SELECT body FROM items WHERE seq=? AND id=? AND kind=? AND account=?", (seq, item_id, kind, account)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def list_items(self, query: ListQuery) -> tuple[list[bytes], bool]:
+        """One page of items' JSON and whether more match."""
+        where = ["kind=?", "account=?"]
+        args: list[Any] = [query.kind, query.account]
+        if query.pool_id is not None:
+            where.append("pool_id=?")
+            args.append(query.pool_id)
+        for name, value in query.bounds:
+            where.append(f"id {_BOUND_OPERATORS[name]} ?")
+            args.append(value)
+        order = "DESC" if query.descending else "ASC"
+        sql = f"SELECT body FROM items WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?"  # noqa: S608
+        rows = self.conn.execute(sql, (*args, query.limit + 1)).fetchall()
+        return [bytes(r[0]) for r in rows[: query.limit]], len(rows) > query.limit
+
+    def get_operation(self, operation_id: str) -> OperationRow | None:
+        """One operation's row."""
+        row = self.conn.execute(
+            f"SELECT {_OPERATION_COLUMNS} FROM operations WHERE id=?",  # noqa: S608
+            (operation_id,),
+        ).fetchone()
+        return _operation_row(row) if row else None
+
+    def get_log(self, operation_id: str) -> bytes | None:
+        """An operation's log JSON, if it has one yet."""
+        row = self.conn.execute("SELECT log FROM operations WHERE id=?", (operation_id,)).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+
+def _operation_values(row: OperationRow) -> Sequence[Any]:
+    return (
+        row.id,
+        row.account,
+        row.type,
+        row.status,
+        row.submitted,
+        row.started,
+        row.finished,
+        row.parameters,
+        row.details,
+    )
+
+
+def _operation_row(row: Sequence[Any]) -> OperationRow:
+    return OperationRow(
+        id=row[0],
+        account=row[1],
+        type=row[2],
+        status=row[3],
+        submitted=row[4],
+        started=row[5],
+        finished=row[6],
+        parameters=bytes(row[7]),
+        details=bytes(row[8]),
+    )

@@ -1,0 +1,148 @@
+"""Helpers for tests and benchmarks: a real emulator in a uvicorn subprocess on a free loopback port."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toloka_emulator.config import EmulatorConfig, load_config
+from toloka_emulator.config_writer import write_config
+
+STARTUP_TIMEOUT = 30.0
+
+
+class EmulatorStartError(RuntimeError):
+    """The emulator process exited or did not answer in time; the message carries its log tail."""
+
+
+@dataclass
+class RunningEmulator:
+    """A live emulator process: where it answers, which config it runs, and how to stop it."""
+
+    base_url: str
+    process: subprocess.Popen[bytes] = field(repr=False)
+    config: EmulatorConfig = field(repr=False)
+    config_path: Path
+    db_path: Path
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        return self.process.pid
+
+    def token(self, account: str = "requester") -> str:
+        """A token of a configured account."""
+        return self.config.token_of(account)
+
+    def headers(self, account: str = "requester") -> dict[str, str]:
+        """Authorization headers for a configured account."""
+        return {"Authorization": f"OAuth {self.token(account)}"}
+
+    def kill(self) -> None:
+        """SIGKILL the server (no cleanup: for durability tests) and reap it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM the server, wait for a clean exit (SIGKILL after `timeout`), return its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def log(self) -> str:
+        """What the server wrote to stderr/stdout so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def running_emulator(
+    config_path: Path | None = None,
+    db_path: Path | None = None,
+    config_overrides: dict[str, Any] | None = None,
+) -> Iterator[RunningEmulator]:
+    """Run `python -m toloka_emulator serve` on a free loopback port until the block ends.
+
+    `config_path`: a TOML config (the packaged default if None); `config_overrides` are merged into it
+    (see `write_config`). `db_path`: the SQLite file (a fresh temporary one if None); pass the same path
+    twice to restart on the same data. The server is stopped (SIGTERM) when the block ends, unless killed.
+    """
+    with tempfile.TemporaryDirectory(prefix="toloka-emulator-") as tmp:
+        workdir = Path(tmp)
+        if config_overrides:
+            config_path = write_config(workdir / "config.toml", config_overrides, config_path)
+        config_path = Path(config_path) if config_path is not None else workdir / "default.toml"
+        if not config_path.exists():
+            write_config(config_path)
+        database = Path(db_path) if db_path is not None else workdir / "emulator.db"
+        emulator = _start(config_path, database, workdir / "server.log")
+        try:
+            yield emulator
+        finally:
+            emulator.stop()
+
+
+def _start(config_path: Path, db_path: Path, log_path: Path) -> RunningEmulator:
+    """Start the server and wait until it answers; retry on a port taken in between."""
+    config = load_config(config_path)
+    for _ in range(5):
+        port = free_port()
+        command = [sys.executable, "-m", "toloka_emulator", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--db", str(db_path), "--config", str(config_path), "--log-level", "warning"]
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
+        emulator = RunningEmulator(f"http://127.0.0.1:{port}", process, config, config_path, db_path, log_path)
+        if _wait_ready(emulator):
+            return emulator
+        emulator.kill()
+        if "address already in use" not in emulator.log().lower():
+            break
+    raise EmulatorStartError(f"the emulator did not start; its log:\n{emulator.log()[-4000:]}")
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def _wait_ready(emulator: RunningEmulator) -> bool:
+    """Poll the server until it answers (True) or exits or times out (False)."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if emulator.process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(emulator.base_url + "/openapi.yaml", timeout=2):  # noqa: S310
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
