@@ -1,0 +1,409 @@
+"""The contract, openapi.yaml, made usable by checks: loading, $refs, formats, examples, data generation, openapi-core.
+
+Everything that needs to read the spec goes through here, so the rules for reading it (which formats are
+asserted, how `date-time-local` values are generated, how httpx messages meet openapi-core) live in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import parse_qsl
+from uuid import UUID
+
+import httpx
+import jsonschema
+import jsonschema_rs
+import yaml
+from hypothesis import strategies as st
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from schemathesis.generation.jsonschema.builder import build
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+# Must equal `components.schemas.Timestamp.pattern` in the spec (a client check asserts it).
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$"
+HTTP_METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON_MEDIA_TYPE = "application/json"
+_TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
+# Keywords whose value is one subschema, a list of them, or a name -> subschema map (JSON Schema 2020-12).
+_SUBSCHEMA: tuple[str, ...] = (
+    "items",
+    "additionalProperties",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "contentSchema",
+)
+_SUBSCHEMA += ("unevaluatedItems", "unevaluatedProperties")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+
+
+@functools.cache
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """The parsed spec, cached per path: treat it as read-only."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"{path} is not an OpenAPI document")
+    return document
+
+
+def pointer(*parts: str | int) -> str:
+    """A JSON pointer (URI fragment form) to the given location, escaping `~` and `/`."""
+    return "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def resolve_pointer(spec: Mapping[str, Any], ref: str) -> Any:
+    """The node a local `$ref` (`#/components/...`) names."""
+    if not ref.startswith("#/"):
+        raise ValueError(f"only local references are supported, not {ref!r}")
+    node: Any = spec
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def resolve(spec: Mapping[str, Any], node: Any) -> Any:
+    """`node` itself, or what its `$ref` (chain) leads to."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if ref in seen:
+            raise ValueError(f"circular reference {ref}")
+        seen.add(ref)
+        node = resolve_pointer(spec, ref)
+    return node
+
+
+def inline_refs(spec: Mapping[str, Any], node: Any, _stack: tuple[str, ...] = ()) -> Any:
+    """A copy of `node` with every local `$ref` replaced by its target, so it stands alone as a JSON Schema."""
+    if isinstance(node, list):
+        return [inline_refs(spec, item, _stack) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        ref = node["$ref"]
+        if ref in _stack:
+            raise ValueError(f"recursive schema through {ref}: inline_refs cannot flatten it")
+        target = inline_refs(spec, resolve_pointer(spec, ref), (*_stack, ref))
+        siblings = {key: inline_refs(spec, value, _stack) for key, value in node.items() if key != "$ref"}
+        # In 2020-12 a $ref's siblings apply alongside it; allOf keeps that meaning once the $ref is gone.
+        return {**siblings, "allOf": [target]} if siblings else target
+    return {key: inline_refs(spec, value, _stack) for key, value in node.items()}
+
+
+def is_timestamp(value: object) -> bool:
+    """The `date-time-local` format: the Timestamp pattern, and a real calendar date and time."""
+    if not isinstance(value, str):
+        return True  # formats constrain strings only
+    if _TIMESTAMP_RE.fullmatch(value) is None:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_uuid(value: object) -> bool:
+    """The `uuid` format: RFC 4122 text form, 8-4-4-4-12 hex digits."""
+    if not isinstance(value, str):
+        return True
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return len(value) == 36 and all(value[position] == "-" for position in (8, 13, 18, 23))
+
+
+def _format_checker() -> jsonschema.FormatChecker:
+    checker = jsonschema.FormatChecker()
+    checker.checks("date-time-local")(is_timestamp)
+    checker.checks("uuid")(is_uuid)
+    return checker
+
+
+FORMAT_CHECKER = _format_checker()
+
+
+def validator(spec: Mapping[str, Any], schema: Any) -> jsonschema.Draft202012Validator:
+    """A Draft 2020-12 validator for a schema of the spec, asserting formats (`date-time-local`, `uuid`, ...)."""
+    return jsonschema.Draft202012Validator(inline_refs(spec, schema), format_checker=FORMAT_CHECKER)
+
+
+# ---- examples -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpecExample:
+    """One example value of the spec, with the schema it must satisfy."""
+
+    pointer: str  # where the value is written (for a $ref'd Example object: where it is used)
+    schema_pointer: str  # where its schema is written
+    schema: Any  # that schema, possibly a bare {"$ref": ...}
+    value: Any
+    via: str | None = None  # the components/examples entry the value came from, if any
+
+
+def _example_objects(
+    spec: Mapping[str, Any], owner: Mapping[str, Any], at: str
+) -> Iterator[tuple[str, Any, str | None]]:
+    """(pointer, value, via: the $ref or None) of the `example` / `examples` of a parameter, header or media type."""
+    if "example" in owner:
+        yield f"{at}/example", owner["example"], None
+    for name, example in owner.get("examples", {}).items():
+        via = example["$ref"] if isinstance(example, dict) and "$ref" in example else None
+        resolved = resolve(spec, example)
+        if "value" not in resolved:
+            raise ValueError(f"{at}/examples/{name}: only inline `value` examples can be checked")
+        yield f"{at}/examples/{name}", resolved["value"], via
+
+
+def _carrier_examples(spec: Mapping[str, Any], carrier: Any, at: str) -> Iterator[SpecExample]:
+    """Examples of a parameter or header object (schema or content form), and of its inline schemas."""
+    if not isinstance(carrier, dict) or "$ref" in carrier:
+        return  # a $ref'd carrier is checked where it is defined
+    if "schema" in carrier:
+        for where, value, via in _example_objects(spec, carrier, at):
+            yield SpecExample(where, f"{at}/schema", carrier["schema"], value, via)
+        yield from schema_examples(carrier["schema"], f"{at}/schema")
+    yield from _content_examples(spec, carrier.get("content", {}), f"{at}/content")
+
+
+def _content_examples(spec: Mapping[str, Any], content: Mapping[str, Any], at: str) -> Iterator[SpecExample]:
+    for media_type, media in content.items():
+        media_at = at + pointer(media_type)[1:]
+        if "schema" not in media:
+            continue
+        for where, value, via in _example_objects(spec, media, media_at):
+            yield SpecExample(where, f"{media_at}/schema", media["schema"], value, via)
+        yield from schema_examples(media["schema"], f"{media_at}/schema")
+
+
+def _body_examples(spec: Mapping[str, Any], body: Any, at: str) -> Iterator[SpecExample]:
+    """Examples of a request body or response object, its headers included."""
+    if not isinstance(body, dict) or "$ref" in body:
+        return
+    yield from _content_examples(spec, body.get("content", {}), f"{at}/content")
+    for name, header in body.get("headers", {}).items():
+        yield from _carrier_examples(spec, header, f"{at}/headers" + pointer(name)[1:])
+
+
+def schema_examples(schema: Any, at: str) -> Iterator[SpecExample]:
+    """Schema-level `examples` (and the older `example`) of a schema and of every inline subschema."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    for index, value in enumerate(schema.get("examples", [])):
+        yield SpecExample(f"{at}/examples/{index}", at, schema, value)
+    if "example" in schema:
+        yield SpecExample(f"{at}/example", at, schema, schema["example"])
+    for keyword in _SUBSCHEMA:
+        yield from schema_examples(schema.get(keyword), f"{at}/{keyword}")
+    for keyword in _SUBSCHEMA_LISTS:
+        for index, subschema in enumerate(schema.get(keyword, [])):
+            yield from schema_examples(subschema, f"{at}/{keyword}/{index}")
+    for keyword in _SUBSCHEMA_MAPS:
+        for name, subschema in schema.get(keyword, {}).items():
+            yield from schema_examples(subschema, f"{at}/{keyword}" + pointer(name)[1:])
+
+
+def iter_examples(spec: Mapping[str, Any]) -> Iterator[SpecExample]:
+    """Every example of the spec: parameters, headers, request bodies, responses, and schemas."""
+    for path, path_item in spec.get("paths", {}).items():
+        path_at = pointer("paths", path)
+        for index, parameter in enumerate(path_item.get("parameters", [])):
+            yield from _carrier_examples(spec, parameter, f"{path_at}/parameters/{index}")
+        for method in HTTP_METHODS:
+            if method not in path_item:
+                continue
+            operation, at = path_item[method], f"{path_at}/{method}"
+            for index, parameter in enumerate(operation.get("parameters", [])):
+                yield from _carrier_examples(spec, parameter, f"{at}/parameters/{index}")
+            yield from _body_examples(spec, operation.get("requestBody"), f"{at}/requestBody")
+            for status, response in operation.get("responses", {}).items():
+                yield from _body_examples(spec, response, f"{at}/responses/{status}")
+    components = spec.get("components", {})
+    for kind in ("parameters", "headers"):
+        for name, carrier in components.get(kind, {}).items():
+            yield from _carrier_examples(spec, carrier, pointer("components", kind, name))
+    for kind in ("requestBodies", "responses"):
+        for name, body in components.get(kind, {}).items():
+            yield from _body_examples(spec, body, pointer("components", kind, name))
+    for name, schema in components.get("schemas", {}).items():
+        yield from schema_examples(schema, pointer("components", "schemas", name))
+
+
+def unused_examples(spec: Mapping[str, Any]) -> list[str]:
+    """Pointers of `components/examples` entries nothing refers to (so no schema checks them)."""
+    used = {example.via for example in iter_examples(spec)}
+    defined = [pointer("components", "examples", name) for name in spec.get("components", {}).get("examples", {})]
+    return [example for example in defined if example not in used]
+
+
+# ---- operations -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """One documented response of an operation: its JSON body schema and header schemas."""
+
+    status: int
+    schema: Any | None  # the application/json schema, None without a JSON body
+    headers: dict[str, Any] = field(default_factory=dict)  # header name -> schema, required ones only
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    """One operation of the spec, with $refs of its parameters and responses resolved."""
+
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[dict[str, Any], ...]
+    request_schema: Any | None  # the application/json request body schema
+    responses: dict[int, ResponseSpec]
+
+
+def _json_schema(spec: Mapping[str, Any], body: Any) -> Any | None:
+    media = resolve(spec, body or {}).get("content", {}).get(JSON_MEDIA_TYPE)
+    return None if media is None else media.get("schema")
+
+
+def _response_spec(spec: Mapping[str, Any], status: int, response: Any) -> ResponseSpec:
+    resolved = resolve(spec, response)
+    headers = {}
+    for name, header in resolved.get("headers", {}).items():
+        header = resolve(spec, header)
+        if header.get("required"):
+            headers[name] = header["schema"]
+    return ResponseSpec(status, _json_schema(spec, resolved), headers)
+
+
+def operations(spec: Mapping[str, Any]) -> list[OperationSpec]:
+    """Every operation, in document order."""
+    found = []
+    for path, path_item in spec.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if method not in path_item:
+                continue
+            operation = path_item[method]
+            declared = (*path_item.get("parameters", []), *operation.get("parameters", []))
+            parameters = tuple(resolve(spec, parameter) for parameter in declared)
+            responses = {
+                int(status): _response_spec(spec, int(status), response)
+                for status, response in operation.get("responses", {}).items()
+                if str(status).isdigit()
+            }
+            request = _json_schema(spec, operation.get("requestBody"))
+            found.append(OperationSpec(operation["operationId"], method, path, parameters, request, responses))
+    return found
+
+
+# ---- data generation ------------------------------------------------------------------------------------
+
+
+@st.composite
+def _timestamps(draw: st.DrawFn) -> str:
+    moment = draw(st.datetimes())
+    digits = draw(st.sampled_from([0, 3, 5, 6, 1]))  # the API sends 0, 3 or 6; 5 has been seen
+    whole = moment.replace(microsecond=0).isoformat()
+    return whole if digits == 0 else f"{whole}.{moment.microsecond:06d}"[: len(whole) + 1 + digits]
+
+
+def timestamps() -> st.SearchStrategy[str]:
+    """Values of the `date-time-local` format (the Timestamp schema)."""
+    return _timestamps()
+
+
+FORMAT_STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
+    "date-time-local": timestamps(),
+    "uuid": st.uuids().map(str),
+}
+
+
+def from_schema(spec: Mapping[str, Any], schema: Any) -> st.SearchStrategy[Any]:
+    """JSON values valid against a schema of the spec.
+
+    Built with schemathesis' own JSON Schema strategy builder (an internal API, pinned with schemathesis;
+    hypothesis-jsonschema crashes with current hypothesis), with a strategy for `date-time-local`.
+    """
+    strategy = build(inline_refs(spec, schema), draft=jsonschema_rs.Draft202012, formats=FORMAT_STRATEGIES)
+    return cast("st.SearchStrategy[Any]", strategy)
+
+
+# ---- openapi-core ---------------------------------------------------------------------------------------
+
+
+class HttpxOpenAPIRequest:
+    """An `httpx.Request` as openapi-core's `Request` protocol."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        self._request = request
+        query = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(query),
+            header=Headers(request.headers.multi_items()),
+            cookie=ImmutableMultiDict(),
+        )
+
+    @property
+    def host_url(self) -> str:
+        url = self._request.url
+        return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+    @property
+    def path(self) -> str:
+        path: str = self._request.url.path
+        return path
+
+    @property
+    def method(self) -> str:
+        return self._request.method.lower()
+
+    @property
+    def body(self) -> bytes | None:
+        return self._request.content or None
+
+    @property
+    def content_type(self) -> str:
+        return str(self._request.headers.get("content-type", "")).lower()
+
+
+class HttpxOpenAPIResponse:
+    """An `httpx.Response` as openapi-core's `Response` protocol."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status_code(self) -> int:
+        return self._response.status_code
+
+    @property
+    def content_type(self) -> str:
+        return str(self._response.headers.get("content-type", "")).lower()
+
+    @property
+    def headers(self) -> Headers:
+        return Headers(self._response.headers.multi_items())
+
+    @property
+    def data(self) -> bytes | None:
+        return self._response.content or None
+
+
+@functools.cache
+def openapi(path: Path = SPEC_PATH) -> OpenAPI:
+    """openapi-core's view of the spec, with the `date-time-local` format registered."""
+    config = Config(extra_format_validators={"date-time-local": is_timestamp})
+    return OpenAPI.from_dict(load_spec(path), config=config)
