@@ -1,0 +1,306 @@
+"""The uploader against canned answers (httpx.MockTransport): mapping, retries, idempotency, resume, secrets."""
+
+import asyncio
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from toloka_client.models.input_values import InputValues
+from toloka_client.models.task_create import TaskCreate
+from toloka_upload import (
+    AsyncUploader,
+    AuthenticationError,
+    InvalidInput,
+    ItemStatus,
+    RetryPolicy,
+    Settings,
+    UploadResult,
+)
+from toloka_upload.uploader import UploadOptions
+
+TOKEN = "unit-test-secret-token"  # noqa: S105 (a fake, to prove it never leaks)
+Step = httpx.Response | Exception | BaseException | Callable[[httpx.Request], httpx.Response]
+
+
+class Crash(BaseException):
+    """Stands for the process dying mid-upload."""
+
+
+class Script:
+    """Answers requests in order with canned steps and remembers the requests."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = list(steps)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        assert self.steps, f"unexpected request {request.method} {request.url}"
+        step = self.steps.pop(0)
+        if isinstance(step, BaseException):
+            raise step
+        return step(request) if callable(step) else step
+
+    def bodies(self) -> list[Any]:
+        """The JSON bodies of the POSTs."""
+        return [json.loads(r.content) for r in self.requests if r.method == "POST"]
+
+
+def answer(status: int, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
+    """A canned JSON answer."""
+    return httpx.Response(status, content=json.dumps(body).encode(), headers=headers)
+
+
+def operation(op_id: str = "op", status: str = "SUCCESS") -> dict[str, Any]:
+    """An operation body."""
+    return {"id": op_id, "type": "TASK.BATCH_CREATE", "status": status, "submitted": "2026-01-01T00:00:00"}
+
+
+def error(code: str, payload: Any = None) -> dict[str, Any]:
+    """A Toloka error body."""
+    return {"request_id": "r-1", "code": code, "message": code.lower(), "payload": payload}
+
+
+def created(*indices: int) -> list[dict[str, Any]]:
+    """Log steps creating `task-<i>` from items tagged i."""
+    return [
+        {"type": "TASK_CREATE", "success": True, "input": {"__item_idx": str(i)}, "output": {"task_id": f"task-{i}"}}
+        for i in indices
+    ]
+
+
+def tasks(count: int) -> list[dict[str, Any]]:
+    """Valid-looking task dicts without pool_id."""
+    return [{"input_values": {"image": f"https://example.com/{i}.png"}} for i in range(count)]
+
+
+class Sleeps(list[float]):
+    """A sleep that records instead of waiting."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        await asyncio.sleep(0)
+
+
+def upload(
+    script: Script,
+    items: Iterable[object],
+    sleeps: Sleeps | None = None,
+    batch_size: int = 5000,
+    concurrency: int = 4,
+    **options: Any,
+) -> UploadResult:
+    """Run one tasks upload through the script."""
+    settings = Settings(
+        batch_size=batch_size,
+        max_concurrency=concurrency,
+        items_per_minute=None,
+        retry=RetryPolicy(max_attempts=4),
+    )
+    typed: UploadOptions = {"pool_id": "1", **options}  # type: ignore[typeddict-item]
+
+    async def run() -> UploadResult:
+        uploader = AsyncUploader(
+            TOKEN,
+            base_url="http://api.test",
+            settings=settings,
+            transport=httpx.MockTransport(script),
+            sleep=sleeps if sleeps is not None else Sleeps(),
+        )
+        async with uploader:
+            return await uploader.upload_tasks(items, **typed)
+
+    return asyncio.run(run())
+
+
+def test_sync_batch_maps_created_items_and_validation_errors_to_positions() -> None:
+    items = tasks(3)
+    script = Script(
+        answer(
+            201,
+            {
+                "items": {"0": {"id": "a"}, "2": {"id": "c"}},
+                "validation_errors": {"1": {"input_values.image": {"code": "VALUE_REQUIRED", "message": "m"}}},
+            },
+        )
+    )
+    result = upload(script, items, async_mode=False, skip_invalid_items=True)
+    (request,) = script.requests
+    assert request.url.path == "/api/v1/tasks"
+    assert request.url.params["async_mode"] == "false"
+    assert request.url.params["skip_invalid_items"] == "true"
+    assert request.headers["Authorization"] == f"OAuth {TOKEN}"
+    assert request.headers["Content-Type"] == "application/json"
+    assert script.bodies()[0] == [{**item, "pool_id": "1"} for item in items]
+    assert "pool_id" not in items[0], "the caller's dicts are never changed"
+    assert [o.status for o in result] == [ItemStatus.CREATED, ItemStatus.INVALID, ItemStatus.CREATED]
+    assert result[0].id == "a" and result[2].id == "c"
+    assert result[1].errors == {"input_values.image": {"code": "VALUE_REQUIRED", "message": "m"}}
+    assert (result.total, result.created, result.invalid, result.failed) == (3, 2, 1, 0)
+
+
+def test_async_batch_polls_the_operation_then_maps_the_log_by_item_tag() -> None:
+    script = Script(
+        answer(202, operation(status="PENDING")),
+        answer(200, operation(status="RUNNING")),
+        answer(200, operation(status="SUCCESS")),
+        answer(200, [{"type": "POOL_OPEN", "success": True, "input": {}, "output": {}}, *created(1, 0)]),
+    )
+    sleeps = Sleeps()
+    result = upload(script, tasks(2), sleeps=sleeps)
+    post = script.requests[0]
+    assert post.url.params["async_mode"] == "true"
+    operation_id = post.url.params["operation_id"]
+    assert [r.url.path for r in script.requests[1:]] == [
+        f"/api/v1/operations/{operation_id}",
+        f"/api/v1/operations/{operation_id}",
+        f"/api/v1/operations/{operation_id}/log",
+    ]
+    assert [item["__item_idx"] for item in script.bodies()[0]] == ["0", "1"]
+    assert result.ids == ["task-0", "task-1"]
+    assert result.operation_ids == [operation_id]
+    assert sleeps[0] < sleeps[1], "polling backs off"
+
+
+def test_lost_answer_is_resent_with_the_same_operation_id_and_never_creates_twice() -> None:
+    script = Script(
+        httpx.ReadError("connection reset"),
+        answer(500, error("INTERNAL_ERROR")),
+        answer(409, error("OPERATION_ALREADY_EXISTS")),
+        answer(200, operation()),
+        answer(200, created(0, 1)),
+    )
+    result = upload(script, tasks(2))
+    posts = [r for r in script.requests if r.method == "POST"]
+    assert len(posts) == 3
+    assert len({r.url.params["operation_id"] for r in posts}) == 1
+    assert result.ok and result.ids == ["task-0", "task-1"]
+
+
+def test_429_waits_for_retry_after() -> None:
+    script = Script(
+        answer(429, error("TOO_MANY_REQUESTS", {"interval": "MIN"}), {"Retry-After": "7"}),
+        answer(201, {"items": {"0": {"id": "a"}}}),
+    )
+    sleeps = Sleeps()
+    result = upload(script, tasks(1), sleeps=sleeps, async_mode=False)
+    assert sleeps == [7.0]
+    assert result.ok
+
+
+def test_sync_batch_is_resent_only_when_the_server_provably_did_nothing() -> None:
+    script = Script(
+        httpx.ConnectError("refused"),
+        answer(503, error("REMOTE_SERVICE_UNAVAILABLE")),
+        answer(201, {"items": {"0": {"id": "a"}}}),
+        answer(500, error("INTERNAL_ERROR")),
+        httpx.ReadTimeout("stalled"),
+    )
+    first = upload(script, tasks(1), async_mode=False)
+    assert first.ok
+    second = upload(script, tasks(1), async_mode=False)
+    third = upload(script, tasks(1), async_mode=False)
+    assert len(script.requests) == 5, "a 500 or a lost answer to a synchronous upload is never resent"
+    for result in (second, third):
+        assert result.failed == 1
+        assert "may or may not" in (result[0].reason or "")
+
+
+def test_whole_batch_validation_error_maps_invalid_items_and_fails_the_rest() -> None:
+    payload = {"1": {"input_values.image": {"code": "INVALID_URL_SYNTAX", "message": "bad"}}}
+    script = Script(answer(400, error("VALIDATION_ERROR", payload)))
+    result = upload(script, tasks(3), async_mode=False)
+    assert [o.status for o in result] == [ItemStatus.FAILED, ItemStatus.INVALID, ItemStatus.FAILED]
+    assert "skip_invalid_items is false" in (result[0].reason or "")
+    assert result[1].errors == payload["1"]
+
+
+def test_failed_async_operation_reports_invalid_items_and_the_reason_for_the_rest() -> None:
+    invalid = {"input_values.image": {"code": "VALUE_REQUIRED", "message": "m"}}
+    log = [{"type": "TASK_VALIDATE", "success": False, "input": {"__item_idx": "1"}, "output": invalid}]
+    script = Script(answer(202, operation(status="FAIL")), answer(200, log))
+    result = upload(script, tasks(2))
+    assert result[1].errors == invalid
+    assert result[0].status is ItemStatus.FAILED and result.failed == 1
+
+
+def test_unreadable_record_fails_its_batch_without_sending_unless_skipping_invalid() -> None:
+    items: list[object] = [*tasks(1), InvalidInput("input_values", "line 2: expected an object"), *tasks(1)]
+    script = Script()
+    result = upload(script, items)
+    assert script.requests == []
+    assert [o.status for o in result] == [ItemStatus.FAILED, ItemStatus.INVALID, ItemStatus.FAILED]
+    assert result[1].errors == {"input_values": {"code": "MALFORMED_RECORD", "message": "line 2: expected an object"}}
+
+    script = Script(answer(201, {"items": {"0": {"id": "a"}, "1": {"id": "c"}}}))
+    result = upload(script, items, async_mode=False, skip_invalid_items=True)
+    assert len(script.bodies()[0]) == 2
+    assert [result[0].id, result[1].status, result[2].id] == ["a", ItemStatus.INVALID, "c"]
+
+
+def test_generated_models_are_accepted_as_input() -> None:
+    model = TaskCreate(pool_id="7", input_values=InputValues.from_dict({"image": "https://example.com/x.png"}))
+    script = Script(answer(201, {"items": {"0": {"id": "a"}}}))
+    result = upload(script, [model], async_mode=False)
+    assert script.bodies()[0] == [{"pool_id": "7", "input_values": {"image": "https://example.com/x.png"}}]
+    assert result.ok
+
+
+def test_batches_run_concurrently_and_results_keep_input_order() -> None:
+    def sync_answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        return answer(201, {"items": {str(i): {"id": item["input_values"]["image"]} for i, item in enumerate(body)}})
+
+    script = Script(*[sync_answer] * 4)
+    seen: list[int] = []
+    result = upload(script, tasks(7), batch_size=2, async_mode=False, on_batch=lambda b: seen.append(b.start))
+    assert sorted(seen) == [0, 2, 4, 6]
+    assert result.ids == [f"https://example.com/{i}.png" for i in range(7)]
+    assert [o.index for o in result] == list(range(7))
+
+
+def test_counts_only_result_keeps_no_items() -> None:
+    script = Script(answer(201, {"items": {"0": {"id": "a"}}}))
+    result = upload(script, tasks(1), async_mode=False, keep_items=False)
+    assert (result.total, result.created) == (1, 1)
+    with pytest.raises(LookupError):
+        result[0]
+
+
+def test_authentication_failure_stops_the_upload_and_never_shows_the_token() -> None:
+    script = Script(answer(401, error("AUTHENTICATION_ERROR")))
+    with pytest.raises(AuthenticationError) as caught:
+        upload(script, tasks(1), async_mode=False)
+    assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
+    uploader = AsyncUploader(TOKEN, base_url="http://api.test")
+    assert TOKEN not in repr(uploader)
+
+
+def test_rerun_with_checkpoint_skips_done_batches_and_resumes_started_ones(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "upload.checkpoint"
+    first = Script(
+        answer(202, operation()),
+        answer(200, created(0, 1)),
+        Crash(),  # dies while sending the second batch
+    )
+    with pytest.raises(Crash):
+        upload(first, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint)
+    lost_operation = first.requests[-1].url.params["operation_id"]
+
+    second = Script(
+        answer(409, error("OPERATION_ALREADY_EXISTS")),
+        answer(200, operation(lost_operation)),
+        answer(200, created(0, 1)),
+    )
+    result = upload(second, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint)
+    assert [r.method for r in second.requests] == ["POST", "GET", "GET"]
+    assert second.requests[0].url.params["operation_id"] == lost_operation
+    assert result.ok and result.total == 4
+    assert result.ids == ["task-0", "task-1", "task-0", "task-1"]
+
+    third = Script()
+    assert upload(third, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint).created == 4
+    assert third.requests == [], "a finished upload rerun sends nothing"

@@ -1,0 +1,32 @@
+"""Exceptions of the upload layer; none of them ever carries the token."""
+
+from typing import Any
+
+
+class UploadError(Exception):
+    """Base of everything the upload layer raises on purpose."""
+
+
+class ApiError(UploadError):
+    """The API refused a request with a Toloka error body (`code`, `message`, `request_id`, `payload`)."""
+
+    def __init__(self, status: int, code: str, message: str, request_id: str | None = None, payload: Any = None):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.payload = payload
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """One line for logs and failure reasons: status, code, message and request id."""
+        request = f" (request {self.request_id})" if self.request_id else ""
+        return f"HTTP {self.status} {self.code}: {self.message}{request}"
+
+
+class AuthenticationError(ApiError):
+    """401: every later request would fail the same way, so the upload stops instead of failing batch by batch."""
+
+
+class CheckpointMismatchError(UploadError):
+    """The checkpoint file belongs to another upload (other kind, batch size, mode or input)."""

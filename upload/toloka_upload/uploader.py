@@ -1,0 +1,185 @@
+"""The asyncio uploader: reads items lazily, runs a bounded number of batches at once, collects the outcomes."""
+
+import asyncio
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self, TypedDict, Unpack
+
+import httpx
+from toloka_client.client import AuthenticatedClient
+
+from toloka_upload.batch import ApiFlags, BatchUploader
+from toloka_upload.checkpoint import Checkpoint
+from toloka_upload.credentials import Token, resolve_token
+from toloka_upload.items import prepare_batch
+from toloka_upload.kinds import Kind
+from toloka_upload.pacer import Pacer
+from toloka_upload.results import BatchOutcome, UploadResult
+from toloka_upload.retrying import Sleep
+from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
+from toloka_upload.wire import Wire
+
+PRODUCTION_URL: Final = "https://toloka.dev"
+SANDBOX_URL: Final = "https://sandbox.toloka.dev"
+
+
+class UploadOptions(TypedDict, total=False):
+    """Per-upload options, shared by every upload function."""
+
+    pool_id: str | None
+    """Filled into items that have no `pool_id`."""
+    async_mode: bool
+    """True (default): async operations with a client-made operation_id each; False: synchronous requests."""
+    skip_invalid_items: bool
+    allow_defaults: bool
+    open_pool: bool
+    checkpoint: str | os.PathLike[str] | None
+    """A resume file: a rerun with the same file and input skips finished batches and creates nothing twice."""
+    on_batch: Callable[[BatchOutcome], None] | None
+    """Called as each batch ends (progress bars, streaming results out)."""
+    keep_items: bool
+    """False keeps only counts in the result, so memory does not grow with the upload (use on_batch)."""
+
+
+def batches(items: Iterable[object], size: int) -> Iterator[tuple[int, int, list[object]]]:
+    """(number, start position, items) per batch, read lazily."""
+    iterator = iter(items)
+    for number in itertools.count():
+        chunk = list(itertools.islice(iterator, size))
+        if not chunk:
+            return
+        yield number, number * size, chunk
+
+
+class AsyncUploader:
+    """Uploads tasks and task suites through the generated client; one instance per base URL and token."""
+
+    def __init__(
+        self,
+        token: str | Token | None = None,
+        *,
+        base_url: str = PRODUCTION_URL,
+        settings: Settings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.base_url = base_url
+        self.settings = settings or Settings()
+        self._sleep = sleep
+        secret = resolve_token(token)
+        limits = httpx.Limits(max_connections=self.settings.max_concurrency * 2, max_keepalive_connections=None)
+        httpx_args: dict[str, Any] = {"limits": limits}
+        if transport is not None:
+            httpx_args["transport"] = transport
+        client = AuthenticatedClient(
+            base_url=base_url,
+            token=secret.reveal(),
+            prefix=secret.prefix,
+            timeout=self.settings.timeout,
+            httpx_args=httpx_args,
+        )
+        self._wire = Wire(client)
+
+    def __repr__(self) -> str:
+        return f"AsyncUploader(base_url={self.base_url!r}, token='***', settings={self.settings!r})"
+
+    async def upload_tasks(self, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
+        """Create tasks from dicts or TaskCreate objects; every position ends created, invalid or failed."""
+        return await self._upload(Kind.TASKS, items, options)
+
+    async def upload_task_suites(self, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
+        """Create task suites from dicts or TaskSuiteCreate objects; as upload_tasks."""
+        return await self._upload(Kind.TASK_SUITES, items, options)
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._wire.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _upload(self, kind: Kind, items: Iterable[object], options: UploadOptions) -> UploadResult:
+        flags = ApiFlags(
+            async_mode=options.get("async_mode", True),
+            allow_defaults=options.get("allow_defaults", False),
+            skip_invalid_items=options.get("skip_invalid_items", False),
+            open_pool=options.get("open_pool", False),
+        )
+        settings = self.settings
+        size = settings.batch_size if flags.async_mode else min(settings.batch_size, SYNC_MAX_ITEMS)
+        tag = flags.async_mode and settings.tag_items
+        pacer = Pacer(settings.items_per_minute, burst=size) if settings.items_per_minute is not None else None
+        uploader = BatchUploader(self._wire, kind, flags, settings, pacer, self._sleep)
+        result = UploadResult(keep_items=options.get("keep_items", True))
+        on_batch = options.get("on_batch")
+        path = options.get("checkpoint")
+        checkpoint = (
+            Checkpoint(Path(path), {"kind": kind.value, "batch_size": size, "async_mode": flags.async_mode, "tag": tag})
+            if path is not None
+            else None
+        )
+
+        def finish(outcome: BatchOutcome, record: bool = True) -> None:
+            # An async batch with failures stays open: a rerun resends it under the same operation_id, which
+            # either finishes it or reads the operation that did run. A synchronous batch is never resent.
+            if checkpoint is not None and record and not (flags.async_mode and outcome.failed):
+                checkpoint.record_done(outcome)
+            result.add(outcome)
+            if on_batch is not None:
+                on_batch(outcome)
+
+        pending: set[asyncio.Task[BatchOutcome]] = set()
+
+        async def settle_some(limit: int) -> None:
+            while len(pending) > limit:
+                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    pending.discard(task)
+                    finish(task.result())
+
+        try:
+            for number, start, chunk in batches(items, size):
+                earlier = checkpoint.done(number) if checkpoint is not None else None
+                if earlier is not None:
+                    finish(earlier, record=False)
+                    continue
+                prepared = prepare_batch(
+                    number,
+                    start,
+                    chunk,
+                    kind,
+                    pool_id=options.get("pool_id"),
+                    tag=tag,
+                    skip_invalid=flags.skip_invalid_items,
+                )
+                del chunk
+                operation_id: str | None = None
+                if checkpoint is not None:
+                    started = checkpoint.started(number, prepared.digest)
+                    if started is not None and not flags.async_mode and prepared.sent:
+                        # A synchronous batch whose answer was lost: resending could create it twice.
+                        finish(uploader.interrupted(prepared))
+                        continue
+                    operation_id = started.operation_id if started is not None else None
+                    if flags.async_mode and operation_id is None:
+                        operation_id = uploader.new_operation_id()
+                    checkpoint.record_start(number, prepared.digest, operation_id)
+                await settle_some(settings.max_concurrency - 1)
+                pending.add(asyncio.create_task(uploader.run(prepared, operation_id)))
+            await settle_some(0)
+        finally:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+            if checkpoint is not None:
+                checkpoint.close()
+        return result

@@ -1,0 +1,82 @@
+"""The upload's HTTP calls: request shapes from the generated operation modules, bytes in and out with orjson.
+
+The generated functions convert every item to and from attrs models, which costs more CPU than the whole rest
+of an upload; here a batch is serialised once and only small answers (Operation, Error) become models.
+"""
+
+from typing import Any
+from uuid import UUID
+
+import httpx
+import orjson
+from toloka_client.api.operations import get_operation, get_operation_log
+from toloka_client.client import AuthenticatedClient
+from toloka_client.models.error import Error
+from toloka_client.models.operation import Operation
+from toloka_client.types import UNSET
+
+from toloka_upload.errors import ApiError, AuthenticationError
+from toloka_upload.kinds import Kind
+
+
+class Wire:
+    """Sends create, operation and log requests through the generated client's `httpx.AsyncClient`."""
+
+    def __init__(self, client: AuthenticatedClient) -> None:
+        self._http = client.get_async_httpx_client()
+
+    async def create(
+        self,
+        kind: Kind,
+        body: bytes,
+        *,
+        async_mode: bool,
+        allow_defaults: bool,
+        skip_invalid_items: bool,
+        open_pool: bool,
+        operation_id: str | None,
+    ) -> httpx.Response:
+        """POST one pre-serialised batch (a JSON array) to the create endpoint of `kind`."""
+        request: dict[str, Any] = kind.create_module._get_kwargs(
+            body=[],
+            async_mode=async_mode,
+            allow_defaults=allow_defaults,
+            skip_invalid_items=skip_invalid_items,
+            open_pool=open_pool,
+            **({"operation_id": UUID(operation_id)} if operation_id else {}),
+        )
+        del request["json"]
+        return await self._http.request(**request, content=body)
+
+    async def operation(self, operation_id: str) -> httpx.Response:
+        """GET an operation."""
+        return await self._http.request(**get_operation._get_kwargs(operation_id))
+
+    async def operation_log(self, operation_id: str) -> httpx.Response:
+        """GET an operation's log."""
+        return await self._http.request(**get_operation_log._get_kwargs(operation_id))
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+
+def parse_json(response: httpx.Response) -> Any:
+    """The response body as Python objects."""
+    return orjson.loads(response.content)
+
+
+def parse_operation(response: httpx.Response) -> Operation:
+    """A 200/202 answer as the generated Operation model (small: worth the model)."""
+    return Operation.from_dict(parse_json(response))
+
+
+def api_error(response: httpx.Response) -> ApiError:
+    """The exception for an error answer; bodies that are not Toloka errors keep a short excerpt of the text."""
+    try:
+        error = Error.from_dict(parse_json(response))
+        code, message, request_id, payload = error.code, error.message, error.request_id, error.payload
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        code, message, request_id, payload = "UNEXPECTED_RESPONSE", response.text[:200], None, None
+    error_type = AuthenticationError if response.status_code == 401 else ApiError
+    return error_type(response.status_code, code, message, request_id, None if payload is UNSET else payload)
