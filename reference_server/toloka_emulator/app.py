@@ -50,11 +50,13 @@ def create_app(config: EmulatorConfig | Path | str | None = None, db_path: Path 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         emulator.start_worker()
+        logger.info("toloka-emulator started")
         try:
             yield
         finally:
             await emulator.stop_worker()
             emulator.close()
+            logger.info("toloka-emulator stopped cleanly")
 
     routes = [
         Route("/api/v1/tasks", handlers.tasks, methods=["GET", "POST"]),
@@ -113,7 +115,7 @@ class _Handlers:
 
     async def _collection(self, request: Request, kind: ItemKind) -> Response:
         account = self.account(request)
-        if request.method == "GET":
+        if request.method != "POST":
             query = params.list_query(request.query_params, kind, account)
             return _json(200, await self.emulator.list_items(query))
         upload = params.upload_params(request.query_params)

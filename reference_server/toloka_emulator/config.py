@@ -28,7 +28,7 @@ _FIELD_ATTRIBUTES = frozenset(
 )
 
 
-_Settings = TypeVar("_Settings", "LimitsConfig", "StorageConfig")
+_Settings = TypeVar("_Settings", "LimitsConfig", "StorageConfig", "WorkerConfig")
 
 
 class ConfigError(ValueError):
@@ -90,11 +90,19 @@ class StorageConfig:
 
 
 @dataclass(frozen=True)
+class WorkerConfig:
+    """The background worker; `enabled = false` leaves async operations PENDING (to test resuming them)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class EmulatorConfig:
     """The whole effective configuration, plus the raw TOML data it came from."""
 
     limits: LimitsConfig
     storage: StorageConfig
+    worker: WorkerConfig
     accounts: tuple[AccountConfig, ...]
     pools: dict[str, PoolConfig]
     raw: dict[str, Any] = field(repr=False, compare=False)
@@ -129,6 +137,7 @@ def parse_config(raw: dict[str, Any]) -> EmulatorConfig:
     """Build an EmulatorConfig from already-parsed TOML data, filling defaults into `raw` for printing."""
     limits = _build(LimitsConfig, raw.setdefault("limits", {}), "limits")
     storage = _build(StorageConfig, raw.setdefault("storage", {}), "storage")
+    worker = _build(WorkerConfig, raw.setdefault("worker", {}), "worker")
     if storage.synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise ConfigError("storage.synchronous must be OFF, NORMAL, FULL or EXTRA")
     accounts = tuple(_account(i, a) for i, a in enumerate(raw.get("accounts", [])))
@@ -144,7 +153,7 @@ def parse_config(raw: dict[str, Any]) -> EmulatorConfig:
         if pool.id in pools:
             raise ConfigError(f"pools[{i}]: duplicate pool id {pool.id!r}")
         pools[pool.id] = pool
-    return EmulatorConfig(limits=limits, storage=storage, accounts=accounts, pools=pools, raw=raw)
+    return EmulatorConfig(limits=limits, storage=storage, worker=worker, accounts=accounts, pools=pools, raw=raw)
 
 
 def _build(cls: type[_Settings], data: Any, where: str) -> _Settings:

@@ -83,6 +83,8 @@ class Emulator:
 
     def start_worker(self) -> None:
         """Start (or restart, in a new event loop) the background worker; it first resumes unfinished work."""
+        if not self.config.worker.enabled:
+            return
         loop = asyncio.get_running_loop()
         if self._worker is not None and not self._worker.done() and self._worker.get_loop() is loop:
             return
@@ -91,8 +93,8 @@ class Emulator:
 
     def _notify(self) -> None:
         self.start_worker()
-        assert self._wake is not None
-        self._wake.set()
+        if self._wake is not None:
+            self._wake.set()
 
     async def _work(self) -> None:
         assert self._wake is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -12,15 +13,61 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from toloka_emulator.config import EmulatorConfig, load_config
 from toloka_emulator.config_writer import write_config
 
+if TYPE_CHECKING:
+    import httpx
+
 STARTUP_TIMEOUT = 30.0
+# The type of the tests' `make_client` fixture: config overrides in, an in-process httpx client out.
+ClientFactory = Callable[..., Awaitable["httpx.AsyncClient"]]
+# Headers and sample objects for the packaged default config.
+REQUESTER_HEADERS = {"Authorization": "OAuth emulator-requester-token"}
+OTHER_HEADERS = {"Authorization": "OAuth emulator-other-token"}
+SAMPLE_IMAGE = "https://example.com/1.png"
+
+
+def sample_task(pool_id: str = "1", **fields: Any) -> dict[str, Any]:
+    """A valid task create object for the default config's pool 1 (keyword fields override)."""
+    return {"pool_id": pool_id, "input_values": {"image": SAMPLE_IMAGE}, "overlap": 1, **fields}
+
+
+def sample_suite(pool_id: str = "1", **fields: Any) -> dict[str, Any]:
+    """A valid task-suite create object for the default config's pool 1 (keyword fields override)."""
+    return {"pool_id": pool_id, "tasks": [{"input_values": {"image": SAMPLE_IMAGE}}], "overlap": 1, **fields}
+
+
+class _Response(Protocol):
+    status_code: int
+    text: str
+
+    def json(self) -> Any: ...
+
+
+class _AsyncClient(Protocol):
+    async def get(self, url: str, *, headers: dict[str, str]) -> Any: ...
+
+
+async def wait_operation(
+    client: _AsyncClient, operation_id: str, headers: dict[str, str] = REQUESTER_HEADERS, timeout: float = 60.0
+) -> Any:
+    """Poll `GET /api/v1/operations/{id}` with an httpx.AsyncClient until it ends; return the operation."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response: _Response = await client.get(f"/api/v1/operations/{operation_id}", headers=headers)
+        if response.status_code != 200:
+            raise AssertionError(f"GET operation answered {response.status_code}: {response.text}")
+        operation = response.json()
+        if operation["status"] in ("SUCCESS", "FAIL"):
+            return operation
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"operation {operation_id} did not end within {timeout} s")
 
 
 class EmulatorStartError(RuntimeError):

@@ -1,0 +1,159 @@
+"""HTTP-level behaviour: authentication, bad input answered with 4xx and the Toloka body, lists, limits."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, sample_task
+
+ERROR_KEYS = {"request_id", "code", "message"}
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> None:
+    """The response is a Toloka error body with this status and code."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) >= ERROR_KEYS
+    assert body["code"] == code
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "OAuth wrong"},
+        {"Authorization": "Bearer emulator-requester-token"},
+        {"Authorization": "OAuth"},
+    ],
+)
+async def test_missing_or_unknown_token_is_401(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    for method, path in (("GET", "/api/v1/tasks"), ("POST", "/api/v1/tasks"), ("GET", "/api/v1/operations/x")):
+        response = await client.request(method, path, headers=headers, json=[sample_task()])
+        assert_error(response, 401, "AUTHENTICATION_ERROR")
+        assert "emulator-requester-token" not in response.text
+
+
+async def test_apikey_scheme_is_accepted(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/tasks", headers={"Authorization": "ApiKey emulator-requester-token"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "code"),
+    [
+        (b"[{", "application/json", 400, "VALIDATION_ERROR"),
+        (b"", "application/json", 400, "VALIDATION_ERROR"),
+        (b'{"pool_id": "1"}', "application/json", 400, "VALIDATION_ERROR"),
+        (b"[]", "application/json", 400, "VALIDATION_ERROR"),
+        (b"[1, 2]", "application/json", 400, "VALIDATION_ERROR"),
+        (b"\xff\xfe", "application/json", 400, "VALIDATION_ERROR"),
+        (b"[" * 5000, "application/json", 400, "VALIDATION_ERROR"),
+        (b"[]", "text/plain", 415, "UNSUPPORTED_MEDIA_TYPE"),
+        (b"[]", "", 415, "UNSUPPORTED_MEDIA_TYPE"),
+    ],
+)
+async def test_bad_bodies_are_4xx(
+    client: httpx.AsyncClient, content: bytes, content_type: str, status: int, code: str
+) -> None:
+    for path in ("/api/v1/tasks", "/api/v1/task-suites"):
+        headers = {**REQUESTER_HEADERS, "Content-Type": content_type}
+        assert_error(await client.post(path, content=content, headers=headers), status, code)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"async_mode": "yes"},
+        {"allow_defaults": "1"},
+        {"skip_invalid_items": ""},
+        {"open_pool": "maybe"},
+        {"async_mode": "true", "operation_id": "not-a-uuid"},
+        {"operation_id": "123"},
+    ],
+)
+async def test_bad_upload_query_is_400(client: httpx.AsyncClient, query: dict[str, str]) -> None:
+    response = await client.post("/api/v1/tasks", json=[sample_task()], params=query, headers=REQUESTER_HEADERS)
+    assert_error(response, 400, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize(
+    "query", [{"limit": "0"}, {"limit": "abc"}, {"limit": "100001"}, {"sort": "pool_id"}, {"pool_id": ""}]
+)
+async def test_bad_list_query_is_400(client: httpx.AsyncClient, query: dict[str, str]) -> None:
+    for path in ("/api/v1/tasks", "/api/v1/task-suites"):
+        assert_error(await client.get(path, params=query, headers=REQUESTER_HEADERS), 400, "VALIDATION_ERROR")
+
+
+async def test_oversize_body_is_413(make_client: ClientFactory) -> None:
+    client = await make_client({"limits": {"max_body_bytes": 1000}})
+    body = b"[" + b",".join([b'{"pool_id":"1","input_values":{"image":"https://e.com/a.png"},"overlap":1}'] * 20) + b"]"
+    headers = {**REQUESTER_HEADERS, "Content-Type": "application/json"}
+    assert_error(await client.post("/api/v1/tasks", content=body, headers=headers), 413, "ENTITY_TOO_LARGE")
+
+    async def chunks() -> object:
+        for _ in range(20):
+            yield body[:100]
+
+    streamed = await client.post("/api/v1/tasks", content=chunks(), headers=headers)  # type: ignore[arg-type]
+    assert_error(streamed, 413, "ENTITY_TOO_LARGE")
+
+
+async def test_unknown_paths_are_404_and_wrong_methods_405_with_allow(client: httpx.AsyncClient) -> None:
+    for path in ("/api/v1/pools", "/api/v1/tasks/", "/", "/api/v1/operations/x/log/y"):
+        assert_error(await client.get(path, headers=REQUESTER_HEADERS), 404, "DOES_NOT_EXIST")
+    for method, path in (("DELETE", "/api/v1/tasks"), ("PUT", "/api/v1/tasks/x"), ("POST", "/api/v1/operations/x")):
+        response = await client.request(method, path, headers=REQUESTER_HEADERS)
+        assert_error(response, 405, "METHOD_NOT_ALLOWED")
+        assert "GET" in response.headers["allow"]
+
+
+async def test_rate_limit_is_429_with_retry_after(make_client: ClientFactory) -> None:
+    client = await make_client({"limits": {"items_per_minute": 5}})
+    assert (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).status_code == 201
+    response = await client.post("/api/v1/tasks", json=[sample_task()], headers=REQUESTER_HEADERS)
+    assert_error(response, 429, "TOO_MANY_REQUESTS")
+    assert response.json()["payload"] == {"interval": "MIN"}
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    async_response = await client.post(
+        "/api/v1/tasks", json=[sample_task()], params={"async_mode": "true"}, headers=REQUESTER_HEADERS
+    )
+    assert_error(async_response, 429, "TOO_MANY_REQUESTS")
+
+
+async def test_daily_rate_limit(make_client: ClientFactory) -> None:
+    client = await make_client({"limits": {"items_per_day": 2}})
+    assert (await client.post("/api/v1/tasks", json=[sample_task()] * 2, headers=REQUESTER_HEADERS)).status_code == 201
+    response = await client.post("/api/v1/tasks", json=[sample_task()], headers=REQUESTER_HEADERS)
+    assert_error(response, 429, "TOO_MANY_REQUESTS")
+    assert response.json()["payload"] == {"interval": "DAY"}
+
+
+async def test_list_paging_bounds_and_sort(client: httpx.AsyncClient) -> None:
+    created = (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).json()
+    await client.post("/api/v1/tasks", json=[sample_task(pool_id="2")], headers=REQUESTER_HEADERS)
+    ids = [created["items"][str(i)]["id"] for i in range(5)]
+
+    async def listed(**query: str) -> tuple[list[str], bool]:
+        body = (await client.get("/api/v1/tasks", params={"pool_id": "1", **query}, headers=REQUESTER_HEADERS)).json()
+        return [item["id"] for item in body["items"]], body["has_more"]
+
+    assert await listed() == (ids, False)
+    assert await listed(limit="2") == (ids[:2], True)
+    assert await listed(id_gt=ids[1], limit="2") == (ids[2:4], True)
+    assert await listed(id_gte=ids[1], id_lte=ids[3]) == (ids[1:4], False)
+    assert await listed(id_lt=ids[2]) == (ids[:2], False)
+    assert await listed(sort="-id") == (ids[::-1], False)
+    assert await listed(sort="created") == (ids, False)
+    everything = (await client.get("/api/v1/tasks", headers=REQUESTER_HEADERS)).json()["items"]
+    assert len(everything) == 6
+
+
+async def test_openapi_yaml_is_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/openapi.yaml")
+    assert response.status_code == 200
+    assert response.text.startswith("openapi: 3.1")
+
+
+async def test_head_is_answered(client: httpx.AsyncClient) -> None:
+    assert (await client.head("/api/v1/tasks", headers=REQUESTER_HEADERS)).status_code == 200
