@@ -1,0 +1,126 @@
+"""Reading create objects from JSON Lines and from Toloka-style CSV/TSV (`INPUT:field` columns), lazily.
+
+A record that cannot be read becomes an InvalidInput naming its line and field, so it is reported at its
+position instead of stopping the upload or vanishing.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import orjson
+
+from toloka_upload.items import InvalidInput
+from toloka_upload.kinds import Kind
+
+INPUT_PREFIX = "INPUT:"
+GOLDEN_PREFIX = "GOLDEN:"
+HINT_COLUMN = "HINT:text"
+INTEGER_COLUMNS = ("overlap",)
+STRING_COLUMNS = ("pool_id",)
+
+
+def _shape_problem(record: Any, kind: Kind) -> tuple[str, str] | None:
+    """(field, message) for a record that is not shaped like a create object of `kind`."""
+    if not isinstance(record, dict):
+        return "", f"expected a JSON object, got {type(record).__name__}"
+    if "pool_id" in record and not isinstance(record["pool_id"], str):
+        return "pool_id", "expected a string"
+    if kind is Kind.TASKS:
+        if not isinstance(record.get("input_values"), dict):
+            return "input_values", "expected an object" if "input_values" in record else "missing"
+        return None
+    tasks = record.get("tasks")
+    if not isinstance(tasks, list) or not tasks:
+        return "tasks", "expected a non-empty array" if "tasks" in record else "missing"
+    for position, task in enumerate(tasks):
+        if not isinstance(task, dict) or not isinstance(task.get("input_values"), dict):
+            return f"tasks.{position}.input_values", "expected an object"
+    return None
+
+
+def _invalid(line: int, field: str, message: str) -> InvalidInput:
+    return InvalidInput(field, f"line {line}: {field + ': ' if field else ''}{message}")
+
+
+def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Iterator[object]:
+    """One create object per non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        problem = _shape_problem(record, kind)
+        yield record if problem is None else _invalid(number, *problem)
+
+
+def _cell(value: str, decode: bool) -> Any:
+    """A cell's value: the text itself, or with `decode` the JSON number/boolean/array/object it spells."""
+    if decode:
+        try:
+            parsed = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+        if not isinstance(parsed, str) and parsed is not None:
+            return parsed
+    return value
+
+
+def _column_target(name: str) -> tuple[str, str] | None:
+    """Where a column goes: ("input", field), ("golden", field), ("hint", ""), ("top", key); None = unknown."""
+    if name.startswith(INPUT_PREFIX) and len(name) > len(INPUT_PREFIX):
+        return "input", name[len(INPUT_PREFIX) :]
+    if name.startswith(GOLDEN_PREFIX) and len(name) > len(GOLDEN_PREFIX):
+        return "golden", name[len(GOLDEN_PREFIX) :]
+    if name == HINT_COLUMN:
+        return "hint", ""
+    if name in INTEGER_COLUMNS or name in STRING_COLUMNS:
+        return "top", name
+    return None
+
+
+def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cells: bool = False) -> Iterator[object]:
+    """Tasks from a header row of `INPUT:field` (and optional `GOLDEN:field`, `HINT:text`, `pool_id`,
+    `overlap`) columns, one task a row; empty cells are left out, as in Toloka's own TSV uploads."""
+    if kind is not Kind.TASKS:
+        raise ValueError("CSV/TSV input holds tasks; write task suites as JSON Lines")
+    reader = csv.reader(text_lines, delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return
+    targets = [_column_target(name) for name in header]
+    unknown = [name for name, target in zip(header, targets, strict=True) if target is None]
+    if unknown or not any(target and target[0] == "input" for target in targets):
+        raise ValueError(f"columns must be INPUT:<field>, GOLDEN:<field>, HINT:text, pool_id or overlap; got {header}")
+    for row in reader:
+        line = reader.line_num
+        if not row:
+            continue
+        if len(row) != len(header):
+            yield _invalid(line, "", f"expected {len(header)} columns, got {len(row)}")
+            continue
+        record: dict[str, Any] = {"input_values": {}}
+        golden: dict[str, Any] = {}
+        problem = None
+        for value, (place, name) in zip(row, targets, strict=True):  # type: ignore[misc]
+            if value == "":
+                continue
+            if place == "input":
+                record["input_values"][name] = _cell(value, decode_cells)
+            elif place == "golden":
+                golden[name] = _cell(value, decode_cells)
+            elif place == "hint":
+                record["message_on_unknown_solution"] = value
+            elif name in INTEGER_COLUMNS:
+                try:
+                    record[name] = int(value)
+                except ValueError:
+                    problem = (name, f"expected an integer, got {value!r}")
+            else:
+                record[name] = value
+        if golden:
+            record["known_solutions"] = [{"output_values": golden, "correctness_weight": 1}]
+        yield record if problem is None else _invalid(line, *problem)
