@@ -161,7 +161,7 @@ def _start(config_path: Path, db_path: Path, log_path: Path) -> RunningEmulator:
     for _ in range(5):
         port = free_port()
         command = [sys.executable, "-m", "toloka_emulator", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--db", str(db_path), "--config", str(config_path), "--log-level", "warning"]
+        command += ["--db", str(db_path), "--config", str(config_path), "--log-level", "info"]
         with log_path.open("ab") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
         emulator = RunningEmulator(f"http://127.0.0.1:{port}", process, config, config_path, db_path, log_path)

@@ -1,0 +1,144 @@
+"""The emulator as a real uvicorn process: durability across kill -9, concurrent clients, clean stop, CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+from toloka_emulator.testing import RunningEmulator, running_emulator, sample_task
+
+NO_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
+
+
+def all_task_ids(emulator: RunningEmulator) -> list[str]:
+    """Every task id of the requester, in id order."""
+    response = httpx.get(f"{emulator.base_url}/api/v1/tasks", params={"limit": "100000"}, headers=emulator.headers())
+    assert response.status_code == 200
+    assert response.json()["has_more"] is False
+    return [item["id"] for item in response.json()["items"]]
+
+
+def wait_operation(emulator: RunningEmulator, operation_id: str) -> Any:
+    """Poll an operation until it ends (a generous bound guards against hangs)."""
+    with httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:
+        for _ in range(6000):
+            operation = client.get(f"/api/v1/operations/{operation_id}").json()
+            if operation["status"] in ("SUCCESS", "FAIL"):
+                return operation
+            time.sleep(0.01)
+    raise AssertionError("operation did not end")
+
+
+def test_nothing_acknowledged_is_lost_after_kill_9(tmp_path: Path) -> None:
+    db = tmp_path / "emulator.db"
+    acknowledged: list[str] = []
+    with running_emulator(db_path=db, config_overrides=NO_LIMITS) as emulator:
+        with httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:
+            for _ in range(5):
+                response = client.post("/api/v1/tasks", json=[sample_task()] * 200)
+                assert response.status_code == 201
+                acknowledged += [item["id"] for item in response.json()["items"].values()]
+            operation_id = str(uuid.uuid4())
+            accepted = client.post(
+                "/api/v1/tasks",
+                json=[sample_task()] * 20000,
+                params={"async_mode": "true", "operation_id": operation_id},
+            )
+            assert accepted.status_code == 202
+        emulator.kill()
+    with running_emulator(db_path=db, config_overrides=NO_LIMITS) as emulator:
+        operation = wait_operation(emulator, operation_id)
+        assert operation["status"] == "SUCCESS"
+        ids = all_task_ids(emulator)
+        assert set(acknowledged) <= set(ids)
+        assert len(ids) == len(set(ids)) == len(acknowledged) + 20000
+        log = httpx.get(f"{emulator.base_url}/api/v1/operations/{operation_id}/log", headers=emulator.headers())
+        assert {entry["output"]["task_id"] for entry in log.json()} == set(ids) - set(acknowledged)
+
+
+def test_pending_operations_finish_after_restart(tmp_path: Path) -> None:
+    db = tmp_path / "emulator.db"
+    with running_emulator(db_path=db, config_overrides={"worker": {"enabled": False}}) as emulator:
+        response = httpx.post(
+            f"{emulator.base_url}/api/v1/task-suites",
+            json=[{"pool_id": "1", "tasks": [{"input_values": {"image": "https://e.com/1.png"}}], "overlap": 1}] * 3,
+            params={"async_mode": "true"},
+            headers=emulator.headers(),
+        )
+        assert response.status_code == 202
+        operation_id = response.json()["id"]
+        pending = httpx.get(f"{emulator.base_url}/api/v1/operations/{operation_id}", headers=emulator.headers())
+        assert pending.json()["status"] == "PENDING"
+        emulator.kill()
+    with running_emulator(db_path=db) as emulator:
+        operation = wait_operation(emulator, operation_id)
+        assert operation["status"] == "SUCCESS"
+        assert operation["details"]["success_count"] == 3
+
+
+def test_concurrent_clients_neither_lose_nor_duplicate(tmp_path: Path) -> None:
+    clients, batches, size = 8, 10, 50
+    with running_emulator(config_overrides=NO_LIMITS) as emulator:
+
+        def upload(worker: int) -> list[str]:
+            ids: list[str] = []
+            with httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:
+                for batch in range(batches):
+                    tasks = [
+                        sample_task(input_values={"image": f"https://e.com/{worker}/{batch}/{i}.png"})
+                        for i in range(size)
+                    ]
+                    if batch % 2:
+                        response = client.post("/api/v1/tasks", json=tasks, params={"async_mode": "true"})
+                        assert response.status_code == 202
+                        operation = wait_operation(emulator, response.json()["id"])
+                        log = client.get(f"/api/v1/operations/{operation['id']}/log").json()
+                        ids += [entry["output"]["task_id"] for entry in log]
+                    else:
+                        response = client.post("/api/v1/tasks", json=tasks)
+                        assert response.status_code == 201
+                        ids += [item["id"] for item in response.json()["items"].values()]
+            return ids
+
+        with ThreadPoolExecutor(clients) as pool:
+            acknowledged = [i for ids in pool.map(upload, range(clients)) for i in ids]
+        stored = all_task_ids(emulator)
+        assert len(acknowledged) == len(set(acknowledged)) == clients * batches * size
+        assert sorted(acknowledged) == stored
+
+
+def test_sigterm_stops_cleanly_and_the_log_has_no_token() -> None:
+    with running_emulator() as emulator:
+        httpx.get(f"{emulator.base_url}/api/v1/tasks", headers=emulator.headers())
+        httpx.get(f"{emulator.base_url}/api/v1/tasks", headers={"Authorization": "OAuth secret-wrong-token"})
+        emulator.stop()
+        log = emulator.log()
+    assert "toloka-emulator stopped cleanly" in log
+    assert "GET /api/v1/tasks 200" in log
+    assert "GET /api/v1/tasks 401" in log
+    assert emulator.token() not in log
+    assert "secret-wrong-token" not in log
+
+
+def test_config_command_prints_the_effective_config(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "toloka_emulator", "config"], capture_output=True, text=True, check=True
+    )
+    config = json.loads(result.stdout)
+    assert config["accounts"][0]["tokens"] == ["emulator-requester-token"]
+    assert {pool["id"] for pool in config["pools"]} == {"1", "2", "3", "4"}
+    assert config["limits"]["items_per_minute"] == 100000
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[accounts]]\nname = "x"\ntokens = "secret-token-value"\n')
+    failed = subprocess.run(
+        [sys.executable, "-m", "toloka_emulator", "config", "--config", str(broken)], capture_output=True, text=True
+    )
+    assert failed.returncode == 2
+    assert "secret-token-value" not in failed.stderr
