@@ -1,0 +1,158 @@
+"""The uploader and the command against the real emulator (uvicorn subprocess, SQLite) over loopback."""
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from toloka_client.api.task_suites import list_task_suites
+from toloka_client.api.tasks import list_tasks
+from toloka_client.client import AuthenticatedClient
+from toloka_emulator.testing import RunningEmulator, running_emulator
+from toloka_upload import ItemStatus, PollPolicy, Settings, UploadResult, upload_task_suites, upload_tasks
+
+UNLIMITED = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**10}}
+FAST = Settings(items_per_minute=None, poll=PollPolicy(initial=0.02, maximum=0.2))
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    """A fresh emulator with the rate limits raised out of the way."""
+    with running_emulator(config_overrides=UNLIMITED) as running:
+        yield running
+
+
+def tasks(count: int, tag: str = "") -> list[dict[str, Any]]:
+    """Valid tasks for pool 1, each with a distinct image URL."""
+    return [{"input_values": {"image": f"https://example.com/{tag}{i}.png"}, "overlap": 1} for i in range(count)]
+
+
+def stored(emulator: RunningEmulator, kind_module: Any = list_tasks, pool_id: str = "1") -> list[dict[str, Any]]:
+    """Everything the server holds in a pool, read back page by page through the list endpoint."""
+    client = AuthenticatedClient(base_url=emulator.base_url, token=emulator.token(), prefix="OAuth")
+    items: list[dict[str, Any]] = []
+    last: str | None = None
+    with client as http:
+        while True:
+            query = {"pool_id": pool_id, "limit": 100_000, **({"id_gt": last} if last else {})}
+            response = http.get_httpx_client().request(**kind_module._get_kwargs(**query))
+            assert response.status_code == 200, response.text
+            page = orjson.loads(response.content)
+            items.extend(page["items"])
+            if not page["has_more"]:
+                return items
+            last = page["items"][-1]["id"]
+
+
+def upload(emulator: RunningEmulator, items: list[dict[str, Any]], **options: Any) -> UploadResult:
+    """A tasks upload to pool 1 of the emulator."""
+    return upload_tasks(
+        items, pool_id="1", token=emulator.token(), base_url=emulator.base_url, settings=FAST, **options
+    )
+
+
+@pytest.mark.parametrize("async_mode", [True, False])
+def test_small_upload_creates_each_item_once_and_maps_ids(emulator: RunningEmulator, async_mode: bool) -> None:
+    items = tasks(25)
+    result = upload(emulator, items, async_mode=async_mode)
+    assert (result.total, result.created) == (25, 25)
+    on_server = {task["id"]: task["input_values"]["image"] for task in stored(emulator)}
+    assert len(on_server) == 25
+    for position, item in enumerate(items):
+        assert on_server[result[position].id or ""] == item["input_values"]["image"]
+
+
+def test_task_suites_upload(emulator: RunningEmulator) -> None:
+    suites = [{"tasks": [{"input_values": {"image": f"https://example.com/s{i}.png"}}], "overlap": 1} for i in range(7)]
+    result = upload_task_suites(suites, pool_id="1", token=emulator.token(), base_url=emulator.base_url, settings=FAST)
+    assert result.created == 7
+    assert sorted(s["id"] for s in stored(emulator, list_task_suites)) == sorted(i or "" for i in result.ids)
+
+
+@pytest.mark.parametrize("async_mode", [True, False])
+def test_validation_errors_come_back_at_their_positions(emulator: RunningEmulator, async_mode: bool) -> None:
+    items = tasks(40)
+    items[3]["input_values"]["image"] = "not a url"
+    items[17]["input_values"] = {}
+    items[38]["input_values"]["priority"] = 11
+    result = upload(emulator, items, async_mode=async_mode, skip_invalid_items=True)
+    assert (result.created, result.invalid, result.failed) == (37, 3, 0)
+    assert result[3].errors is not None and result[3].errors["input_values.image"]["code"] == "INVALID_URL_SYNTAX"
+    assert result[17].errors is not None and result[17].errors["input_values.image"]["code"] == "VALUE_REQUIRED"
+    assert (
+        result[38].errors is not None and result[38].errors["input_values.priority"]["code"] == "VALUE_GREATER_THAN_MAX"
+    )
+    images = sorted(task["input_values"]["image"] for task in stored(emulator))
+    expected = sorted(item["input_values"]["image"] for i, item in enumerate(items) if i not in (3, 17, 38))
+    assert images == expected
+
+
+@pytest.mark.parametrize("async_mode", [True, False])
+def test_without_skip_invalid_a_bad_item_keeps_its_batch_from_being_created(
+    emulator: RunningEmulator, async_mode: bool
+) -> None:
+    items = tasks(10)
+    items[4]["input_values"]["image"] = "not a url"
+    result = upload(emulator, items, async_mode=async_mode)
+    assert result[4].status is ItemStatus.INVALID
+    assert result.failed == 9 and result.created == 0
+    assert stored(emulator) == []
+
+
+def test_hundred_thousand_tasks_all_exist_exactly_once(emulator: RunningEmulator) -> None:
+    items = tasks(100_000)
+    result = upload(emulator, items, keep_items=True)
+    assert (result.total, result.created, result.invalid, result.failed) == (100_000, 100_000, 0, 0)
+    on_server = stored(emulator)
+    assert len(on_server) == 100_000
+    assert {task["id"] for task in on_server} == set(result.ids)
+    by_id = {task["id"]: task["input_values"]["image"] for task in on_server}
+    assert all(by_id[result[i].id or ""] == items[i]["input_values"]["image"] for i in range(0, 100_000, 997))
+
+
+def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_bytes(b"".join(orjson.dumps(item) + b"\n" for item in tasks(6000)))
+    checkpoint = tmp_path / "upload.checkpoint"
+    command = [
+        sys.executable, "-m", "toloka_upload.cli", "tasks", str(source),
+        "--base-url", emulator.base_url, "--pool-id", "1", "--checkpoint", str(checkpoint),
+        "--batch-size", "500", "--concurrency", "2", "--items-per-minute", "30000", "--no-progress",
+    ]  # fmt: skip
+    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while checkpoint_done(checkpoint) < 2 and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert first.returncode == -signal.SIGKILL, "the upload should still have been running"
+    assert len(stored(emulator)) < 6000
+
+    output = tmp_path / "results.jsonl"
+    second = subprocess.run([*command, "--output", str(output)], env=env, capture_output=True, timeout=120)
+    assert second.returncode == 0, second.stderr.decode()
+    images = collections.Counter(task["input_values"]["image"] for task in stored(emulator))
+    assert len(images) == 6000 and set(images.values()) == {1}
+    lines = [orjson.loads(line) for line in output.read_bytes().splitlines()]
+    assert sorted(line["index"] for line in lines) == list(range(6000))
+    assert all(line["status"] == "created" for line in lines)
+
+
+def checkpoint_done(path: Path) -> int:
+    """Batches a checkpoint file records as done."""
+    try:
+        return path.read_bytes().count(b'"event":"done"')
+    except FileNotFoundError:
+        return 0
