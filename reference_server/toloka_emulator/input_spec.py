@@ -10,8 +10,9 @@ from toloka_emulator.config import FieldSpec
 
 FieldError = dict[str, Any]
 Errors = dict[str, FieldError]
-# Checks one non-null value; records errors under `path` (and below it for arrays).
-Check = Callable[[Any, str, Errors], None]
+# Checks one non-null value: None when valid, else errors keyed by path suffix ("" for the value itself,
+# ".0" for an array element), so that paths are only built for invalid values.
+Check = Callable[[Any], Errors | None]
 
 MESSAGES = {
     "VALUE_REQUIRED": "Value must be present and not equal to null",
@@ -52,7 +53,8 @@ class InputValidator:
     """The compiled checks of one pool's input spec."""
 
     def __init__(self, spec: dict[str, FieldSpec]) -> None:
-        self._checks: dict[str, tuple[bool, Check]] = {name: (f.required, compile_field(f)) for name, f in spec.items()}
+        self._checks = [(name, f.required, compile_field(f)) for name, f in spec.items()]
+        self._names = frozenset(spec)
 
     def validate(self, values: Any, prefix: str, errors: Errors) -> None:
         """Record the errors of `values` under `prefix` (`input_values`, `tasks.0.input_values`)."""
@@ -62,18 +64,24 @@ class InputValidator:
         if type(values) is not dict:
             errors[prefix] = field_error("JSON_EXPECTED")
             return
-        checks = self._checks
-        for name, (required, check) in checks.items():
+        for name, required, check in self._checks:
             value = values.get(name)
             if value is None:
                 if required:
                     errors[f"{prefix}.{name}"] = field_error("VALUE_REQUIRED")
             else:
-                check(value, f"{prefix}.{name}", errors)
-        if len(values) > len(checks) or any(name not in checks for name in values):
-            for name in values:
-                if name not in checks:
-                    errors[f"{prefix}.{name}"] = field_error("VALUE_NOT_ALLOWED")
+                problems = check(value)
+                if problems is not None:
+                    record(errors, f"{prefix}.{name}", problems)
+        if not values.keys() <= self._names:
+            for name in values.keys() - self._names:
+                errors[f"{prefix}.{name}"] = field_error("VALUE_NOT_ALLOWED")
+
+
+def record(errors: Errors, path: str, problems: Errors) -> None:
+    """Add a check's problems to `errors` under `path`."""
+    for suffix, error in problems.items():
+        errors[path + suffix] = error
 
 
 def compile_field(spec: FieldSpec) -> Check:
@@ -88,19 +96,22 @@ def _array_check(spec: FieldSpec, element: Check) -> Check:
     """An array of scalars with optional size bounds; errors of elements go under `path.<index>`."""
     min_size, max_size = spec.min_size, spec.max_size
 
-    def check(value: Any, path: str, errors: Errors) -> None:
+    def check(value: Any) -> Errors | None:
         if type(value) is not list:
-            errors[path] = field_error("ARRAY_EXPECTED")
-            return
+            return {"": field_error("ARRAY_EXPECTED")}
+        errors: Errors = {}
         if min_size is not None and len(value) < min_size:
-            errors[path] = field_error("ARRAY_SIZE_LESS_THAN_MIN", min_size)
+            errors[""] = field_error("ARRAY_SIZE_LESS_THAN_MIN", min_size)
         elif max_size is not None and len(value) > max_size:
-            errors[path] = field_error("ARRAY_SIZE_GREATER_THAN_MAX", max_size)
+            errors[""] = field_error("ARRAY_SIZE_GREATER_THAN_MAX", max_size)
         for index, item in enumerate(value):
             if item is None:
-                errors[f"{path}.{index}"] = field_error("VALUE_REQUIRED")
+                errors[f".{index}"] = field_error("VALUE_REQUIRED")
             else:
-                element(item, f"{path}.{index}", errors)
+                problems = element(item)
+                if problems is not None:
+                    record(errors, f".{index}", problems)
+        return errors or None
 
     return check
 
@@ -110,24 +121,27 @@ def _scalar_check(spec: FieldSpec, kind: str) -> Check:
     type_error = _TYPE_CHECKS[kind]
     bounds = _bounds_check(spec, kind)
 
-    def check(value: Any, path: str, errors: Errors) -> None:
+    def check(value: Any) -> Errors | None:
         code = type_error(value)
         if code is not None:
-            errors[path] = field_error(code)
-            return
+            return {"": field_error(code)}
+        if bounds is None:
+            return None
         error = bounds(value)
-        if error is not None:
-            errors[path] = error
+        return None if error is None else {"": error}
 
     return check
 
 
-def _bounds_check(spec: FieldSpec, kind: str) -> Callable[[Any], FieldError | None]:
-    """Length, allowed-values and numeric bounds that apply to `kind`."""
+def _bounds_check(spec: FieldSpec, kind: str) -> Callable[[Any], FieldError | None] | None:
+    """Length, allowed-values and numeric bounds that apply to `kind`; None when there are none."""
     min_length, max_length, allowed = spec.min_length, spec.max_length, spec.allowed_values
     min_value, max_value = spec.min_value, spec.max_value
     stringy = kind in ("string", "url")
     numeric = kind in ("integer", "float")
+    limits = (min_length, max_length) if stringy else (min_value, max_value) if numeric else (None, None)
+    if allowed is None and limits == (None, None):
+        return None
 
     def bounds(value: Any) -> FieldError | None:
         if stringy:

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from toloka_emulator.config import FieldSpec, PoolConfig
-from toloka_emulator.input_spec import Check, Errors, InputValidator, compile_field, field_error
+from toloka_emulator.input_spec import Check, Errors, InputValidator, compile_field, field_error, record
 
 
 def _set_check() -> Check:
     """A set of strings: an array of strings without duplicates."""
     elements = compile_field(FieldSpec(name="", type="array_string"))
 
-    def check(value: Any, path: str, errors: Errors) -> None:
-        elements(value, path, errors)
-        if path not in errors and type(value) is list and len(set(map(str, value))) != len(value):
-            errors[path] = {"code": "VALUE_NOT_ALLOWED", "message": "Values must be unique"}
+    def check(value: Any) -> Errors | None:
+        problems = elements(value)
+        if problems is None and len(set(value)) != len(value):
+            return {"": {"code": "VALUE_NOT_ALLOWED", "message": "Values must be unique"}}
+        return problems
 
     return check
 
@@ -26,12 +27,12 @@ def _solutions_check(weight_key: str) -> Check:
     """`known_solutions` / `baseline_solutions`: objects with `output_values` and a weight in 0..1."""
     weight = compile_field(FieldSpec(name=weight_key, type="float", min_value=0, max_value=1))
 
-    def check(value: Any, path: str, errors: Errors) -> None:
+    def check(value: Any) -> Errors | None:
         if type(value) is not list:
-            errors[path] = field_error("ARRAY_EXPECTED")
-            return
+            return {"": field_error("ARRAY_EXPECTED")}
+        errors: Errors = {}
         for index, solution in enumerate(value):
-            where = f"{path}.{index}"
+            where = f".{index}"
             if type(solution) is not dict:
                 errors[where] = field_error("JSON_EXPECTED")
                 continue
@@ -41,7 +42,8 @@ def _solutions_check(weight_key: str) -> Check:
             elif type(output) is not dict:
                 errors[f"{where}.output_values"] = field_error("JSON_EXPECTED")
             if weight_key in solution:
-                weight(solution[weight_key], f"{where}.{weight_key}", errors)
+                _check_value(weight, solution[weight_key], f"{where}.{weight_key}", errors)
+        return errors or None
 
     return check
 
@@ -53,11 +55,8 @@ def _typed(type_: str, **bounds: Any) -> Check:
         type_, "STRING_EXPECTED"
     )
 
-    def check(value: Any, path: str, errors: Errors) -> None:
-        if value is None:
-            errors[path] = field_error(null_code)
-        else:
-            inner(value, path, errors)
+    def check(value: Any) -> Errors | None:
+        return {"": field_error(null_code)} if value is None else inner(value)
 
     return check
 
@@ -102,7 +101,7 @@ class ItemKind:
     validate_log_type: str
     id_key: str
     validate: Callable[[dict[str, Any], InputValidator, Errors], None]
-    stored_keys: tuple[str, ...]
+    stored_keys: frozenset[str]
     default_overlap: Callable[[PoolConfig], int]
     read_only: dict[str, Any]
 
@@ -138,8 +137,17 @@ def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors)
 
 def _check_fields(item: dict[str, Any], checks: dict[str, Check], errors: Errors, prefix: str = "") -> None:
     """Run the checks of the fields present in `item`."""
-    for key in item.keys() & checks.keys():
-        checks[key](item[key], prefix + key, errors)
+    for key, value in item.items():
+        check = checks.get(key)
+        if check is not None:
+            _check_value(check, value, prefix + key, errors)
+
+
+def _check_value(check: Check, value: Any, path: str, errors: Errors) -> None:
+    """Run one check and record its problems under `path`."""
+    problems = check(value)
+    if problems is not None:
+        record(errors, path, problems)
 
 
 TASK = ItemKind(
@@ -150,7 +158,7 @@ TASK = ItemKind(
     validate_log_type="TASK_VALIDATE",
     id_key="task_id",
     validate=validate_task,
-    stored_keys=("pool_id", "input_values", *TASK_FIELDS),
+    stored_keys=frozenset({"pool_id", "input_values", *TASK_FIELDS}),
     default_overlap=lambda pool: pool.default_overlap_for_new_tasks,
     read_only={},
 )
@@ -162,7 +170,7 @@ SUITE = ItemKind(
     validate_log_type="TASK_SUITE_VALIDATE",
     id_key="task_suite_id",
     validate=validate_suite,
-    stored_keys=("pool_id", "tasks", *SUITE_FIELDS),
+    stored_keys=frozenset({"pool_id", "tasks", *SUITE_FIELDS}),
     default_overlap=lambda pool: pool.default_overlap_for_new_task_suites,
     read_only={"automerged": False},
 )
@@ -187,9 +195,10 @@ def overlap_error(item: dict[str, Any], allow_defaults: bool) -> bool:
 def stored_form(item: dict[str, Any], kind: ItemKind, new_id: str, created: str, overlap: int | None) -> dict[str, Any]:
     """The item as stored and read back: the known keys as sent plus the read-only fields."""
     stored: dict[str, Any] = {"id": new_id}
-    for key in kind.stored_keys:
-        if key in item:
-            stored[key] = item[key]
+    keys = kind.stored_keys
+    for key, value in item.items():
+        if key in keys:
+            stored[key] = value
     if overlap is not None:
         stored["overlap"] = overlap
         stored["remaining_overlap"] = overlap
