@@ -9,7 +9,7 @@ from enum import StrEnum
 class Verdict(StrEnum):
     """The three answers a requirement can get; a missing prerequisite is a skip, never a pass."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (a verdict, not a password)
     FAIL = "fail"
     SKIP = "skip"
 
@@ -38,3 +38,10 @@ class Outcome:
 def overall_passed(outcomes: list[Outcome]) -> bool:
     """True only when every requirement passed: a skip is not a pass."""
     return bool(outcomes) and all(o.verdict is Verdict.PASS for o in outcomes)
+
+
+def overall_verdict(outcomes: list[Outcome]) -> str:
+    """PASSED (all passed), FAILED (any failure) or INCOMPLETE (no failure, but something was skipped)."""
+    if overall_passed(outcomes):
+        return "PASSED"
+    return "FAILED" if any(o.verdict is Verdict.FAIL for o in outcomes) else "INCOMPLETE"

@@ -61,7 +61,7 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
         "foreign_pool_id": foreign.id if foreign is not None else None,
         "closed_pool_id": by_status["closed"].id if "closed" in by_status else None,
         "archived_pool_id": by_status["archived"].id if "archived" in by_status else None,
-        # Provoking a 429 costs `limit + 1` items: only worth it when the limit is small.
+        # Provoking a 429 costs up to 2 * limit + 1 items: only worth it when the limit is small.
         "rate_limit_items": limit if limit <= MAX_PROVOKED_ITEMS else None,
     }
     settings.update(overrides)
@@ -69,4 +69,4 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
 
 
 # The most items the 429 check will upload to provoke a rate limit on its own initiative.
-MAX_PROVOKED_ITEMS = 25_000
+MAX_PROVOKED_ITEMS = 20_000

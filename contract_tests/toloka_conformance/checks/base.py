@@ -49,18 +49,22 @@ class Check:
     requirement: Requirement
     function: CheckFunction
     creates: int = 0
+    runs_last: bool = False
 
 
 REGISTRY: list[Check] = []
 
 
 def check(
-    requirement_id: str, title: str, docs: str, *, creates: int = 0, area: str = "behaviour"
+    requirement_id: str, title: str, docs: str, *, creates: int = 0, runs_last: bool = False
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check under a requirement; `docs` is the sentence of the docs or contract it tests."""
+    """Register a check under a requirement; `docs` is the sentence of the docs or contract it tests.
+
+    `runs_last` puts a check after schemathesis (the rate-limit check fills the window for everything after it).
+    """
 
     def register(function: CheckFunction) -> CheckFunction:
-        REGISTRY.append(Check(Requirement(requirement_id, area, title, docs), function, creates))
+        REGISTRY.append(Check(Requirement(requirement_id, "behaviour", title, docs), function, creates, runs_last))
         return function
 
     return register

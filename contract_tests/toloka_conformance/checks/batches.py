@@ -26,7 +26,7 @@ SKIP_TRUE = (
     'sets of keys never overlap; with skip_invalid_items=true together they cover every position of the request."'
 )
 SKIP_FALSE = (
-    '[Create multiple tasks] skip_invalid_items "false — If one or more tasks didn\'t pass validation, stop the '
+    "[Create multiple tasks] skip_invalid_items \"false — If one or more tasks didn't pass validation, stop the "
     "operation and don't create any tasks.\"; [openapi.yaml] answer 400 VALIDATION_ERROR, payload keyed by index."
 )
 SYNC_LIMIT_TASKS = (
@@ -48,7 +48,9 @@ def _partition(exchange: Exchange, size: int, expected_invalid: set[str]) -> Non
     errors = string_keyed(body, "validation_errors", exchange, SKIP_TRUE)
     everything = {str(index) for index in range(size)}
     if created & set(errors):
-        raise Failed(f"indices {sorted(created & set(errors))} are both created and invalid. Rule: {SKIP_TRUE}", exchange)
+        raise Failed(
+            f"indices {sorted(created & set(errors))} are both created and invalid. Rule: {SKIP_TRUE}", exchange
+        )
     if created | set(errors) != everything:
         raise Failed(
             f"items {sorted(created)} + validation_errors {sorted(errors)} do not cover the request's indices "
@@ -80,7 +82,9 @@ def tasks_partition(ctx: Context) -> None:
     _partition(ctx.api.post(TASKS, items, skip_invalid_items=True), len(items), {"1"})
 
 
-@check("suites.skip_invalid.partition", "Suite indices partition into items and validation_errors", SKIP_TRUE, creates=1)
+@check(
+    "suites.skip_invalid.partition", "Suite indices partition into items and validation_errors", SKIP_TRUE, creates=1
+)
 def suites_partition(ctx: Context) -> None:
     """[invalid, valid] suites with skip_invalid_items=true: 1 created, 0 in validation_errors."""
     items = [suite(ctx, valid=False), suite(ctx)]
@@ -143,7 +147,9 @@ def tasks_allow_defaults(ctx: Context) -> None:
     exchange = ctx.api.post(TASKS, [item], allow_defaults=True)
     overlap = _created_overlap(exchange, ALLOW_DEFAULTS)
     if overlap != expected:
-        raise Failed(f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange)
+        raise Failed(
+            f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange
+        )
 
 
 @check("suites.allow_defaults", "allow_defaults=true takes the pool's default suite overlap", ALLOW_DEFAULTS, creates=1)
@@ -157,10 +163,14 @@ def suites_allow_defaults(ctx: Context) -> None:
     exchange = ctx.api.post(SUITES, [item], allow_defaults=True)
     overlap = _created_overlap(exchange, ALLOW_DEFAULTS)
     if overlap != expected:
-        raise Failed(f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange)
+        raise Failed(
+            f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange
+        )
 
 
-@check("tasks.allow_defaults_false.overlap_required", "allow_defaults=false: a task without overlap is invalid", NO_OVERLAP)
+@check(
+    "tasks.allow_defaults_false.overlap_required", "allow_defaults=false: a task without overlap is invalid", NO_OVERLAP
+)
 def tasks_overlap_required(ctx: Context) -> None:
     """A task without overlap, allow_defaults=false: 400 VALIDATION_ERROR and nothing created."""
     item = task(ctx)

@@ -70,4 +70,6 @@ def foreign_list_hidden(ctx: Context) -> None:
         raise Failed(f"expected a task list or 404, got {exchange.summary()}. Rule: {LIST}", exchange)
     leaked = [item.get("id") for item in items if isinstance(item, dict)]
     if leaked:
-        raise Failed(f"the other account's list shows {len(leaked)} task(s) of this account's pool. Rule: {LIST}", exchange)
+        raise Failed(
+            f"the other account's list shows {len(leaked)} task(s) of this account's pool. Rule: {LIST}", exchange
+        )

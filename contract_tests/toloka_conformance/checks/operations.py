@@ -35,7 +35,7 @@ LOG = (
 )
 SAME_ID = "[openapi.yaml Operation.id] Operation ID; equals the `operation_id` sent with the upload, if one was sent."
 IDEMPOTENT = (
-    "[Create multiple tasks] operation_id: \"We recommended sending the ID in the POST request to avoid accidental "
+    '[Create multiple tasks] operation_id: "We recommended sending the ID in the POST request to avoid accidental '
     'errors, such as creating the operation multiple times for the same tasks."; [openapi.yaml] Reusing an id '
     "answers 409 OPERATION_ALREADY_EXISTS and creates nothing."
 )
@@ -74,7 +74,9 @@ def counts_add_up(ctx: Context) -> None:
     _, exchange, operation = _mixed_upload(ctx)
     d = _details(operation, exchange)
     if d["total_count"] != _MIXED_SIZE:
-        raise Failed(f"total_count is {d['total_count']}, the request had {_MIXED_SIZE} tasks. Rule: {COUNTS}", exchange)
+        raise Failed(
+            f"total_count is {d['total_count']}, the request had {_MIXED_SIZE} tasks. Rule: {COUNTS}", exchange
+        )
     if d["valid_count"] + d["not_valid_count"] != d["total_count"]:
         raise Failed(f"valid_count + not_valid_count != total_count in {d}. Rule: {COUNTS}", exchange)
     if d["success_count"] + d["failed_count"] != d["total_count"]:
@@ -96,7 +98,9 @@ def log_matches_counts(ctx: Context) -> None:
             exchange,
         )
     if (created, rejected) != (_MIXED_SIZE - 1, 1):
-        raise Failed(f"expected 2 created and 1 rejected task in the log, got {created} and {rejected}. Rule: {LOG}", exchange)
+        raise Failed(
+            f"expected 2 created and 1 rejected task in the log, got {created} and {rejected}. Rule: {LOG}", exchange
+        )
     for entry in log:
         if entry.get("type") == "TASK_CREATE" and not isinstance((entry.get("output") or {}).get("task_id"), str):
             raise Failed(f"a TASK_CREATE entry has no output.task_id: {entry!r}. Rule: {LOG}", exchange)
@@ -112,7 +116,9 @@ def log_echoes_input(ctx: Context) -> None:
         if entry.get("type") in ("TASK_CREATE", "TASK_VALIDATE") and isinstance(entry.get("input"), dict)
     )
     if indices != [str(index) for index in range(_MIXED_SIZE)]:
-        raise Failed(f"log inputs carry __item_idx {indices}, sent 0..{_MIXED_SIZE - 1} once each. Rule: {LOG}", exchange)
+        raise Failed(
+            f"log inputs carry __item_idx {indices}, sent 0..{_MIXED_SIZE - 1} once each. Rule: {LOG}", exchange
+        )
 
 
 @check("operations.id_is_operation_id", "The operation's id is the operation_id sent", SAME_ID, creates=1)
@@ -153,17 +159,27 @@ def invalid_operation_id(ctx: Context) -> None:
     expect_nothing_created(ctx, TASKS, before, UUID_ONLY, exchange)
 
 
-@check("operations.suites_counted", "An async suites upload counts suites and logs TASK_SUITE_CREATE", SUITE_COUNTS, creates=2)
+@check(
+    "operations.suites_counted",
+    "An async suites upload counts suites and logs TASK_SUITE_CREATE",
+    SUITE_COUNTS,
+    creates=2,
+)
 def suites_counted(ctx: Context) -> None:
     """Two suites async: type TASK_SUITE.BATCH_CREATE, total_count 2, two TASK_SUITE_CREATE log entries."""
     operation_id, exchange = start_async(ctx, SUITES, [suite(ctx), suite(ctx)])
     operation = wait_until_ended(ctx, operation_id, exchange)
     if operation.get("type") != "TASK_SUITE.BATCH_CREATE":
-        raise Failed(f"operation type is {operation.get('type')!r}, expected TASK_SUITE.BATCH_CREATE. Rule: {SUITE_COUNTS}", exchange)
+        raise Failed(
+            f"operation type is {operation.get('type')!r}, expected TASK_SUITE.BATCH_CREATE. Rule: {SUITE_COUNTS}",
+            exchange,
+        )
     total = (operation.get("details") or {}).get("total_count")
     if total != 2:
         raise Failed(f"total_count is {total!r} for 2 suites. Rule: {SUITE_COUNTS}", exchange)
     steps = [e for e in operation_log(ctx, operation_id) if e.get("type") == "TASK_SUITE_CREATE" and e.get("success")]
     if len(steps) != 2 or not all(isinstance((e.get("output") or {}).get("task_suite_id"), str) for e in steps):
-        raise Failed(f"expected two TASK_SUITE_CREATE entries with output.task_suite_id, got {steps!r}. Rule: {SUITE_COUNTS}", exchange)
-
+        raise Failed(
+            f"expected two TASK_SUITE_CREATE entries with output.task_suite_id, got {steps!r}. Rule: {SUITE_COUNTS}",
+            exchange,
+        )

@@ -19,7 +19,9 @@ OPEN_POOL = (
     '[Create multiple tasks] open_pool: "Open the pool immediately after the operation is completed, if the pool is '
     'closed."; [openapi.yaml get_operation_log] "Other steps, such as POOL_OPEN, may appear."'
 )
-CLOSED_ACCEPTS = "[openapi.yaml Conflict] a closed pool takes uploads, as in the real API; open_pool=true opens it afterwards."
+CLOSED_ACCEPTS = (
+    "[openapi.yaml Conflict] a closed pool takes uploads, as in the real API; open_pool=true opens it afterwards."
+)
 ARCHIVED = "[openapi.yaml Conflict] 409 INAPPROPRIATE_STATUS for an archived pool."
 MISSING = (
     "[openapi.yaml NotFound] a `pool_id` that names no pool of the account ... Another account's objects answer 404 "

@@ -17,7 +17,9 @@ _KEPT = ("id", "created")
 
 def _differences(sent: dict[str, Any], stored: dict[str, Any]) -> list[str]:
     """The sent fields that the stored object lacks or changed."""
-    return [f"{key}: sent {value!r}, stored {stored.get(key)!r}" for key, value in sent.items() if stored.get(key) != value]
+    return [
+        f"{key}: sent {value!r}, stored {stored.get(key)!r}" for key, value in sent.items() if stored.get(key) != value
+    ]
 
 
 def _read_back(ctx: Context, path: str, sent: dict[str, Any]) -> None:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from toloka_conformance.checks.base import Context, Failed, check
-from toloka_conformance.checks.support import TASKS, expect_error, expect_nothing_created, expect_status, newest_id, task
+from toloka_conformance.checks.support import (
+    TASKS,
+    expect_error,
+    expect_nothing_created,
+    expect_status,
+    newest_id,
+    task,
+)
 
 BAD_BODY = (
     "[openapi.yaml BadRequest] Malformed JSON, a body that is not a non-empty array, and query parameters of the "
@@ -25,9 +32,7 @@ _BAD_BODIES: tuple[tuple[str, bytes], ...] = (
 def bad_bodies(ctx: Context) -> None:
     """Each malformed body is answered 400 VALIDATION_ERROR (not 5xx, not 2xx)."""
     for description, content in _BAD_BODIES:
-        exchange = ctx.api.send(
-            "POST", TASKS, content=content, headers={"Content-Type": "application/json"}
-        )
+        exchange = ctx.api.send("POST", TASKS, content=content, headers={"Content-Type": "application/json"})
         try:
             expect_error(exchange, 400, "VALIDATION_ERROR", BAD_BODY)
         except Failed as failure:

@@ -116,7 +116,9 @@ def wait_until_ended(ctx: Context, operation_id: str, cause: Exchange) -> dict[s
         time.sleep(_POLL_INTERVAL)
 
 
-def start_async(ctx: Context, path: str, items: list[dict[str, Any]], **params: str | int | bool) -> tuple[str, Exchange]:
+def start_async(
+    ctx: Context, path: str, items: list[dict[str, Any]], **params: str | int | bool
+) -> tuple[str, Exchange]:
     """POST in async mode; fail unless it answers 202 with an operation id. Returns (id, exchange)."""
     exchange = ctx.api.post(path, items, async_mode=True, **params)
     expect_status(exchange, 202, "With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends.")

@@ -6,7 +6,15 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from toloka_conformance.checks.base import Context, Failed, check
-from toloka_conformance.checks.support import TASKS, expect_status, json_object, start_async, string_keyed, task, wait_until_ended
+from toloka_conformance.checks.support import (
+    TASKS,
+    expect_status,
+    json_object,
+    start_async,
+    string_keyed,
+    task,
+    wait_until_ended,
+)
 
 FORMAT = (
     '[Create multiple tasks] "The UTC date and time ... in ISO 8601 format: YYYY-MM-DDThh:mm:ss[.sss]"; '

@@ -1,0 +1,300 @@
+"""Deliberately broken servers: the emulator with one contract fault each, to prove the suite catches it.
+
+Each fault is an ASGI wrapper around the real emulator app (or the emulator with one config value changed)
+that breaks exactly one rule of the contract.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+JsonRewriter = Callable[[Scope, int, Any], tuple[int, Any]]
+OTHER_TOKEN = b"OAuth emulator-other-token"
+REQUESTER_TOKEN = b"OAuth emulator-requester-token"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A named fault: the rule it breaks, how to wrap the app, and config overrides for the emulator."""
+
+    name: str
+    breaks: str
+    wrap: Callable[[ASGIApp], ASGIApp] = lambda app: app
+    config: dict[str, Any] | None = None
+
+
+def _is(scope: Scope, method: str, prefix: str) -> bool:
+    return bool(scope.get("method") == method and str(scope.get("path", "")).startswith(prefix))
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    return dict(parse_qsl(scope.get("query_string", b"").decode()))
+
+
+def _with_query(scope: Scope, query: dict[str, str]) -> Scope:
+    return {**scope, "query_string": urlencode(query).encode()}
+
+
+class RewriteJson:
+    """Buffers each HTTP answer and lets `rewrite(scope, status, body)` change its status and JSON body."""
+
+    def __init__(
+        self, app: ASGIApp, rewrite: JsonRewriter, *, header_filter: Callable[[bytes], bool] | None = None
+    ) -> None:
+        self.app = app
+        self.rewrite = rewrite
+        self.header_filter = header_filter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        status = int(start["status"])
+        try:
+            status, new_body = self.rewrite(scope, status, json.loads(body))
+            body = json.dumps(new_body).encode()
+        except ValueError:
+            pass
+        headers = [
+            (name, value)
+            for name, value in start.get("headers", [])
+            if name.lower() != b"content-length" and (self.header_filter is None or self.header_filter(name.lower()))
+        ]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class RewriteRequest:
+    """Changes the request (scope and body) before the emulator sees it."""
+
+    def __init__(self, app: ASGIApp, rewrite: Callable[[Scope, bytes], tuple[Scope, bytes]]) -> None:
+        self.app = app
+        self.rewrite = rewrite
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        scope, body = self.rewrite(scope, body)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _json_fault(rewrite: JsonRewriter) -> Callable[[ASGIApp], ASGIApp]:
+    return lambda app: RewriteJson(app, rewrite)
+
+
+def _request_fault(rewrite: Callable[[Scope, bytes], tuple[Scope, bytes]]) -> Callable[[ASGIApp], ASGIApp]:
+    return lambda app: RewriteRequest(app, rewrite)
+
+
+# ---- response faults ------------------------------------------------------------------------------------
+
+
+def _sync_create_200(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    return (200 if status == 201 else status), body
+
+
+def _rename_items(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if status == 201 and isinstance(body, dict) and "items" in body:
+        body["created"] = body.pop("items")
+    return status, body
+
+
+def _drop_has_more(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if isinstance(body, dict):
+        body.pop("has_more", None)
+    return status, body
+
+
+def _total_as_string(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if isinstance(body, dict) and isinstance(body.get("details"), dict):
+        body["details"]["total_count"] = str(body["details"]["total_count"])
+    return status, body
+
+
+def _zoned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (v + "Z" if k in ("created", "submitted", "started", "finished") and isinstance(v, str) else _zoned(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_zoned(v) for v in value]
+    return value
+
+
+def _zone_suffix(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    return status, _zoned(body)
+
+
+def _one_based_errors(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if isinstance(body, dict) and isinstance(body.get("validation_errors"), dict):
+        body["validation_errors"] = {str(int(k) + 1): v for k, v in body["validation_errors"].items()}
+    return status, body
+
+
+def _counts_off(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if (
+        _is(scope, "GET", "/api/v1/operations/")
+        and isinstance(body, dict)
+        and body.get("status") in ("SUCCESS", "FAIL")
+    ):
+        body["details"]["failed_count"] += 1
+    return status, body
+
+
+def _never_finishes(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if _is(scope, "GET", "/api/v1/operations/") and isinstance(body, dict) and "status" in body:
+        body["status"] = "RUNNING"
+        for key in ("finished",):
+            body.pop(key, None)
+    return status, body
+
+
+def _log_drops_unknown_keys(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if str(scope.get("path", "")).endswith("/log") and isinstance(body, list):
+        for entry in body:
+            if isinstance(entry, dict) and isinstance(entry.get("input"), dict):
+                entry["input"].pop("__item_idx", None)
+    return status, body
+
+
+def _foreign_pool_403(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    if status == 404 and scope.get("method") == "POST" and isinstance(body, dict):
+        body["code"] = "ACCESS_DENIED"
+        return 403, body
+    return status, body
+
+
+def _no_retry_after(app: ASGIApp) -> ASGIApp:
+    return RewriteJson(
+        app, lambda scope, status, body: (status, body), header_filter=lambda name: name != b"retry-after"
+    )
+
+
+# ---- request faults -------------------------------------------------------------------------------------
+
+
+def _ignore_auth(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
+    current = dict(scope["headers"]).get(b"authorization", b"")
+    token = current if current in (REQUESTER_TOKEN, OTHER_TOKEN) else REQUESTER_TOKEN
+    return {**scope, "headers": [*headers, (b"authorization", token)]}, body
+
+
+def _other_sees_everything(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    if scope.get("method") == "GET" and dict(scope["headers"]).get(b"authorization") == OTHER_TOKEN:
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
+        scope = {**scope, "headers": [*headers, (b"authorization", REQUESTER_TOKEN)]}
+    return scope, body
+
+
+def _partial_creation(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """skip_invalid_items=false is served as true: the valid items of a refused batch get created."""
+    query = _query(scope)
+    if scope.get("method") == "POST" and query.get("skip_invalid_items", "false") == "false":
+        scope = _with_query(scope, {**query, "skip_invalid_items": "true"})
+    return scope, body
+
+
+def _reuse_forgotten(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """operation_id is dropped, so a retried upload creates its items again."""
+    query = _query(scope)
+    if scope.get("method") == "POST" and "operation_id" in query:
+        query.pop("operation_id")
+        scope = _with_query(scope, query)
+    return scope, body
+
+
+def _crash_on_empty_body(app: ASGIApp) -> ASGIApp:
+    async def crashing(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "POST":
+            message = await receive()
+            if not message.get("body") and not message.get("more_body"):
+                await send(
+                    {"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"text/plain")]}
+                )
+                await send({"type": "http.response.body", "body": b"Internal Server Error"})
+                return
+            replayed = [message]
+
+            async def replay() -> Message:
+                return replayed.pop() if replayed else await receive()
+
+            await app(scope, replay, send)
+            return
+        await app(scope, receive, send)
+
+    return crashing
+
+
+def _ignore_allow_defaults(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    query = _query(scope)
+    query.pop("allow_defaults", None)
+    return _with_query(scope, query), body
+
+
+def _ignore_open_pool(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    query = _query(scope)
+    query.pop("open_pool", None)
+    return _with_query(scope, query), body
+
+
+FAULTS: tuple[Fault, ...] = (
+    Fault("sync_create_200", "a sync upload answers 201", _json_fault(_sync_create_200)),
+    Fault("items_renamed", "the batch result's `items` field", _json_fault(_rename_items)),
+    Fault("has_more_missing", "list answers carry `has_more`", _json_fault(_drop_has_more)),
+    Fault("total_count_string", "details.total_count is an integer", _json_fault(_total_as_string)),
+    Fault("zoned_timestamps", "timestamps have no zone designator", _json_fault(_zone_suffix)),
+    Fault("errors_one_based", "validation_errors keyed by 0-based index", _json_fault(_one_based_errors)),
+    Fault("partial_creation", "skip_invalid_items=false creates nothing", _request_fault(_partial_creation)),
+    Fault("operation_id_not_idempotent", "a reused operation_id creates nothing", _request_fault(_reuse_forgotten)),
+    Fault("counts_do_not_add_up", "success_count + failed_count == total_count", _json_fault(_counts_off)),
+    Fault("operation_never_finishes", "an operation ends in SUCCESS or FAIL", _json_fault(_never_finishes)),
+    Fault("auth_ignored", "a missing or unknown token answers 401", _request_fault(_ignore_auth)),
+    Fault("other_account_visible", "another account's objects answer 404", _request_fault(_other_sees_everything)),
+    Fault("crash_on_empty_body", "no input yields a 5xx", _crash_on_empty_body),
+    Fault(
+        "sync_limit_not_enforced", "at most 5000 items per sync request", config={"limits": {"sync_max_items": 6000}}
+    ),
+    Fault("retry_after_missing", "a 429 carries Retry-After", _no_retry_after),
+    Fault("log_drops_item_idx", "the log echoes unknown keys like __item_idx", _json_fault(_log_drops_unknown_keys)),
+    Fault("foreign_pool_403", "a foreign or missing pool answers 404", _json_fault(_foreign_pool_403)),
+    Fault(
+        "allow_defaults_ignored", "allow_defaults=true takes the pool default", _request_fault(_ignore_allow_defaults)
+    ),
+    Fault("open_pool_ignored", "open_pool=true opens a closed pool", _request_fault(_ignore_open_pool)),
+)

@@ -1,0 +1,202 @@
+"""The generated client (`toloka_client`) performs every operation against the server and parses every answer."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import partial
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from toloka_client import AuthenticatedClient
+from toloka_client.api.operations import get_operation, get_operation_log
+from toloka_client.api.task_suites import create_task_suites, get_task_suite, list_task_suites
+from toloka_client.api.tasks import create_tasks, get_task, list_tasks
+from toloka_client.models import (
+    Error,
+    Operation,
+    OperationLogItem,
+    Task,
+    TaskBatchCreateResult,
+    TaskCreate,
+    TaskList,
+    TaskSuite,
+    TaskSuiteBatchCreateResult,
+    TaskSuiteCreate,
+    TaskSuiteList,
+)
+from toloka_client.types import Response
+
+from toloka_conformance import curl
+from toloka_conformance.redaction import scrub
+from toloka_conformance.results import Outcome, Requirement, Verdict
+from toloka_conformance.target import Target
+
+DOCS = "[issue 3] The generated client performs every operation against a live server and parses every answer."
+OPERATIONS = (
+    "create_tasks",
+    "create_task_suites",
+    "get_operation",
+    "get_operation_log",
+    "get_task",
+    "get_task_suite",
+    "list_tasks",
+    "list_task_suites",
+)
+_MISSING_ID = "conformance-missing-id"
+
+
+class _Mismatch(Exception):
+    """A call answered, but not with the documented status and parsed type."""
+
+
+@dataclass
+class _Session:
+    """The client, the last request it sent (for curl), and the failures per operation."""
+
+    target: Target
+    last_request: list[httpx.Request] = field(default_factory=list)
+    failures: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+    client: AuthenticatedClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        def remember(request: httpx.Request) -> None:
+            self.last_request[:] = [request]
+
+        self.client = AuthenticatedClient(
+            base_url=self.target.base_url,
+            token=self.target.token.reveal(),
+            prefix="OAuth",
+            raise_on_unexpected_status=True,
+            timeout=httpx.Timeout(30.0),
+            httpx_args={"event_hooks": {"request": [remember]}},
+        )
+
+    def call(self, operation: str, expected: tuple[int, type | None], send: Callable[[], Response[Any]]) -> Any:
+        """Send with the generated client; record a failure unless status and parsed type are as documented."""
+        self.calls[operation] = self.calls.get(operation, 0) + 1
+        status, kind = expected
+        try:
+            response = send()
+            if response.status_code != status:
+                raise _Mismatch(f"answered {response.status_code}, expected {status}: {response.content[:300]!r}")
+            parsed = response.parsed
+            if kind is list:
+                if not isinstance(parsed, list) or not all(isinstance(e, OperationLogItem) for e in parsed):
+                    raise _Mismatch(f"parsed into {type(parsed).__name__}, expected list[OperationLogItem]")
+            elif kind is not None and not isinstance(parsed, kind):
+                raise _Mismatch(f"parsed into {type(parsed).__name__}, expected {kind.__name__}")
+            return parsed
+        except Exception as exc:  # any parse error is the finding: the client could not read the answer
+            self._fail(operation, f"{type(exc).__name__}: {exc}")
+            return None
+
+    def _fail(self, operation: str, message: str) -> None:
+        request = self.last_request[0] if self.last_request else None
+        command = curl.render(request.method, str(request.url), request.headers, request.content) if request else None
+        self.failures.setdefault(operation, (scrub(message, self.target.secrets()), command))
+
+
+def _task(target: Target, **extra: Any) -> TaskCreate:
+    return TaskCreate.from_dict(
+        {"pool_id": target.pool_id, "input_values": dict(target.input_values), "overlap": 1, **extra}
+    )
+
+
+def _suite(target: Target) -> TaskSuiteCreate:
+    body = {"pool_id": target.pool_id, "overlap": 1, "tasks": [{"input_values": dict(target.input_values)}]}
+    return TaskSuiteCreate.from_dict(body)
+
+
+def _wait(session: _Session, operation_id: str) -> None:
+    deadline = time.monotonic() + session.target.operation_timeout
+    while time.monotonic() < deadline:
+        operation = session.call(
+            "get_operation", (200, Operation), lambda: get_operation.sync_detailed(operation_id, client=session.client)
+        )
+        if not isinstance(operation, Operation) or operation.status in ("SUCCESS", "FAIL"):
+            return
+        time.sleep(0.1)
+
+
+def run(target: Target) -> list[Outcome]:
+    """Call every operation with the generated client (documented successes and errors); one outcome each."""
+    session = _Session(target)
+    client, t = session.client, target
+    with client:
+        created = session.call(
+            "create_tasks",
+            (201, TaskBatchCreateResult),
+            lambda: create_tasks.sync_detailed(client=client, body=[_task(t)]),
+        )
+        invalid = _task(t)
+        invalid.input_values = type(invalid.input_values).from_dict(dict(t.invalid_input_values))
+        session.call("create_tasks", (400, Error), lambda: create_tasks.sync_detailed(client=client, body=[invalid]))
+        op = session.call(
+            "create_tasks",
+            (202, Operation),
+            lambda: create_tasks.sync_detailed(
+                client=client, body=[_task(t, __item_idx="0")], async_mode=True, operation_id=uuid.uuid4()
+            ),
+        )
+        suites = session.call(
+            "create_task_suites",
+            (201, TaskSuiteBatchCreateResult),
+            lambda: create_task_suites.sync_detailed(client=client, body=[_suite(t)]),
+        )
+        suite_op = session.call(
+            "create_task_suites",
+            (202, Operation),
+            lambda: create_task_suites.sync_detailed(client=client, body=[_suite(t)], async_mode=True),
+        )
+        for operation in (op, suite_op):
+            if isinstance(operation, Operation):
+                _wait(session, operation.id)
+                session.call(
+                    "get_operation_log",
+                    (200, list),
+                    partial(get_operation_log.sync_detailed, operation.id, client=client),
+                )
+        session.call("get_operation", (404, Error), lambda: get_operation.sync_detailed(_MISSING_ID, client=client))
+        session.call(
+            "get_operation_log", (404, Error), lambda: get_operation_log.sync_detailed(_MISSING_ID, client=client)
+        )
+        task_id = _first_id(created)
+        if task_id is not None:
+            session.call("get_task", (200, Task), lambda: get_task.sync_detailed(task_id, client=client))
+        session.call("get_task", (404, Error), lambda: get_task.sync_detailed(_MISSING_ID, client=client))
+        suite_id = _first_id(suites)
+        if suite_id is not None:
+            session.call(
+                "get_task_suite", (200, TaskSuite), lambda: get_task_suite.sync_detailed(suite_id, client=client)
+            )
+        session.call("get_task_suite", (404, Error), lambda: get_task_suite.sync_detailed(_MISSING_ID, client=client))
+        session.call(
+            "list_tasks", (200, TaskList), lambda: list_tasks.sync_detailed(client=client, pool_id=t.pool_id, limit=5)
+        )
+        session.call(
+            "list_task_suites",
+            (200, TaskSuiteList),
+            lambda: list_task_suites.sync_detailed(client=client, pool_id=t.pool_id, limit=5),
+        )
+    return [_outcome(session, name) for name in OPERATIONS]
+
+
+def _first_id(result: object) -> str | None:
+    if isinstance(result, TaskBatchCreateResult | TaskSuiteBatchCreateResult):
+        first = result.items.additional_properties.get("0")
+        return first.id if first is not None else None
+    return None
+
+
+def _outcome(session: _Session, name: str) -> Outcome:
+    requirement = Requirement(f"client.{name}", "client", f"toloka_client performs {name} and parses the answers", DOCS)
+    if name in session.failures:
+        message, command = session.failures[name]
+        return Outcome(requirement, Verdict.FAIL, message, command)
+    if not session.calls.get(name):
+        return Outcome(requirement, Verdict.SKIP, "not reached: an earlier call failed")
+    return Outcome(requirement, Verdict.PASS, f"{session.calls[name]} call(s) parsed")

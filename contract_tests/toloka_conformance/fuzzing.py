@@ -1,0 +1,152 @@
+"""Schemathesis over every operation of openapi.yaml: examples, coverage, fuzzing and stateful phases, all checks."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import Status, events, from_schema
+from schemathesis.engine.recorder import ScenarioRecorder
+
+from toloka_conformance.constraints import Constraints, ItemBudget
+from toloka_conformance.redaction import REDACTED, scrub
+from toloka_conformance.results import Outcome, Requirement, Verdict
+from toloka_conformance.spec import load_spec
+from toloka_conformance.target import Target
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+# What each schemathesis check holds the server to, in the contract's words.
+CHECK_DOCS: dict[str, str] = {
+    "not_a_server_error": "[issue 4 / openapi.yaml] Bad input is answered, never crashed on: no input yields a 5xx.",
+    "status_code_conformance": "Every answer's status code is one the operation documents in openapi.yaml.",
+    "content_type_conformance": "Every answer's Content-Type is one documented for its status (application/json).",
+    "response_schema_conformance": "Every JSON answer validates against the documented schema of its status.",
+    "response_headers_conformance": "Required headers are sent (429 carries an integer Retry-After).",
+    "positive_data_acceptance": "A request valid by the contract (inside the chosen pool) is accepted.",
+    "negative_data_rejection": (
+        "A request that breaks the contract is rejected with a 4xx (per item with skip_invalid_items=true)."
+    ),
+    "ensure_resource_availability": "A resource a create call reported is readable right after (via the links).",
+    "missing_required_header": "A request without a required header is rejected.",
+    "ignored_auth": "[TolokaToken] A missing or unknown token answers 401: authentication is never ignored.",
+    "unsupported_method": "An undocumented method on a documented path answers 405.",
+    "allow_header_conformance": "A 405 answer lists the allowed methods in Allow.",
+}
+# No DELETE in this API; one identity per schemathesis run (the isolation checks use two). max_response_time
+# is off without a limit.
+_NOT_APPLICABLE = ("use_after_free", "object_level_authorization")
+# 413 (body or item count over the limit) is a rejection too.
+_REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
+
+
+@dataclass(frozen=True)
+class FuzzSettings:
+    """How hard to fuzz: examples per operation, seed, stateful steps, the item budget, format validation."""
+
+    max_examples: int = 25
+    seed: int = 0
+    stateful_steps: int = 10
+    item_budget: int = 600
+    validate_formats: bool = True
+    phases: tuple[str, ...] = PHASES
+
+
+@dataclass
+class _Tally:
+    """What one schemathesis check did over the run."""
+
+    passed: int = 0
+    failures: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique key -> (message, curl)
+
+
+def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
+    generation: dict[str, Any] = {
+        "mode": "all",
+        "max-examples": settings.max_examples,
+        "deterministic": True,
+        "database": "none",
+        "no-shrink": False,
+    }
+    phases: dict[str, Any] = {name: {"enabled": name in settings.phases} for name in PHASES}
+    phases["stateful"]["max-steps"] = max(settings.stateful_steps, 2)
+    return SchemathesisConfig.from_dict(
+        {
+            "base-url": target.base_url,
+            "headers": {"Authorization": f"OAuth {target.token.reveal()}"},
+            "seed": settings.seed,
+            "workers": 1,
+            "request-timeout": 30,
+            "suppress-health-check": ["all"],
+            "generation": generation,
+            "phases": phases,
+            "checks": {
+                "response_schema_conformance": {"validate-formats": settings.validate_formats},
+                "negative_data_rejection": {"expected-statuses": _REJECTIONS},
+                **{name: {"enabled": False} for name in _NOT_APPLICABLE},
+            },
+        }
+    )
+
+
+def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudget]:
+    """Run schemathesis against the target; one outcome per check, plus one for run errors."""
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
+    budget = ItemBudget(settings.item_budget)
+    Constraints(target, budget, settings.seed).install(schema)
+    tallies: dict[str, _Tally] = {name: _Tally() for name in CHECK_DOCS}
+    errors: list[str] = []
+    scenarios = 0
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            scenarios += 1
+            _collect(event.recorder, tallies, target)
+            if event.status is Status.ERROR:
+                errors.append(f"{event.recorder.label}: scenario error in {event.phase.value}")
+        elif isinstance(event, events.NonFatalError):
+            errors.append(scrub(f"{event.label}: {event.info.title}: {event.info.message}", target.secrets()))
+        elif isinstance(event, events.FatalError):
+            errors.append(scrub(f"fatal: {event.exception}", target.secrets()))
+    return _outcomes(tallies, errors, scenarios), budget
+
+
+def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Target) -> None:
+    for nodes in recorder.checks.values():
+        for node in nodes:
+            tally = tallies.setdefault(node.name, _Tally())
+            if node.status is Status.SUCCESS:
+                tally.passed += 1
+            elif node.status is Status.FAILURE and node.failure_info is not None:
+                failure = node.failure_info.failure
+                key = f"{failure.operation}|{failure.title}"
+                message = scrub(f"{failure.operation}: {failure.title}. {failure.message}".strip(), target.secrets())
+                sample = node.failure_info.code_sample.replace("[Filtered]", f"OAuth {REDACTED}")
+                tally.failures.setdefault(key, (message, scrub(sample, target.secrets())))
+
+
+def _outcomes(tallies: dict[str, _Tally], errors: Iterable[str], scenarios: int) -> list[Outcome]:
+    outcomes = []
+    for name, tally in tallies.items():
+        requirement = Requirement(f"schemathesis.{name}", "schemathesis", name, CHECK_DOCS.get(name, name))
+        if tally.failures:
+            messages = [message for message, _ in tally.failures.values()]
+            shortest = min((curl for _, curl in tally.failures.values()), key=len)
+            detail = f"{len(messages)} distinct failure(s): " + " | ".join(messages[:5])
+            outcomes.append(Outcome(requirement, Verdict.FAIL, detail, shortest))
+        elif tally.passed:
+            outcomes.append(Outcome(requirement, Verdict.PASS, f"{tally.passed} responses checked"))
+        else:
+            outcomes.append(Outcome(requirement, Verdict.SKIP, "no response exercised this check"))
+    error_list = list(errors)
+    run_requirement = Requirement(
+        "schemathesis.run", "schemathesis", "schemathesis ran every phase without errors", "The suite itself ran."
+    )
+    if error_list:
+        outcomes.append(Outcome(run_requirement, Verdict.FAIL, " | ".join(error_list[:5])))
+    else:
+        outcomes.append(Outcome(run_requirement, Verdict.PASS, f"{scenarios} scenarios"))
+    return outcomes
