@@ -12,7 +12,7 @@ from toloka_emulator.clock import now_timestamp
 from toloka_emulator.config import PoolConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.input_spec import Errors, InputValidator, field_error
-from toloka_emulator.items import ItemKind, overlap_error, resolve_overlap, stored_form
+from toloka_emulator.items import ItemKind, overlap_error, read_only_tail, resolve_overlap, stored_json
 
 _NO_SPEC = InputValidator({})
 
@@ -115,13 +115,17 @@ def build_rows(
     """Rows to insert and `(index, id, json)` of each created item, numbered from `first_seq`."""
     created = now_timestamp()
     tails = os.urandom(12 * len(evaluation.valid)).hex()
+    endings: dict[tuple[int | None, bool], bytes] = {}
     rows = []
     results = []
-    dumps = orjson.dumps
     for offset, (index, item, pool, overlap) in enumerate(evaluation.valid):
         seq = first_seq + offset
         new_id = f"{seq:010x}--{tails[24 * offset : 24 * offset + 24]}"
-        body = dumps(stored_form(item, kind, new_id, created, overlap))
+        key = (overlap, "overlap" in item)
+        ending = endings.get(key)
+        if ending is None:
+            ending = endings[key] = read_only_tail(kind, created, overlap, key[1])
+        body = stored_json(item, kind, new_id, ending)
         rows.append((seq, kind.code, new_id, account, pool.id, body))
         results.append((index, new_id, body))
     return rows, results
@@ -136,23 +140,28 @@ def sync_result(created: list[tuple[int, str, bytes]], evaluation: Evaluation) -
     return b"".join(parts)
 
 
-def build_log(
-    items: list[dict[str, Any]],
-    kind: ItemKind,
-    created: list[tuple[int, str, bytes]],
-    evaluation: Evaluation,
-    opened_pools: list[str],
+def operation_results(
+    total: int, created: list[tuple[int, str, bytes]], evaluation: Evaluation, opened_pools: list[str]
 ) -> bytes:
-    """The operation log: one entry per item in input order, then one per pool opened."""
-    entries: list[tuple[int, dict[str, Any]]] = [
-        (index, {"type": kind.create_log_type, "success": True, "input": items[index], "output": {kind.id_key: i}})
-        for index, i, _ in created
-    ]
-    entries += [
-        (index, {"type": kind.validate_log_type, "success": False, "input": items[index], "output": errs})
-        for index, errs in evaluation.errors.items()
-    ]
-    entries.sort(key=lambda entry: entry[0])
-    log = [entry for _, entry in entries]
-    log += [{"type": "POOL_OPEN", "success": True, "input": {"pool_id": p}, "output": {}} for p in opened_pools]
+    """What an operation did to each input item (its id, its errors, or null), kept to render the log on read."""
+    results: list[Any] = [None] * total
+    for index, new_id, _ in created:
+        results[index] = new_id
+    for index, errors in evaluation.errors.items():
+        results[index] = errors
+    return orjson.dumps({"results": results, "opened_pools": opened_pools})
+
+
+def render_log(kind: ItemKind, input_body: bytes, results_body: bytes) -> bytes:
+    """The operation log: one entry per item in input order (created or invalid), then one per pool opened."""
+    items = orjson.loads(input_body)
+    stored = orjson.loads(results_body)
+    log: list[dict[str, Any]] = []
+    for item, result in zip(items, stored["results"], strict=True):
+        if type(result) is str:
+            log.append({"type": kind.create_log_type, "success": True, "input": item, "output": {kind.id_key: result}})
+        elif result is not None:
+            log.append({"type": kind.validate_log_type, "success": False, "input": item, "output": result})
+    for pool_id in stored["opened_pools"]:
+        log.append({"type": "POOL_OPEN", "success": True, "input": {"pool_id": pool_id}, "output": {}})
     return orjson.dumps(log)

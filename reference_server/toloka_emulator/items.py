@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from toloka_emulator.config import FieldSpec, PoolConfig
 from toloka_emulator.input_spec import Check, Errors, InputValidator, compile_field, field_error, record
 
@@ -192,16 +194,24 @@ def overlap_error(item: dict[str, Any], allow_defaults: bool) -> bool:
     return not allow_defaults and "overlap" not in item and item.get("infinite_overlap") is not True
 
 
-def stored_form(item: dict[str, Any], kind: ItemKind, new_id: str, created: str, overlap: int | None) -> dict[str, Any]:
-    """The item as stored and read back: the known keys as sent plus the read-only fields."""
-    stored: dict[str, Any] = {"id": new_id}
+def stored_json(item: dict[str, Any], kind: ItemKind, new_id: str, tail: bytes) -> bytes:
+    """The item as stored and read back: `{"id", <known keys as sent>, <tail>}`, built as bytes for speed.
+
+    `tail` holds the read-only fields and ends the object (see `read_only_tail`); unknown keys are dropped.
+    """
     keys = kind.stored_keys
-    for key, value in item.items():
-        if key in keys:
-            stored[key] = value
+    if not item.keys() <= keys:
+        item = {key: value for key, value in item.items() if key in keys}
+    return b'{"id":"%s",%s%s' % (new_id.encode(), orjson.dumps(item)[1:-1], tail)
+
+
+def read_only_tail(kind: ItemKind, created: str, overlap: int | None, overlap_sent: bool) -> bytes:
+    """The JSON after an item's own keys: overlap if filled from defaults, remaining_overlap, created."""
+    fields: dict[str, Any] = {}
     if overlap is not None:
-        stored["overlap"] = overlap
-        stored["remaining_overlap"] = overlap
-    stored.update(kind.read_only)
-    stored["created"] = created
-    return stored
+        if not overlap_sent:
+            fields["overlap"] = overlap
+        fields["remaining_overlap"] = overlap
+    fields.update(kind.read_only)
+    fields["created"] = created
+    return b"," + orjson.dumps(fields)[1:]

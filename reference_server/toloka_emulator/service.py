@@ -23,6 +23,7 @@ from toloka_emulator import batch
 from toloka_emulator.clock import now_timestamp
 from toloka_emulator.config import EmulatorConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
+from toloka_emulator.gcpause import gc_paused
 from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, ItemKind
 from toloka_emulator.ratelimit import RateLimiter
 from toloka_emulator.storage import ListQuery, OperationRow, Reader, Writer, connect
@@ -70,13 +71,15 @@ class Emulator:
             self._read_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-read")
         self.pools = batch.Pools.from_configs(config.pools, self._reader.opened_pools())
         self._rate = RateLimiter(config.limits.items_per_minute, config.limits.items_per_day)
+        # Items parsed at acceptance, handed to the worker so it need not parse the stored input again.
+        self._accepted: dict[str, list[dict[str, Any]]] = {}
         self._worker: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
 
     # -- plumbing -------------------------------------------------------------------------------------
 
     async def _write(self, fn: Callable[..., _T], *args: Any) -> _T:
-        return await asyncio.get_running_loop().run_in_executor(self._write_pool, functools.partial(fn, *args))
+        return await asyncio.get_running_loop().run_in_executor(self._write_pool, functools.partial(_paused, fn, *args))
 
     async def _read(self, fn: Callable[..., _T], *args: Any) -> _T:
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, functools.partial(fn, *args))
@@ -180,6 +183,7 @@ class Emulator:
         if not inserted:
             self._rate.release(account, len(items))
             raise ApiError(409, "OPERATION_ALREADY_EXISTS", "Operation with this id already exists")
+        self._accepted[row.id] = items
         return operation_json(row)
 
     def _create(self, evaluation: batch.Evaluation, kind: ItemKind, account: str) -> list[tuple[int, str, bytes]]:
@@ -199,6 +203,7 @@ class Emulator:
 
     def _process_operation(self, operation_id: str) -> None:
         """Run one pending or interrupted operation to its end in one transaction with its items."""
+        items = self._accepted.pop(operation_id, None)
         row = self._reader_for_writer().get_operation(operation_id)
         if row is None or row.status not in ("PENDING", "RUNNING"):
             return
@@ -206,7 +211,8 @@ class Emulator:
         self._writer.update_operation(running)
         kind = KINDS_BY_OPERATION_TYPE[row.type]
         params = orjson.loads(row.parameters)
-        items = orjson.loads(self._writer.operation_input(operation_id))
+        if items is None:
+            items = orjson.loads(self._writer.operation_input(operation_id))
         evaluation = batch.evaluate(items, kind, row.account, self.pools, params["allow_defaults"])
         succeeds = bool(evaluation.valid) and (params["skip_invalid_items"] or not evaluation.errors)
         statuses_before = dict(self.pools.statuses)
@@ -227,8 +233,7 @@ class Emulator:
                 finished=now_timestamp(),
                 details=orjson.dumps(details),
             )
-            log = batch.build_log(items, kind, created, evaluation, opened)
-            self._writer.update_operation(finished, log=log, drop_input=True)
+            self._writer.update_operation(finished, batch.operation_results(len(items), created, evaluation, opened))
             self._writer.commit()
         except BaseException:
             self._writer.rollback()
@@ -247,7 +252,7 @@ class Emulator:
                 finished=now_timestamp(),
                 details=orjson.dumps({**details, "failed_count": total}),
             )
-            self._writer.update_operation(failed, log=b"[]", drop_input=True)
+            self._writer.update_operation(failed, batch.operation_results(total, [], batch.Evaluation(), []))
 
     def _reader_for_writer(self) -> Reader:
         return Reader(self._writer.conn)
@@ -279,8 +284,16 @@ class Emulator:
         row = await self._read(self._reader.get_operation, operation_id)
         if row is None or row.account != account:
             raise not_found()
-        log = await self._read(self._reader.get_log, operation_id)
-        return log if log is not None else b"[]"
+        stored = await self._read(self._reader.get_results, operation_id)
+        if stored is None:
+            return b"[]"
+        kind = KINDS_BY_OPERATION_TYPE[row.type]
+        return await self._read(batch.render_log, kind, *stored)
+
+
+def _paused(fn: Callable[..., _T], *args: Any) -> _T:
+    with gc_paused():
+        return fn(*args)
 
 
 def _replace(row: OperationRow, **changes: Any) -> OperationRow:

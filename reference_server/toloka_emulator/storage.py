@@ -7,6 +7,7 @@ does not wait behind a long write. WAL mode: a committed transaction survives ki
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,8 +23,7 @@ CREATE TABLE IF NOT EXISTS items (
     pool_id TEXT NOT NULL,
     body BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS items_by_pool ON items (kind, account, pool_id, id);
-CREATE INDEX IF NOT EXISTS items_by_account ON items (kind, account, id);
+CREATE INDEX IF NOT EXISTS items_by_pool ON items (kind, account, pool_id, seq);
 CREATE TABLE IF NOT EXISTS operations (
     id TEXT PRIMARY KEY,
     account TEXT NOT NULL,
@@ -33,14 +33,18 @@ CREATE TABLE IF NOT EXISTS operations (
     started TEXT,
     finished TEXT,
     parameters BLOB NOT NULL,
-    details BLOB NOT NULL,
-    input BLOB,
-    log BLOB
+    details BLOB NOT NULL
 );
+-- Big blobs live apart from the operation rows, which are updated as the operation advances (SQLite rewrites a
+-- whole row on update); these are written once each.
+CREATE TABLE IF NOT EXISTS operation_inputs (id TEXT PRIMARY KEY, input BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS operation_results (id TEXT PRIMARY KEY, results BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS operations_unfinished ON operations (submitted) WHERE status IN ('PENDING', 'RUNNING');
 CREATE TABLE IF NOT EXISTS opened_pools (pool_id TEXT PRIMARY KEY);
 """
+SCHEMA_VERSION = 3
 ID_PREFIX_LENGTH = 10
+_ID_PREFIX = re.compile(r"^[0-9a-f]{10}")
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,25 @@ def connect(path: str, synchronous: str, read_only: bool = False) -> sqlite3.Con
             # then copied to the database once, which keeps commits of big batches cheap.
             conn.execute("PRAGMA wal_autocheckpoint=10000")
         conn.execute(f"PRAGMA synchronous={synchronous}")
-        conn.executescript(SCHEMA)
+        _ensure_schema(conn, path)
     # A fixed, modest page cache per connection keeps memory flat however much is stored.
     conn.execute("PRAGMA cache_size=-8192")
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
+
+
+class SchemaError(RuntimeError):
+    """The database file was written by an incompatible version of the emulator."""
+
+
+def _ensure_schema(conn: sqlite3.Connection, path: str) -> None:
+    """Create the tables in a new database; refuse a database of another schema version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+    if has_tables and version != SCHEMA_VERSION:
+        raise SchemaError(f"{path} holds emulator data of schema version {version}, not {SCHEMA_VERSION}")
+    conn.executescript(SCHEMA)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 class Writer:
@@ -128,21 +146,29 @@ class Writer:
     def insert_operation(self, row: OperationRow, input_body: bytes) -> bool:
         """Insert a new operation with its input; False when the id is taken."""
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute(
-                f"INSERT INTO operations ({_OPERATION_COLUMNS}, input) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
-                (*_operation_values(row), input_body),
+                f"INSERT INTO operations ({_OPERATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
+                _operation_values(row),
             )
+            self.conn.execute("INSERT INTO operation_inputs (id, input) VALUES (?, ?)", (row.id, input_body))
+            self.conn.execute("COMMIT")
         except sqlite3.IntegrityError:
+            self.rollback()
             return False
+        except BaseException:
+            self.rollback()
+            raise
         return True
 
-    def update_operation(self, row: OperationRow, log: bytes | None = None, drop_input: bool = False) -> None:
-        """Store an operation's new status, times and details (and its log when it ends)."""
+    def update_operation(self, row: OperationRow, results: bytes | None = None) -> None:
+        """Store an operation's new status, times and details (and what it did to each item when it ends)."""
         self.conn.execute(
-            "UPDATE operations SET status=?, started=?, finished=?, details=?, log=COALESCE(?, log),"
-            " input=CASE WHEN ? THEN NULL ELSE input END WHERE id=?",
-            (row.status, row.started, row.finished, row.details, log, drop_input, row.id),
+            "UPDATE operations SET status=?, started=?, finished=?, details=? WHERE id=?",
+            (row.status, row.started, row.finished, row.details, row.id),
         )
+        if results is not None:
+            self.conn.execute("INSERT INTO operation_results (id, results) VALUES (?, ?)", (row.id, results))
 
     def unfinished_operations(self) -> list[str]:
         """Ids of operations that are pending or running, oldest first."""
@@ -153,8 +179,8 @@ class Writer:
 
     def operation_input(self, operation_id: str) -> bytes:
         """The stored request body of an operation."""
-        row = self.conn.execute("SELECT input FROM operations WHERE id=?", (operation_id,)).fetchone()
-        return bytes(row[0]) if row and row[0] is not None else b"[]"
+        row = self.conn.execute("SELECT input FROM operation_inputs WHERE id=?", (operation_id,)).fetchone()
+        return bytes(row[0]) if row else b"[]"
 
     def mark_pool_open(self, pool_id: str) -> None:
         """Remember that a configured-closed pool was opened."""
@@ -190,10 +216,12 @@ class Reader:
             where.append("pool_id=?")
             args.append(query.pool_id)
         for name, value in query.bounds:
-            where.append(f"id {_BOUND_OPERATORS[name]} ?")
-            args.append(value)
+            clause, clause_args = _id_bound(_BOUND_OPERATORS[name], value)
+            where.append(clause)
+            args += clause_args
+        # Ids sort as their sequence numbers do, so ordering and bounds use the integer key.
         order = "DESC" if query.descending else "ASC"
-        sql = f"SELECT body FROM items WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?"  # noqa: S608
+        sql = f"SELECT body FROM items WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?"  # noqa: S608
         rows = self.conn.execute(sql, (*args, query.limit + 1)).fetchall()
         return [bytes(r[0]) for r in rows[: query.limit]], len(rows) > query.limit
 
@@ -205,10 +233,27 @@ class Reader:
         ).fetchone()
         return _operation_row(row) if row else None
 
-    def get_log(self, operation_id: str) -> bytes | None:
-        """An operation's log JSON, if it has one yet."""
-        row = self.conn.execute("SELECT log FROM operations WHERE id=?", (operation_id,)).fetchone()
-        return bytes(row[0]) if row and row[0] is not None else None
+    def get_results(self, operation_id: str) -> tuple[bytes, bytes] | None:
+        """An ended operation's input and results, from which its log is rendered."""
+        row = self.conn.execute(
+            "SELECT i.input, r.results FROM operation_results r JOIN operation_inputs i USING (id) WHERE id=?",
+            (operation_id,),
+        ).fetchone()
+        return (bytes(row[0]), bytes(row[1])) if row else None
+
+
+def _id_bound(operator: str, bound: str) -> tuple[str, list[Any]]:
+    """`id <op> bound` as an index-friendly condition on `seq`.
+
+    An id is its sequence number as 10 hex digits, `--`, and a random tail; so for a bound starting with 10
+    hex digits (sequence s) every other sequence compares as the integers do and only s needs the string
+    comparison. Any other bound falls back to comparing the id strings.
+    """
+    if not _ID_PREFIX.match(bound):
+        return f"id {operator} ?", [bound]
+    seq = int(bound[:ID_PREFIX_LENGTH], 16)
+    strict = operator.rstrip("=")
+    return f"seq {strict}= ? AND (seq {strict} ? OR id {operator} ?)", [seq, seq, bound]
 
 
 def _operation_values(row: OperationRow) -> Sequence[Any]:
