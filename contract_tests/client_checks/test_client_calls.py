@@ -24,6 +24,7 @@ import toloka_client.api
 import toloka_client.models
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from openapi_core.exceptions import OpenAPIError
 from toloka_client import AuthenticatedClient, errors
 from toloka_client.types import Response, Unset
 from toloka_conformance.spec import (
@@ -121,9 +122,10 @@ def call_both(
     module, kwargs = api_module(operation_id), python_arguments(operation_id, arguments)
 
     def client() -> AuthenticatedClient:
-        transport = httpx.MockTransport(handler)
-        options = {"raise_on_unexpected_status": strict, "httpx_args": {"transport": transport}}
-        return AuthenticatedClient(base_url=BASE_URL, token=TOKEN, prefix=prefix, **options)  # type: ignore[arg-type]
+        transport = {"transport": httpx.MockTransport(handler)}
+        return AuthenticatedClient(
+            BASE_URL, TOKEN, prefix=prefix, raise_on_unexpected_status=strict, httpx_args=transport
+        )
 
     async def asyncio_detailed() -> Response[Any]:
         async with client() as asynchronous:
@@ -281,13 +283,37 @@ def test_request_for_spec_examples_carries_them_verbatim(operation_id: str) -> N
         assert_request_matches(OPERATIONS[operation_id], arguments, request, "OAuth")
 
 
-def test_a_generated_response_is_valid_for_openapi_core() -> None:
-    """The openapi-core adapters read httpx messages correctly (a check of the checking tools)."""
+def test_openapi_core_reads_the_httpx_messages() -> None:
+    """The adapters hand openapi-core what was sent and received: a documented exchange passes."""
     operation = OPERATIONS["create_tasks"]
     body = operation.responses[201].examples[0]
     [request, _] = recorded_exchange("create_tasks", example_arguments(operation), "OAuth")
     response = httpx.Response(201, json=body, request=request)
     openapi().validate_response(HttpxOpenAPIRequest(request), HttpxOpenAPIResponse(response))
+
+
+def test_the_request_check_rejects_an_undocumented_body() -> None:
+    """The client sends what its models hold; the check catches a body the spec does not allow."""
+    arguments = {"body": [{"pool_id": "21", "input_values": {}, "overlap": "3"}]}  # overlap must be an integer
+    [request, _] = recorded_exchange("create_tasks", arguments, "OAuth")
+    with pytest.raises(OpenAPIError):
+        openapi().validate_request(HttpxOpenAPIRequest(request))
+
+
+def test_the_request_check_rejects_a_request_without_credentials() -> None:
+    request = httpx.Request("GET", f"{BASE_URL}/api/v1/tasks/1")
+    with pytest.raises(OpenAPIError):
+        openapi().validate_request(HttpxOpenAPIRequest(request))
+
+
+def test_the_response_check_asserts_date_time_local() -> None:
+    """A timestamp that fits the pattern but names no real date is caught: the format is registered."""
+    operation = OPERATIONS["get_task"]
+    body = {**operation.responses[200].examples[0], "created": "2016-13-45T18:04:00"}
+    [request, _] = recorded_exchange("get_task", example_arguments(operation), "OAuth")
+    response = httpx.Response(200, json=body, request=request)
+    with pytest.raises(OpenAPIError):
+        openapi().validate_response(HttpxOpenAPIRequest(request), HttpxOpenAPIResponse(response))
 
 
 UNSENDABLE_CASES = [
