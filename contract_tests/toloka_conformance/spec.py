@@ -37,14 +37,15 @@ _SUBSCHEMA: tuple[str, ...] = (
     "items",
     "additionalProperties",
     "propertyNames",
+    "contains",
+    "contentSchema",
     "not",
     "if",
     "then",
     "else",
-    "contains",
-    "contentSchema",
+    "unevaluatedItems",
+    "unevaluatedProperties",
 )
-_SUBSCHEMA += ("unevaluatedItems", "unevaluatedProperties")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
