@@ -157,3 +157,13 @@ async def test_openapi_yaml_is_served(client: httpx.AsyncClient) -> None:
 
 async def test_head_is_answered(client: httpx.AsyncClient) -> None:
     assert (await client.head("/api/v1/tasks", headers=REQUESTER_HEADERS)).status_code == 200
+
+
+@pytest.mark.parametrize("bound", ["", "zzz", "0000000001", "ffffffffff--", "0000000001--~"])
+async def test_any_id_bound_is_answered(client: httpx.AsyncClient, bound: str) -> None:
+    created = (await client.post("/api/v1/tasks", json=[sample_task()] * 3, headers=REQUESTER_HEADERS)).json()
+    ids = sorted(item["id"] for item in created["items"].values())
+    for name, keep in (("id_gt", str.__gt__), ("id_gte", str.__ge__), ("id_lt", str.__lt__), ("id_lte", str.__le__)):
+        response = await client.get("/api/v1/tasks", params={name: bound}, headers=REQUESTER_HEADERS)
+        assert response.status_code == 200
+        assert [item["id"] for item in response.json()["items"]] == [i for i in ids if keep(i, bound)]

@@ -7,7 +7,14 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_emulator.testing import OTHER_HEADERS, REQUESTER_HEADERS, SAMPLE_IMAGE, sample_suite, sample_task
+from toloka_emulator.testing import (
+    OTHER_HEADERS,
+    REQUESTER_HEADERS,
+    SAMPLE_IMAGE,
+    ClientFactory,
+    sample_suite,
+    sample_task,
+)
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
 
@@ -266,3 +273,57 @@ async def test_other_account_sees_none_of_it(client: httpx.AsyncClient) -> None:
         "/api/v1/tasks", json=[sample_task(pool_id="4", input_values={"text": "hi"})], headers=OTHER_HEADERS
     )
     assert own.status_code == 201
+
+
+RICH_POOL = {
+    "id": "7",
+    "owner": "requester",
+    "input_spec": {
+        "flag": {"type": "boolean", "required": False},
+        "score": {"type": "float", "required": False, "min_value": 0, "max_value": 1},
+        "where": {"type": "coordinates", "required": False},
+        "meta": {"type": "json", "required": False},
+        "tags": {"type": "array_string", "required": False, "min_size": 1, "max_size": 2},
+        "links": {"type": "array_url", "required": False},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("input_values", "path", "code"),
+    [
+        ({"flag": "yes"}, "input_values.flag", "BOOLEAN_EXPECTED"),
+        ({"score": "high"}, "input_values.score", "FLOAT_EXPECTED"),
+        ({"score": 1.5}, "input_values.score", "VALUE_GREATER_THAN_MAX"),
+        ({"where": "north"}, "input_values.where", "INVALID_COORDINATES_SYNTAX"),
+        ({"where": "95.0,10.0"}, "input_values.where", "INVALID_COORDINATES_SYNTAX"),
+        ({"tags": "a"}, "input_values.tags", "ARRAY_EXPECTED"),
+        ({"tags": []}, "input_values.tags", "ARRAY_SIZE_LESS_THAN_MIN"),
+        ({"tags": ["a", "b", "c"]}, "input_values.tags", "ARRAY_SIZE_GREATER_THAN_MAX"),
+        ({"tags": ["a", 1]}, "input_values.tags.1", "STRING_EXPECTED"),
+        ({"links": ["https://e.com/x", "ftp://e.com"]}, "input_values.links.1", "INVALID_URL_SYNTAX"),
+        ({"links": [None]}, "input_values.links.0", "VALUE_REQUIRED"),
+    ],
+)
+async def test_every_field_type_is_validated(
+    make_client: ClientFactory, input_values: dict[str, Any], path: str, code: str
+) -> None:
+    client = await make_client({"pools": [RICH_POOL]})
+    response = await post(client, "/api/v1/tasks", [sample_task(pool_id="7", input_values=input_values)])
+    assert response.status_code == 400
+    assert response.json()["payload"]["0"][path]["code"] == code
+
+
+async def test_valid_values_of_every_field_type_pass(make_client: ClientFactory) -> None:
+    client = await make_client({"pools": [RICH_POOL]})
+    values = {
+        "flag": True,
+        "score": 1,
+        "where": "55.75,37.61",
+        "meta": {"any": ["thing"]},
+        "tags": ["a", "b"],
+        "links": ["http://e.com/a?b=c"],
+    }
+    response = await post(client, "/api/v1/tasks", [sample_task(pool_id="7", input_values=values)])
+    assert response.status_code == 201, response.text
+    assert response.json()["items"]["0"]["input_values"] == values
