@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from toloka_conformance import cli
 from toloka_emulator import create_app
+from toloka_emulator.config import load_config
 from toloka_emulator.config_writer import write_config
 
 # The broken servers and the uvicorn helper live next to this file (pytest runs with --import-mode=importlib).
@@ -35,12 +36,17 @@ def _run_suite(tmp: Path, name: str, fault: Fault | None) -> int:
 
 
 @pytest.fixture(scope="module")
-def exit_codes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every run of this module writes its report (one directory per server)."""
+    return tmp_path_factory.mktemp("kill")
+
+
+@pytest.fixture(scope="module")
+def exit_codes(reports: Path) -> Iterator[dict[str, int]]:
     """The suite's exit status against the correct emulator ("correct") and against every fault."""
-    tmp = tmp_path_factory.mktemp("kill")
-    codes = {"correct": _run_suite(tmp, "correct", None)}
+    codes = {"correct": _run_suite(reports, "correct", None)}
     for fault in FAULTS:
-        codes[fault.name] = _run_suite(tmp, fault.name, fault)
+        codes[fault.name] = _run_suite(reports, fault.name, fault)
     yield codes
 
 
@@ -61,3 +67,13 @@ def test_suite_kills_every_fault(exit_codes: dict[str, int], capsys: pytest.Capt
     with capsys.disabled():
         print(f"\nconformance kill rate: {killed}/{len(FAULTS)} faults killed ({100 * killed / len(FAULTS):.0f}%)")
     assert survivors == []
+
+
+def test_reports_never_contain_a_token(exit_codes: dict[str, int], reports: Path) -> None:
+    """No report of any run (passing or failing, with curl commands) carries a token."""
+    config = load_config()
+    tokens = [token for account in config.accounts for token in account.tokens]
+    written = [path for path in reports.rglob("*") if path.suffix in (".md", ".xml")]
+    assert len(written) >= 2 * len(exit_codes)
+    leaks = [str(path) for path in written for token in tokens if token in path.read_text(encoding="utf-8")]
+    assert leaks == []

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toloka_conformance import report, runner
+from toloka_conformance import report
 from toloka_conformance.redaction import Secret
-from toloka_conformance.results import Verdict, overall_verdict
+from toloka_conformance.results import Outcome, Verdict, overall_verdict
 from toloka_conformance.target import Target, from_emulator_config
+
+if TYPE_CHECKING:
+    from toloka_conformance.runner import Settings
 
 # The embedded emulator's per-minute item limit: far above what a run creates, low enough that the 429
 # check can reach it with four 5000-item requests.
@@ -144,41 +149,53 @@ def _server(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
         yield emulator.base_url, str(emulator.config_path)
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    from toloka_conformance import runner
+
+    fuzz = runner.default_settings(
+        quick=args.quick, seed=args.seed, max_examples=args.max_examples, validate_formats=not args.no_format_validation
+    ).fuzz
+    parts = {part: part not in args.skip for part in ("behaviour", "schemathesis", "client")}
+    return runner.Settings(fuzz=fuzz, **parts)
+
+
+def _print_failures(outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        if outcome.verdict is not Verdict.FAIL:
+            continue
+        print(f"\nFAIL {outcome.requirement.id}: {outcome.detail}\n  rule: {outcome.requirement.docs}")
+        if outcome.curl:
+            shown = outcome.curl[:_CONSOLE_CURL] + (
+                " ... (whole in report.md)" if len(outcome.curl) > _CONSOLE_CURL else ""
+            )
+            print(f"  reproduce: {shown}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suite; exit 0 only when every requirement passed."""
     args = _parser().parse_args(argv)
-    settings = runner.default_settings(
-        quick=args.quick, seed=args.seed, max_examples=args.max_examples, validate_formats=not args.no_format_validation
-    )
-    settings = runner.Settings(
-        fuzz=settings.fuzz,
-        behaviour="behaviour" not in args.skip,
-        schemathesis="schemathesis" not in args.skip,
-        client="client" not in args.skip,
-    )
+    # schemathesis and hypothesis take seconds to import: let that overlap the embedded emulator's start.
+    loading = threading.Thread(target=importlib.import_module, args=("toloka_conformance.runner",), daemon=True)
+    loading.start()
     started = time.monotonic()
     with _server(args) as (base_url, emulator_config):
         target = _target(args, base_url, emulator_config)
-        print(runner.item_plan(target, settings), flush=True)
+        loading.join()
+        from toloka_conformance import runner
+
+        settings = _settings(args)
+        plan = runner.item_plan(target, settings)
+        print(plan, flush=True)
         outcomes = runner.run(target, settings, progress=lambda line: print(line, flush=True))
     seconds = time.monotonic() - started
-    for outcome in outcomes:
-        if outcome.verdict is Verdict.FAIL:
-            print(f"\nFAIL {outcome.requirement.id}: {outcome.detail}\n  rule: {outcome.requirement.docs}")
-            if outcome.curl:
-                shown = (
-                    outcome.curl
-                    if len(outcome.curl) <= _CONSOLE_CURL
-                    else outcome.curl[:_CONSOLE_CURL] + " ... (whole in report.md)"
-                )
-                print(f"  reproduce: {shown}")
+    _print_failures(outcomes)
     print("\n" + report.summary_line(outcomes, seconds))
     if args.report is not None:
         header = [
             f"target: {target.base_url}" + (" (embedded emulator)" if args.embedded else ""),
             f"command: toloka-conformance {' '.join(sys.argv[1:] if argv is None else argv)}",
             f"seed: {args.seed}; schemathesis max examples: {settings.fuzz.max_examples}; quick: {args.quick}",
-            runner.item_plan(target, settings),
+            plan,
         ]
         for path in report.write(args.report, outcomes, seconds, header):
             print(f"report: {path}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from functools import partial
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
@@ -60,6 +60,7 @@ class _Session:
     last_request: list[httpx.Request] = field(default_factory=list)
     failures: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
     client: AuthenticatedClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +79,13 @@ class _Session:
     def call(self, operation: str, expected: tuple[int, type | None], send: Callable[[], Response[Any]]) -> Any:
         """Send with the generated client; record a failure unless status and parsed type are as documented."""
         self.calls[operation] = self.calls.get(operation, 0) + 1
+        started = time.monotonic()
+        try:
+            return self._checked(operation, expected, send)
+        finally:
+            self.seconds[operation] = self.seconds.get(operation, 0.0) + time.monotonic() - started
+
+    def _checked(self, operation: str, expected: tuple[int, type | None], send: Callable[[], Response[Any]]) -> Any:
         status, kind = expected
         try:
             response = send()
@@ -196,7 +204,7 @@ def _outcome(session: _Session, name: str) -> Outcome:
     requirement = Requirement(f"client.{name}", "client", f"toloka_client performs {name} and parses the answers", DOCS)
     if name in session.failures:
         message, command = session.failures[name]
-        return Outcome(requirement, Verdict.FAIL, message, command)
+        return Outcome(requirement, Verdict.FAIL, message, command, session.seconds.get(name, 0.0))
     if not session.calls.get(name):
         return Outcome(requirement, Verdict.SKIP, "not reached: an earlier call failed")
-    return Outcome(requirement, Verdict.PASS, f"{session.calls[name]} call(s) parsed")
+    return Outcome(requirement, Verdict.PASS, f"{session.calls[name]} call(s) parsed", seconds=session.seconds[name])

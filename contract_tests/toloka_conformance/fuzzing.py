@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,38 @@ class _Tally:
     failures: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique key -> (message, curl)
 
 
+@dataclass
+class _Events:
+    """Everything the run's event stream told: per-check tallies, errors, scenarios, time per phase."""
+
+    target: Target
+    tallies: dict[str, _Tally] = field(default_factory=lambda: {name: _Tally() for name in CHECK_DOCS})
+    errors: list[str] = field(default_factory=list)
+    scenarios: int = 0
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+    _phase_started: float = 0.0
+
+    def take(self, event: events.EngineEvent) -> None:
+        """Fold one engine event into the summary."""
+        if isinstance(event, events.PhaseStarted):
+            self._phase_started = time.monotonic()
+        elif isinstance(event, events.PhaseFinished) and event.phase.is_enabled:
+            self.phase_seconds[event.phase.name.value] = time.monotonic() - self._phase_started
+        elif isinstance(event, events.ScenarioFinished):
+            self.scenarios += 1
+            _collect(event.recorder, self.tallies, self.target)
+            if event.status is Status.ERROR:
+                self.errors.append(f"{event.recorder.label}: scenario error in {event.phase.value}")
+        elif isinstance(event, events.NonFatalError):
+            self.errors.append(scrub(f"{event.label}: {event.info.title}: {event.info.message}", self.target.secrets()))
+        elif isinstance(event, events.FatalError):
+            self.errors.append(scrub(f"fatal: {event.exception}", self.target.secrets()))
+
+    def timing(self) -> str:
+        """`phase s, ...` for the phases that ran."""
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phase_seconds.items() if seconds >= 0.05)
+
+
 def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
     generation: dict[str, Any] = {
         "mode": "all",
@@ -94,24 +126,15 @@ def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
 
 
 def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudget]:
-    """Run schemathesis against the target; one outcome per check, plus one for run errors."""
+    """Run schemathesis against the target; one outcome per check, plus one for the run itself."""
+    started = time.monotonic()
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
     Constraints(target, budget, settings.seed).install(schema)
-    tallies: dict[str, _Tally] = {name: _Tally() for name in CHECK_DOCS}
-    errors: list[str] = []
-    scenarios = 0
+    summary = _Events(target)
     for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            scenarios += 1
-            _collect(event.recorder, tallies, target)
-            if event.status is Status.ERROR:
-                errors.append(f"{event.recorder.label}: scenario error in {event.phase.value}")
-        elif isinstance(event, events.NonFatalError):
-            errors.append(scrub(f"{event.label}: {event.info.title}: {event.info.message}", target.secrets()))
-        elif isinstance(event, events.FatalError):
-            errors.append(scrub(f"fatal: {event.exception}", target.secrets()))
-    return _outcomes(tallies, errors, scenarios), budget
+        summary.take(event)
+    return _outcomes(summary, time.monotonic() - started), budget
 
 
 def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Target) -> None:
@@ -128,9 +151,9 @@ def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Tar
                 tally.failures.setdefault(key, (message, scrub(sample, target.secrets())))
 
 
-def _outcomes(tallies: dict[str, _Tally], errors: Iterable[str], scenarios: int) -> list[Outcome]:
+def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
     outcomes = []
-    for name, tally in tallies.items():
+    for name, tally in summary.tallies.items():
         requirement = Requirement(f"schemathesis.{name}", "schemathesis", name, CHECK_DOCS.get(name, name))
         if tally.failures:
             messages = [message for message, _ in tally.failures.values()]
@@ -141,12 +164,13 @@ def _outcomes(tallies: dict[str, _Tally], errors: Iterable[str], scenarios: int)
             outcomes.append(Outcome(requirement, Verdict.PASS, f"{tally.passed} responses checked"))
         else:
             outcomes.append(Outcome(requirement, Verdict.SKIP, "no response exercised this check"))
-    error_list = list(errors)
     run_requirement = Requirement(
         "schemathesis.run", "schemathesis", "schemathesis ran every phase without errors", "The suite itself ran."
     )
-    if error_list:
-        outcomes.append(Outcome(run_requirement, Verdict.FAIL, " | ".join(error_list[:5])))
+    timing = f"{summary.scenarios} scenarios; {summary.timing()}"
+    if summary.errors:
+        detail = " | ".join(summary.errors[:5]) + f" ({timing})"
+        outcomes.append(Outcome(run_requirement, Verdict.FAIL, detail, seconds=seconds))
     else:
-        outcomes.append(Outcome(run_requirement, Verdict.PASS, f"{scenarios} scenarios"))
+        outcomes.append(Outcome(run_requirement, Verdict.PASS, timing, seconds=seconds))
     return outcomes

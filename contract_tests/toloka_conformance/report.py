@@ -54,6 +54,8 @@ def junit(outcomes: list[Outcome], seconds: float) -> str:
                 )
             elif outcome.verdict is Verdict.SKIP:
                 ET.SubElement(case, "skipped", message=outcome.detail)
+            else:
+                ET.SubElement(case, "system-out").text = outcome.detail
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
