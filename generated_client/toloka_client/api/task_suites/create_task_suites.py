@@ -156,7 +156,8 @@ def sync_detailed(
 
     With `async_mode=false` (the default) the answer is 201 with the created task suites keyed by their
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
-    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends.
+    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
+    validated inside the operation, so a 202 may be given for items that then fail validation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -208,7 +209,8 @@ def sync(
 
     With `async_mode=false` (the default) the answer is 201 with the created task suites keyed by their
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
-    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends.
+    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
+    validated inside the operation, so a 202 may be given for items that then fail validation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -255,7 +257,8 @@ async def asyncio_detailed(
 
     With `async_mode=false` (the default) the answer is 201 with the created task suites keyed by their
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
-    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends.
+    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
+    validated inside the operation, so a 202 may be given for items that then fail validation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -305,7 +308,8 @@ async def asyncio(
 
     With `async_mode=false` (the default) the answer is 201 with the created task suites keyed by their
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
-    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends.
+    With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
+    validated inside the operation, so a 202 may be given for items that then fail validation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:

@@ -157,7 +157,8 @@ def sync_detailed(
     With `async_mode=false` (the default) the answer is 201 with the created tasks keyed by their
     position in the request and, with `skip_invalid_items=true`, the validation errors keyed the same
     way; at most 5000 tasks per request (413 above that, nothing created). With `async_mode=true` the
-    answer is 202 with an `Operation` to poll until it ends.
+    answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
+    so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
     Args:
         async_mode (bool | Unset):  Default: False.
@@ -209,7 +210,8 @@ def sync(
     With `async_mode=false` (the default) the answer is 201 with the created tasks keyed by their
     position in the request and, with `skip_invalid_items=true`, the validation errors keyed the same
     way; at most 5000 tasks per request (413 above that, nothing created). With `async_mode=true` the
-    answer is 202 with an `Operation` to poll until it ends.
+    answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
+    so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
     Args:
         async_mode (bool | Unset):  Default: False.
@@ -256,7 +258,8 @@ async def asyncio_detailed(
     With `async_mode=false` (the default) the answer is 201 with the created tasks keyed by their
     position in the request and, with `skip_invalid_items=true`, the validation errors keyed the same
     way; at most 5000 tasks per request (413 above that, nothing created). With `async_mode=true` the
-    answer is 202 with an `Operation` to poll until it ends.
+    answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
+    so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
     Args:
         async_mode (bool | Unset):  Default: False.
@@ -306,7 +309,8 @@ async def asyncio(
     With `async_mode=false` (the default) the answer is 201 with the created tasks keyed by their
     position in the request and, with `skip_invalid_items=true`, the validation errors keyed the same
     way; at most 5000 tasks per request (413 above that, nothing created). With `async_mode=true` the
-    answer is 202 with an `Operation` to poll until it ends.
+    answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
+    so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
     Args:
         async_mode (bool | Unset):  Default: False.
