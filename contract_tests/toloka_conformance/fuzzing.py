@@ -11,6 +11,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
+from schemathesis.schemas import BaseSchema
 
 from toloka_conformance.constraints import Constraints, ItemBudget
 from toloka_conformance.redaction import REDACTED, scrub
@@ -131,10 +132,24 @@ def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudg
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
     Constraints(target, budget, settings.seed).install(schema)
+    _uploads_start_workflows(schema)
     summary = _Events(target)
     for event in from_schema(schema).execute():
         summary.take(event)
     return _outcomes(summary, time.monotonic() - started), budget
+
+
+def _uploads_start_workflows(schema: BaseSchema) -> None:
+    """Drop inputs no operation of the API produces (the pool a task goes to) from schemathesis' dependency graph.
+
+    Pools are configuration, not created through this API; left in, they mark the uploads as unlikely to
+    succeed, and the stateful phase then starts every workflow from a list instead of from an upload, so
+    the links create -> operation -> log -> item are never followed. (Internal API of the pinned schemathesis.)
+    """
+    graph = schema.analysis.dependency_graph  # type: ignore[attr-defined]
+    produced = {output.resource.name for node in graph.operations.values() for output in node.outputs}
+    for node in graph.operations.values():
+        node.inputs = [slot for slot in node.inputs if slot.resource_field is None or slot.resource.name in produced]
 
 
 def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Target) -> None:
