@@ -38,7 +38,10 @@ def main(argv: list[str]) -> int:
         print("usage: lint_spec_examples.py OPENAPI_YAML", file=sys.stderr)
         return 2
     path = Path(argv[0])
-    problems = lint(path)
+    try:
+        problems = lint(path)
+    except ValueError as error:  # a dangling $ref or an example the lint cannot read
+        problems = [str(error)]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -69,8 +69,11 @@ def resolve_pointer(spec: Mapping[str, Any], ref: str) -> Any:
     if not ref.startswith("#/"):
         raise ValueError(f"only local references are supported, not {ref!r}")
     node: Any = spec
-    for part in ref[2:].split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
+    try:
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    except (KeyError, IndexError, TypeError):
+        raise ValueError(f"unresolvable reference {ref}") from None
     return node
 
 

@@ -84,3 +84,10 @@ def test_a_doctored_spec_fails_naming_each_bad_example(tmp_path: Path, capsys: p
 def test_an_untouched_copy_passes(tmp_path: Path) -> None:
     """The doctored run fails because of the doctoring, not because the spec was copied or re-serialised."""
     assert lint_script.lint(write_spec(tmp_path, copy.deepcopy(load_spec()))) == []
+
+
+def test_a_dangling_example_reference_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = copy.deepcopy(load_spec())
+    del spec["components"]["examples"]["FailedTaskBatchOperation"]
+    assert lint_script.main([str(write_spec(tmp_path, spec))]) == 1
+    assert "unresolvable reference #/components/examples/FailedTaskBatchOperation" in capsys.readouterr().err
