@@ -54,15 +54,10 @@ def test_a_hand_edit_of_a_generated_file_fails(scratch_repo: Path) -> None:
     assert "+    pool_id: int" in result.stderr
 
 
-def test_an_extra_file_fails(scratch_repo: Path) -> None:
+def test_an_extra_and_a_missing_file_are_both_reported(scratch_repo: Path) -> None:
     (scratch_repo / "generated_client/toloka_client/models/hand_written.py").write_text("X = 1\n", encoding="utf-8")
-    result = run_check(scratch_repo)
-    assert result.returncode != 0
-    assert "toloka_client/models/hand_written.py" in result.stderr
-
-
-def test_a_missing_file_fails(scratch_repo: Path) -> None:
     (scratch_repo / A_MODEL).unlink()
     result = run_check(scratch_repo)
     assert result.returncode != 0
+    assert "toloka_client/models/hand_written.py" in result.stderr
     assert str(A_MODEL.relative_to("generated_client")) in result.stderr
