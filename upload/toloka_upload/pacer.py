@@ -28,7 +28,8 @@ class Pacer:
         """Seconds until `items` may go (0 if now); takes the items when it answers 0."""
         self._refill()
         wanted = min(items, self._burst)
-        if self._tokens >= wanted:
+        # The tolerance absorbs float rounding, which could otherwise leave a wait too short to ever add up.
+        if self._tokens >= wanted - 1e-6:
             self._tokens -= wanted
             # A batch larger than the bucket takes its remainder from the future.
             self._tokens -= items - wanted

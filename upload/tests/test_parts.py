@@ -1,0 +1,117 @@
+"""The small parts: timestamps, tokens, the pacer, the checkpoint file, the input readers."""
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from toloka_upload import CheckpointMismatchError, InvalidInput, Token, parse_timestamp
+from toloka_upload.checkpoint import Checkpoint
+from toloka_upload.credentials import MissingTokenError, resolve_token
+from toloka_upload.kinds import Kind
+from toloka_upload.pacer import Pacer
+from toloka_upload.readers import read_jsonl, read_table
+from toloka_upload.results import BatchOutcome
+from toloka_upload.timestamps import format_timestamp
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2016-09-29T18:04:00", datetime(2016, 9, 29, 18, 4, 0)),
+        ("2023-03-28T11:06:09.827", datetime(2023, 3, 28, 11, 6, 9, 827000)),
+        ("2022-07-07T12:31:54.862000", datetime(2022, 7, 7, 12, 31, 54, 862000)),
+        ("2022-07-07T12:31:54.86201", datetime(2022, 7, 7, 12, 31, 54, 862010)),
+    ],
+)
+def test_timestamps_parse_to_naive_utc(text: str, expected: datetime) -> None:
+    assert parse_timestamp(text) == expected
+    assert parse_timestamp(format_timestamp(expected)) == expected
+
+
+@pytest.mark.parametrize("text", ["2016-09-29T18:04:00Z", "2016-09-29T18:04:00+00:00", "2016-09-29", "x", ""])
+def test_timestamps_with_zones_or_garbage_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a Toloka timestamp"):
+        parse_timestamp(text)
+
+
+def test_token_is_redacted_and_picks_its_header_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "y0-secret-value"  # noqa: S105 (a fake)
+    token = Token(secret)
+    assert secret not in repr(token) and secret not in str(token) and secret not in f"{[token]}"
+    assert token.prefix == "OAuth"
+    assert Token("a" * 23 + ".b.c").prefix == "ApiKey"
+    monkeypatch.setenv("TOLOKA_TOKEN", secret)
+    assert resolve_token(None).reveal() == secret
+    monkeypatch.delenv("TOLOKA_TOKEN")
+    with pytest.raises(MissingTokenError):
+        resolve_token(None)
+
+
+def test_pacer_keeps_any_minute_under_the_limit() -> None:
+    now = [0.0]
+    pacer = Pacer(items_per_minute=10_000, burst=1000, clock=lambda: now[0])
+    sent_at: list[tuple[float, int]] = []
+    for _ in range(40):
+        while (delay := pacer.delay_for(1000)) > 0:
+            now[0] += delay
+        sent_at.append((now[0], 1000))
+    for start, _ in sent_at:
+        in_window = sum(count for at, count in sent_at if start <= at < start + 60)
+        assert in_window <= 10_000
+
+
+def test_checkpoint_survives_a_torn_last_line_and_refuses_another_upload(tmp_path: Path) -> None:
+    path = tmp_path / "c"
+    header = {"kind": "tasks", "batch_size": 2, "async_mode": True, "tag": True}
+    first = Checkpoint(path, header)
+    first.record_start(0, "d0", "op-0")
+    first.record_done(BatchOutcome(0, 0, ["a", None], errors={1: {"f": {"code": "C", "message": "m"}}}))
+    first.record_start(1, "d1", "op-1")
+    first.close()
+    with path.open("ab") as handle:
+        handle.write(b'{"event":"done","bat')  # the process died mid-write
+
+    again = Checkpoint(path, header)
+    done = again.done(0)
+    assert done is not None and done.ids == ["a", None] and done.invalid == 1
+    started = again.started(1, "d1")
+    assert started is not None and started.operation_id == "op-1"
+    with pytest.raises(CheckpointMismatchError, match="input changed"):
+        Checkpoint(path, header).started(1, "other digest")
+    again.close()
+    with pytest.raises(CheckpointMismatchError, match="another upload"):
+        Checkpoint(path, {**header, "batch_size": 3})
+
+
+def test_jsonl_reader_names_the_line_and_field_of_bad_records() -> None:
+    lines = [b'{"input_values": {"image": "x"}}\n', b"\n", b"{oops\n", b'{"input_values": []}\n', b"[1]\n"]
+    records = list(read_jsonl(lines, Kind.TASKS))
+    assert records[0] == {"input_values": {"image": "x"}}
+    assert isinstance(records[1], InvalidInput) and records[1].message.startswith("line 3: not valid JSON")
+    assert records[2] == InvalidInput("input_values", "line 4: input_values: expected an object")
+    assert isinstance(records[3], InvalidInput) and "line 5" in records[3].message
+    suites = list(read_jsonl([b'{"tasks": [{"input_values": 1}]}'], Kind.TASK_SUITES))
+    assert suites == [InvalidInput("tasks.0.input_values", "line 1: tasks.0.input_values: expected an object")]
+
+
+def test_tsv_reader_builds_tasks_from_input_golden_and_hint_columns() -> None:
+    text = io.StringIO(
+        "INPUT:image\tINPUT:priority\tGOLDEN:label\tHINT:text\toverlap\n"
+        "https://e.com/1.png\t5\tcat\tlook closer\t2\n"
+        "https://e.com/2.png\t\t\t\t\n"
+        "https://e.com/3.png\t1\n"
+        "https://e.com/4.png\t\t\t\tmany\n"
+    )
+    records = list(read_table(text, Kind.TASKS, "\t", decode_cells=True))
+    assert records[0] == {
+        "input_values": {"image": "https://e.com/1.png", "priority": 5},
+        "known_solutions": [{"output_values": {"label": "cat"}, "correctness_weight": 1}],
+        "message_on_unknown_solution": "look closer",
+        "overlap": 2,
+    }
+    assert records[1] == {"input_values": {"image": "https://e.com/2.png"}}
+    assert records[2] == InvalidInput("", "line 4: expected 5 columns, got 2")
+    assert records[3] == InvalidInput("overlap", "line 5: overlap: expected an integer, got 'many'")
+    with pytest.raises(ValueError, match="columns must be"):
+        list(read_table(io.StringIO("image\n"), Kind.TASKS, ","))
