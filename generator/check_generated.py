@@ -86,7 +86,9 @@ def main() -> int:
         return 0
     problems = check(repo)
     if problems:
-        print(f"{GENERATED_DIR}/ drifted from openapi.yaml; run `make generate` and commit the result:", file=sys.stderr)
+        print(
+            f"{GENERATED_DIR}/ drifted from openapi.yaml; run `make generate` and commit the result:", file=sys.stderr
+        )
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1

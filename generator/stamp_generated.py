@@ -6,7 +6,10 @@ Run by the generator as a post-hook inside the output directory, before ruff for
 import sys
 from pathlib import Path
 
-NOTICE = "Generated from openapi.yaml by openapi-python-client (config: generator/config.yaml). Do not edit: run `make generate`."
+NOTICE = (
+    "Generated from openapi.yaml by openapi-python-client (config: generator/config.yaml). "
+    "Do not edit: run `make generate`."
+)
 COMMENT_PREFIX = {".py": "# ", ".toml": "# ", ".gitignore": "# ", ".md": "<!-- "}
 COMMENT_SUFFIX = {".md": " -->"}
 

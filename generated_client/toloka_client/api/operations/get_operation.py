@@ -93,7 +93,11 @@ def sync_detailed(
     Another account's operation answers 404, as a missing one does.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,7 +129,11 @@ def sync(
     Another account's operation answers 404, as a missing one does.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,7 +160,11 @@ async def asyncio_detailed(
     Another account's operation answers 404, as a missing one does.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,7 +194,11 @@ async def asyncio(
     Another account's operation answers 404, as a missing one does.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -106,7 +106,11 @@ def sync_detailed(
     partial log.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,7 +146,11 @@ def sync(
     partial log.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,7 +181,11 @@ async def asyncio_detailed(
     partial log.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,7 +219,11 @@ async def asyncio(
     partial log.
 
     Args:
-        operation_id (str):
+        operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -92,7 +92,11 @@ def sync_detailed(
      Reads one task suite back. Another account's suite answers 404, as a missing one does.
 
     Args:
-        task_suite_id (str):
+        task_suite_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,7 +127,11 @@ def sync(
      Reads one task suite back. Another account's suite answers 404, as a missing one does.
 
     Args:
-        task_suite_id (str):
+        task_suite_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,7 +157,11 @@ async def asyncio_detailed(
      Reads one task suite back. Another account's suite answers 404, as a missing one does.
 
     Args:
-        task_suite_id (str):
+        task_suite_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,7 +190,11 @@ async def asyncio(
      Reads one task suite back. Another account's suite answers 404, as a missing one does.
 
     Args:
-        task_suite_id (str):
+        task_suite_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
+            digits, `-` and `_` only
+            (`000248a756--6422ca21e5997032541d856b`, UUIDs); the pattern also keeps out `.` and `..`,
+            which a URL
+            would collapse into another path.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
