@@ -10,6 +10,7 @@ from typing import Any
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
+from schemathesis.core.transport import Response
 from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.schemas import BaseSchema
 
@@ -153,7 +154,7 @@ def _uploads_start_workflows(schema: BaseSchema) -> None:
 
 
 def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Target) -> None:
-    for nodes in recorder.checks.values():
+    for case_id, nodes in recorder.checks.items():
         for node in nodes:
             tally = tallies.setdefault(node.name, _Tally())
             if node.status is Status.SUCCESS:
@@ -161,9 +162,17 @@ def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Tar
             elif node.status is Status.FAILURE and node.failure_info is not None:
                 failure = node.failure_info.failure
                 key = f"{failure.operation}|{failure.title}"
-                message = scrub(f"{failure.operation}: {failure.title}. {failure.message}".strip(), target.secrets())
+                response = recorder.find_response(case_id=failure.case_id or case_id)
+                answer = f" The server answered {_short(response)}." if response is not None else ""
+                message = f"{failure.operation}: {failure.title}. {failure.message}".strip() + answer
                 sample = node.failure_info.code_sample.replace("[Filtered]", f"OAuth {REDACTED}")
-                tally.failures.setdefault(key, (message, scrub(sample, target.secrets())))
+                tally.failures.setdefault(key, (scrub(message, target.secrets()), scrub(sample, target.secrets())))
+
+
+def _short(response: Response) -> str:
+    """`status: body`, the body cut to a few hundred characters."""
+    text = (response.content or b"").decode("utf-8", errors="replace")
+    return f"{response.status_code}: {text[:300]}{'...' if len(text) > 300 else ''}"
 
 
 def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
