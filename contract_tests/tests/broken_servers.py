@@ -41,20 +41,35 @@ def _with_query(scope: Scope, query: dict[str, str]) -> Scope:
     return {**scope, "query_string": urlencode(query).encode()}
 
 
-class RewriteJson:
-    """Buffers each HTTP answer and lets `rewrite(scope, status, body)` change its status and JSON body."""
+class _HttpMiddleware:
+    """An ASGI wrapper that passes lifespan through and lets a subclass handle HTTP requests."""
 
-    def __init__(
-        self, app: ASGIApp, rewrite: JsonRewriter, *, header_filter: Callable[[bytes], bool] | None = None
-    ) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.rewrite = rewrite
-        self.header_filter = header_filter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request (through `self.app`, altered)."""
+        raise NotImplementedError
+
+
+class RewriteJson(_HttpMiddleware):
+    """Buffers each HTTP answer and lets `rewrite(scope, status, body)` change its status and JSON body."""
+
+    def __init__(
+        self, app: ASGIApp, rewrite: JsonRewriter, *, header_filter: Callable[[bytes], bool] | None = None
+    ) -> None:
+        super().__init__(app)
+        self.rewrite = rewrite
+        self.header_filter = header_filter
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request, then rewrite the buffered answer."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -82,17 +97,15 @@ class RewriteJson:
         await send({"type": "http.response.body", "body": body})
 
 
-class RewriteRequest:
+class RewriteRequest(_HttpMiddleware):
     """Changes the request (scope and body) before the emulator sees it."""
 
     def __init__(self, app: ASGIApp, rewrite: Callable[[Scope, bytes], tuple[Scope, bytes]]) -> None:
-        self.app = app
+        super().__init__(app)
         self.rewrite = rewrite
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the whole body, rewrite scope and body, and replay them to the emulator."""
         body = b""
         while True:
             message = await receive()

@@ -9,6 +9,7 @@ from toloka_conformance.checks.base import Context, Failed, Skipped, check
 from toloka_conformance.checks.support import (
     SUITES,
     TASKS,
+    create_one,
     expect_error,
     expect_nothing_created,
     expect_status,
@@ -128,44 +129,28 @@ NO_OVERLAP = (
 )
 
 
-def _created_overlap(exchange: Exchange, rule: str) -> Any:
-    expect_status(exchange, 201, rule)
-    created = string_keyed(json_object(exchange, rule), "items", exchange, rule).get("0")
-    if not isinstance(created, dict):
-        raise Failed(f"items['0'] is missing: {exchange.summary()}. Rule: {rule}", exchange)
-    return created.get("overlap")
+def _takes_default(ctx: Context, path: str, item: dict[str, Any], expected: int | None, flag: str) -> None:
+    if expected is None:
+        raise Skipped(f"the pool's default overlap is unknown ({flag})")
+    del item["overlap"]
+    created, exchange = create_one(ctx, path, item, ALLOW_DEFAULTS, allow_defaults=True)
+    if created.get("overlap") != expected:
+        raise Failed(
+            f"created overlap is {created.get('overlap')!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}",
+            exchange,
+        )
 
 
 @check("tasks.allow_defaults", "allow_defaults=true takes the pool's default task overlap", ALLOW_DEFAULTS, creates=1)
 def tasks_allow_defaults(ctx: Context) -> None:
     """A task without overlap, allow_defaults=true: created with default_overlap_for_new_tasks."""
-    expected = ctx.target.default_overlap
-    if expected is None:
-        raise Skipped("the pool's default task overlap is unknown (--default-overlap)")
-    item = task(ctx)
-    del item["overlap"]
-    exchange = ctx.api.post(TASKS, [item], allow_defaults=True)
-    overlap = _created_overlap(exchange, ALLOW_DEFAULTS)
-    if overlap != expected:
-        raise Failed(
-            f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange
-        )
+    _takes_default(ctx, TASKS, task(ctx), ctx.target.default_overlap, "--default-overlap")
 
 
 @check("suites.allow_defaults", "allow_defaults=true takes the pool's default suite overlap", ALLOW_DEFAULTS, creates=1)
 def suites_allow_defaults(ctx: Context) -> None:
     """A suite without overlap, allow_defaults=true: created with default_overlap_for_new_task_suites."""
-    expected = ctx.target.default_suite_overlap
-    if expected is None:
-        raise Skipped("the pool's default suite overlap is unknown (--default-suite-overlap)")
-    item = suite(ctx)
-    del item["overlap"]
-    exchange = ctx.api.post(SUITES, [item], allow_defaults=True)
-    overlap = _created_overlap(exchange, ALLOW_DEFAULTS)
-    if overlap != expected:
-        raise Failed(
-            f"created overlap is {overlap!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}", exchange
-        )
+    _takes_default(ctx, SUITES, suite(ctx), ctx.target.default_suite_overlap, "--default-suite-overlap")
 
 
 @check(

@@ -9,11 +9,10 @@ from toloka_conformance.checks.support import (
     OPERATIONS,
     SUITES,
     TASKS,
+    create_one,
     expect_error,
-    expect_status,
     json_object,
     start_async,
-    string_keyed,
     suite,
     task,
 )
@@ -24,12 +23,7 @@ LIST = "[openapi.yaml list_tasks] Lists the caller's tasks, optionally of one po
 
 
 def _created_id(ctx: Context, path: str, item: dict[str, Any]) -> str:
-    exchange = ctx.api.post(path, [item])
-    expect_status(exchange, 201, ITEM)
-    created = string_keyed(json_object(exchange, ITEM), "items", exchange, ITEM).get("0")
-    if not isinstance(created, dict) or not isinstance(created.get("id"), str):
-        raise Failed(f"items['0'] with an id is missing: {exchange.summary()}", exchange)
-    return str(created["id"])
+    return str(create_one(ctx, path, item, ITEM)[0]["id"])
 
 
 @check("isolation.operation", "Another account cannot read an operation or its log", OPERATION, creates=1)

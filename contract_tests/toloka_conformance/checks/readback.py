@@ -6,7 +6,7 @@ from typing import Any
 
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, check
-from toloka_conformance.checks.support import SUITES, TASKS, expect_status, json_object, string_keyed, suite, task
+from toloka_conformance.checks.support import SUITES, TASKS, create_one, expect_status, json_object, suite, task
 
 READ_BACK = (
     "[openapi.yaml get_task / get_task_suite / list_*] Reads one task back; lists the caller's tasks, optionally of "
@@ -23,11 +23,7 @@ def _differences(sent: dict[str, Any], stored: dict[str, Any]) -> list[str]:
 
 
 def _read_back(ctx: Context, path: str, sent: dict[str, Any]) -> None:
-    exchange = ctx.api.post(path, [sent])
-    expect_status(exchange, 201, READ_BACK)
-    created = string_keyed(json_object(exchange, READ_BACK), "items", exchange, READ_BACK).get("0")
-    if not isinstance(created, dict) or not isinstance(created.get("id"), str):
-        raise Failed(f"items['0'] with an id is missing: {exchange.summary()}. Rule: {READ_BACK}", exchange)
+    created, exchange = create_one(ctx, path, sent, READ_BACK)
     _compare("the 201 answer", sent, created, exchange)
     by_id = ctx.api.get(f"{path}/{created['id']}")
     expect_status(by_id, 200, READ_BACK)

@@ -64,6 +64,18 @@ def string_keyed(body: dict[str, Any], key: str, exchange: Exchange, rule: str) 
     return value
 
 
+def create_one(
+    ctx: Context, path: str, item: dict[str, Any], rule: str, **params: str | int | bool
+) -> tuple[dict[str, Any], Exchange]:
+    """POST one item synchronously; fail unless 201 with `items["0"]` carrying an id. Returns (created, exchange)."""
+    exchange = ctx.api.post(path, [item], **params)
+    expect_status(exchange, 201, rule)
+    created = string_keyed(json_object(exchange, rule), "items", exchange, rule).get("0")
+    if not isinstance(created, dict) or not isinstance(created.get("id"), str):
+        raise Failed(f"items['0'] with an id is missing: {exchange.summary()}. Rule: {rule}", exchange)
+    return created, exchange
+
+
 def newest_id(ctx: Context, path: str, pool_id: str | None = None) -> str | None:
     """The id of the newest item in the pool (ids sort as strings in creation order), None if empty."""
     exchange = ctx.api.get(path, pool_id=pool_id or ctx.target.pool_id, sort="-id", limit=1)

@@ -8,10 +8,8 @@ from datetime import UTC, datetime, timedelta
 from toloka_conformance.checks.base import Context, Failed, check
 from toloka_conformance.checks.support import (
     TASKS,
-    expect_status,
-    json_object,
+    create_one,
     start_async,
-    string_keyed,
     task,
     wait_until_ended,
 )
@@ -39,9 +37,7 @@ def _check_one(name: str, value: object) -> str | None:
 @check("timestamps.utc_format", "Timestamps are current UTC, YYYY-MM-DDThh:mm:ss[.f], no zone", FORMAT, creates=2)
 def timestamps_utc(ctx: Context) -> None:
     """`created` of a new task and `submitted`/`started`/`finished` of an ended operation."""
-    exchange = ctx.api.post(TASKS, [task(ctx)])
-    expect_status(exchange, 201, FORMAT)
-    created = string_keyed(json_object(exchange, FORMAT), "items", exchange, FORMAT).get("0") or {}
+    created, exchange = create_one(ctx, TASKS, task(ctx), FORMAT)
     problems = [_check_one("task.created", created.get("created"))]
     operation_id, started = start_async(ctx, TASKS, [task(ctx)])
     operation = wait_until_ended(ctx, operation_id, started)
