@@ -64,10 +64,15 @@ def error(code: str, payload: Any = None) -> dict[str, Any]:
     return {"request_id": "r-1", "code": code, "message": code.lower(), "payload": payload}
 
 
-def created(*indices: int) -> list[dict[str, Any]]:
-    """Log steps creating `task-<i>` from items tagged i."""
+def created(*indices: int, tagged: bool = True) -> list[dict[str, Any]]:
+    """Log steps creating `task-<i>` from items i (whose echoed input carries the tag i, if `tagged`)."""
     return [
-        {"type": "TASK_CREATE", "success": True, "input": {"__item_idx": str(i)}, "output": {"task_id": f"task-{i}"}}
+        {
+            "type": "TASK_CREATE",
+            "success": True,
+            "input": {"__item_idx": str(i)} if tagged else {},
+            "output": {"task_id": f"task-{i}"},
+        }
         for i in indices
     ]
 
@@ -91,6 +96,7 @@ def upload(
     sleeps: Sleeps | None = None,
     batch_size: int = 5000,
     concurrency: int = 4,
+    tag: bool = False,
     **options: Any,
 ) -> UploadResult:
     """Run one tasks upload through the script."""
@@ -99,6 +105,7 @@ def upload(
         max_concurrency=concurrency,
         items_per_minute=None,
         retry=RetryPolicy(max_attempts=4),
+        tag_items=tag,
     )
     typed: UploadOptions = {"pool_id": "1", **options}  # type: ignore[typeddict-item]
 
@@ -142,12 +149,13 @@ def test_sync_batch_maps_created_items_and_validation_errors_to_positions() -> N
     assert (result.total, result.created, result.invalid, result.failed) == (3, 2, 1, 0)
 
 
-def test_async_batch_polls_the_operation_then_maps_the_log_by_item_tag() -> None:
+def test_async_batch_polls_the_operation_then_maps_the_log_in_request_order() -> None:
+    log = [{"type": "POOL_OPEN", "success": True, "input": {}, "output": {}}, *created(0, 1, tagged=False)]
     script = Script(
         answer(202, operation(status="PENDING")),
         answer(200, operation(status="RUNNING")),
         answer(200, operation(status="SUCCESS")),
-        answer(200, [{"type": "POOL_OPEN", "success": True, "input": {}, "output": {}}, *created(1, 0)]),
+        answer(200, log),
     )
     sleeps = Sleeps()
     result = upload(script, tasks(2), sleeps=sleeps)
@@ -159,10 +167,17 @@ def test_async_batch_polls_the_operation_then_maps_the_log_by_item_tag() -> None
         f"/api/v1/operations/{operation_id}",
         f"/api/v1/operations/{operation_id}/log",
     ]
-    assert [item["__item_idx"] for item in script.bodies()[0]] == ["0", "1"]
+    assert all("__item_idx" not in item for item in script.bodies()[0]), "items go as given unless tagging is on"
     assert result.ids == ["task-0", "task-1"]
     assert result.operation_ids == [operation_id]
     assert sleeps[0] < sleeps[1], "polling backs off"
+
+
+def test_tagged_items_map_back_by_tag_whatever_the_log_order() -> None:
+    script = Script(answer(202, operation()), answer(200, created(2, 0, 1)))
+    result = upload(script, tasks(3), tag=True)
+    assert [item["__item_idx"] for item in script.bodies()[0]] == ["0", "1", "2"]
+    assert result.ids == ["task-0", "task-1", "task-2"]
 
 
 def test_lost_answer_is_resent_with_the_same_operation_id_and_never_creates_twice() -> None:
@@ -220,11 +235,13 @@ def test_whole_batch_validation_error_maps_invalid_items_and_fails_the_rest() ->
 
 def test_failed_async_operation_reports_invalid_items_and_the_reason_for_the_rest() -> None:
     invalid = {"input_values.image": {"code": "VALUE_REQUIRED", "message": "m"}}
-    log = [{"type": "TASK_VALIDATE", "success": False, "input": {"__item_idx": "1"}, "output": invalid}]
+    items = tasks(3)
+    # Only the invalid item has a step (the valid ones were neither created nor refused): matched by content.
+    log = [{"type": "TASK_VALIDATE", "success": False, "input": {**items[1], "pool_id": "1"}, "output": invalid}]
     script = Script(answer(202, operation(status="FAIL")), answer(200, log))
-    result = upload(script, tasks(2))
+    result = upload(script, items)
     assert result[1].errors == invalid
-    assert result[0].status is ItemStatus.FAILED and result.failed == 1
+    assert result[0].status is ItemStatus.FAILED and result[2].status is ItemStatus.FAILED
 
 
 def test_unreadable_record_fails_its_batch_without_sending_unless_skipping_invalid() -> None:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-import httpx
 from toloka_client.models.operation import Operation
 from toloka_client.models.operation_status import OperationStatus
 
 from toloka_upload.errors import ApiError, AuthenticationError, UploadError
-from toloka_upload.items import ITEM_INDEX_KEY, PreparedBatch
+from toloka_upload.items import PreparedBatch
 from toloka_upload.kinds import Kind
+from toloka_upload.oplog import take_log
 from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome
 from toloka_upload.retrying import OutcomeUnknownError, Sleep, send_with_retry
@@ -20,8 +20,6 @@ from toloka_upload.settings import Settings
 from toloka_upload.wire import Wire, api_error, parse_json, parse_operation
 
 ENDED = (OperationStatus.SUCCESS, OperationStatus.FAIL)
-CREATE_STEPS = {"TASK_CREATE", "TASK_SUITE_CREATE"}
-VALIDATE_STEPS = {"TASK_VALIDATE", "TASK_SUITE_VALIDATE"}
 
 
 @attrs.frozen
@@ -148,7 +146,7 @@ class BatchUploader:
             operation = await self._get_operation(operation_id)
         operation = await self._wait(operation, operation_id)
         log = await self._read(self._wire.operation_log, operation_id)
-        self._take_log(batch, outcome, log)
+        take_log(parse_json(log), batch, self._kind.created_key, outcome)
         if operation.status is OperationStatus.FAIL:
             reason = _rejected_reason(batch) if outcome.errors else f"not created: operation {operation_id} failed"
             outcome.settle(reason)
@@ -177,24 +175,6 @@ class BatchUploader:
             delay = poll.next_interval(delay)
             operation = await self._get_operation(operation_id)
         return operation
-
-    def _take_log(self, batch: PreparedBatch, outcome: BatchOutcome, response: httpx.Response) -> None:
-        created_key = self._kind.created_key
-        ordinal = 0
-        for step in parse_json(response):
-            step_type = step.get("type")
-            success = step.get("success")
-            if step_type not in CREATE_STEPS and (step_type not in VALIDATE_STEPS or success):
-                continue
-            tag = (step.get("input") or {}).get(ITEM_INDEX_KEY)
-            # Without our tag, the log's item steps come in request order.
-            offset = int(tag) if tag is not None else batch.sent[ordinal]
-            ordinal += 1
-            output = step.get("output") or {}
-            if success and created_key in output:
-                outcome.ids[offset] = output[created_key]
-            elif not success:
-                outcome.errors[offset] = output
 
     @staticmethod
     def _take_validation_payload(batch: PreparedBatch, outcome: BatchOutcome, error: ApiError) -> None:

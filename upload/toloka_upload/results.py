@@ -74,6 +74,8 @@ class BatchOutcome:
 
     def settle(self, reason: str) -> "BatchOutcome":
         """Mark every position with no id and no errors as failed with `reason`, so nothing goes unreported."""
+        if None not in self.ids:
+            return self
         for offset, item_id in enumerate(self.ids):
             if item_id is None and offset not in self.errors and offset not in self.failures:
                 self.failures[offset] = reason

@@ -59,8 +59,11 @@ class Settings:
     timeout: httpx.Timeout = attrs.field(factory=default_timeout)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     poll: PollPolicy = attrs.field(factory=PollPolicy)
-    tag_items: bool = True
-    """Add `__item_idx` to items of async batches (as the official SDK does) so the log maps back by key."""
+    tag_items: bool = False
+    """Add `__item_idx` to items of async batches, as the official SDK does, and map the log back by it.
+
+    Off by default: the contract says the log's item steps come in request order, and tagging copies every item.
+    """
 
     def __attrs_post_init__(self) -> None:
         if self.batch_size < 1:
