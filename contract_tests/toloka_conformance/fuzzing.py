@@ -9,8 +9,8 @@ from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
-from schemathesis.engine import Status, events, from_schema
 from schemathesis.core.transport import Response
+from schemathesis.engine import Status, events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.schemas import BaseSchema
 
@@ -166,7 +166,9 @@ def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Tar
                 answer = f" The server answered {_short(response)}." if response is not None else ""
                 message = f"{failure.operation}: {failure.title}. {failure.message}".strip() + answer
                 sample = node.failure_info.code_sample.replace("[Filtered]", f"OAuth {REDACTED}")
-                tally.failures.setdefault(key, (scrub(message, target.secrets()), scrub(sample, target.secrets())))
+                known = tally.failures.get(key)
+                if known is None or len(sample) < len(known[1]):  # keep the smallest reproduction of each failure
+                    tally.failures[key] = (scrub(message, target.secrets()), scrub(sample, target.secrets()))
 
 
 def _short(response: Response) -> str:
