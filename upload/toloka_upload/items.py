@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import attrs
 import orjson
@@ -67,15 +67,6 @@ def _check(item: dict[str, Any], kind: Kind) -> InvalidInput | None:
     return None
 
 
-def _ready_as_is(raw: Sequence[object], required_key: str) -> bool:
-    """True when every item is a plain dict with a string pool_id and its content field: the common case,
-    sent without a copy or a per-item Python-level step beyond this scan."""
-    for item in raw:
-        if type(item) is not dict or type(item.get("pool_id")) is not str or required_key not in item:
-            return False
-    return True
-
-
 def _serialisable(items: list[dict[str, Any]]) -> dict[int, FieldErrors]:
     """Positions of the items orjson cannot write (only looked for after the whole batch failed to serialise)."""
     refused: dict[int, FieldErrors] = {}
@@ -102,10 +93,13 @@ def prepare_batch(
     sent: list[int] = []
     errors: dict[int, FieldErrors] = {}
     size = len(raw)
-    if not tag and _ready_as_is(raw, kind.required_key):
-        payload = cast(list[dict[str, Any]], raw if isinstance(raw, list) else list(raw))
-        sent = list(range(len(payload)))
-        raw = ()
+    if not tag and pool_id is None:
+        # The common case, plain dicts sent as given: orjson checks them as it writes them, at C speed; anything
+        # it cannot write (generated models, unreadable records) takes the item-by-item path below.
+        try:
+            return PreparedBatch(number, start, size, orjson.dumps(raw), list(range(size)), {})
+        except TypeError:
+            pass
     for offset, original in enumerate(raw):
         item = _as_dict(original, kind)
         if type(item) is dict:
