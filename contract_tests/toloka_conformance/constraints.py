@@ -72,17 +72,14 @@ class Constraints:
         if _operation_id(case) not in UPLOADS:
             return case
         query = case.query if isinstance(case.query, dict) else {}
-        if query.get("open_pool") is True:
-            query["open_pool"] = False
-        if (
-            query.get("async_mode") is True
-            and isinstance(query.get("operation_id"), str)
-            and is_uuid(query["operation_id"])
-        ):
+        if _is_true(query.get("open_pool")):
+            # Same type as generated: booleans in most phases, already-serialized strings in the stateful one.
+            query["open_pool"] = False if query["open_pool"] is True else "false"
+        if isinstance(query.get("operation_id"), str) and is_uuid(query["operation_id"]):
             query["operation_id"] = str(uuid.UUID(int=self._random.getrandbits(128), version=4))
         if isinstance(case.body, list):
             positive = _mode(case) is GenerationMode.POSITIVE
-            fill_overlap = positive and query.get("allow_defaults") is not True
+            fill_overlap = positive and not _is_true(query.get("allow_defaults"))
             case.body = [self._aim(item, positive=positive, fill_overlap=fill_overlap) for item in case.body]
         return case
 
@@ -116,7 +113,7 @@ class Constraints:
             return True
         query = case.query if isinstance(case.query, dict) else {}
         body = _json(response.content)
-        if response.status_code == 201 and query.get("skip_invalid_items") is True:
+        if response.status_code == 201 and _is_true(query.get("skip_invalid_items")):
             return not (isinstance(body, dict) and body.get("validation_errors"))
         if response.status_code == 202 and isinstance(body, dict) and isinstance(body.get("id"), str):
             return not self._operation_rejected_items(body["id"])
@@ -139,6 +136,11 @@ class Constraints:
 def _operation_id(case: Case[Any]) -> str | None:
     value = case.operation.definition.raw.get("operationId")
     return value if isinstance(value, str) else None
+
+
+def _is_true(value: object) -> bool:
+    """A query boolean that is true, as generated (`True`) or already serialized (`"true"`)."""
+    return value is True or value == "true"
 
 
 def _mode(case: Case[Any]) -> GenerationMode | None:

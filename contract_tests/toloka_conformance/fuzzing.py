@@ -108,6 +108,8 @@ def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
     }
     phases: dict[str, Any] = {name: {"enabled": name in settings.phases} for name in PHASES}
     phases["stateful"]["max-steps"] = max(settings.stateful_steps, 2)
+    phases["stateful"]["link-calibration"] = False
+    phases["stateful"]["inference"] = {"algorithms": []}
     return SchemathesisConfig.from_dict(
         {
             "base-url": target.base_url,
