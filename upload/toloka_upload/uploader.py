@@ -161,9 +161,12 @@ class AsyncUploader:
                     skip_invalid=flags.skip_invalid_items,
                 )
                 del chunk
+                # Wait for a free slot first: a start record means "sent, or about to be", never "queued".
+                await settle_some(settings.max_concurrency - 1)
                 operation_id: str | None = None
                 if checkpoint is not None:
-                    started = checkpoint.started(number, prepared.digest())
+                    digest = prepared.digest()
+                    started = checkpoint.started(number, digest)
                     if started is not None and not flags.async_mode and prepared.sent:
                         # A synchronous batch whose answer was lost: resending could create it twice.
                         finish(uploader.interrupted(prepared))
@@ -171,8 +174,7 @@ class AsyncUploader:
                     operation_id = started.operation_id if started is not None else None
                     if flags.async_mode and operation_id is None:
                         operation_id = uploader.new_operation_id()
-                    checkpoint.record_start(number, prepared.digest(), operation_id)
-                await settle_some(settings.max_concurrency - 1)
+                    checkpoint.record_start(number, digest, operation_id)
                 pending.add(asyncio.create_task(uploader.run(prepared, operation_id)))
             await settle_some(0)
         finally:
