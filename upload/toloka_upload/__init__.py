@@ -1,10 +1,16 @@
 """Batched, retried, resumable uploads of Toloka tasks and task suites on top of the generated `toloka_client`."""
 
-from toloka_upload.api import async_upload_task_suites, async_upload_tasks, upload_task_suites, upload_tasks
-from toloka_upload.batch import ApiFlags
+from toloka_upload.api import (
+    UploadCall,
+    async_upload_task_suites,
+    async_upload_tasks,
+    upload_task_suites,
+    upload_tasks,
+)
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError, Token
 from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError
 from toloka_upload.items import InvalidInput
+from toloka_upload.kinds import Kind
 from toloka_upload.results import BatchOutcome, ItemOutcome, ItemStatus, UploadResult
 from toloka_upload.settings import PollPolicy, RetryPolicy, Settings
 from toloka_upload.timestamps import parse_timestamp
@@ -15,7 +21,6 @@ __all__ = [
     "SANDBOX_URL",
     "TOKEN_ENV",
     "ApiError",
-    "ApiFlags",
     "AsyncUploader",
     "AuthenticationError",
     "BatchOutcome",
@@ -23,11 +28,13 @@ __all__ = [
     "InvalidInput",
     "ItemOutcome",
     "ItemStatus",
+    "Kind",
     "MissingTokenError",
     "PollPolicy",
     "RetryPolicy",
     "Settings",
     "Token",
+    "UploadCall",
     "UploadError",
     "UploadOptions",
     "UploadResult",

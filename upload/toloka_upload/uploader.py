@@ -88,11 +88,15 @@ class AsyncUploader:
 
     async def upload_tasks(self, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
         """Create tasks from dicts or TaskCreate objects; every position ends created, invalid or failed."""
-        return await self._upload(Kind.TASKS, items, options)
+        return await self.upload(Kind.TASKS, items, **options)
 
     async def upload_task_suites(self, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
         """Create task suites from dicts or TaskSuiteCreate objects; as upload_tasks."""
-        return await self._upload(Kind.TASK_SUITES, items, options)
+        return await self.upload(Kind.TASK_SUITES, items, **options)
+
+    async def upload(self, kind: Kind, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
+        """Create `kind` from `items`: upload_tasks and upload_task_suites in one."""
+        return await self._upload(kind, items, options)
 
     async def aclose(self) -> None:
         """Close the connections."""
