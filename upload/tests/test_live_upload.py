@@ -156,3 +156,54 @@ def checkpoint_done(path: Path) -> int:
         return path.read_bytes().count(b'"event":"done"')
     except FileNotFoundError:
         return 0
+
+
+def run_command(emulator: RunningEmulator, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    """toloka-upload against the emulator, token in TOLOKA_TOKEN."""
+    env = {**os.environ, "TOLOKA_TOKEN": token or emulator.token()}
+    command = [sys.executable, "-m", "toloka_upload.cli", *args, "--base-url", emulator.base_url, "--no-progress"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_command_reports_bad_lines_by_line_and_field_and_exits_by_outcome(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.tsv"
+    source.write_text(
+        "INPUT:image\tINPUT:category\toverlap\n"
+        "https://example.com/a.png\tcat\t1\n"
+        "https://example.com/b.png\tcow\t1\n"
+        "https://example.com/c.png\tdog\tmany\n"
+        "https://example.com/d.png\t\t2\n"
+    )
+    output = tmp_path / "out.jsonl"
+    done = run_command(emulator, "tasks", str(source), "--pool-id", "1", "--skip-invalid", "--output", str(output))
+    assert done.returncode == 3, done.stderr
+    assert "line 4: overlap: expected an integer" in done.stderr
+    assert "created 2, invalid 2, failed 0" in done.stderr
+    lines = {line["index"]: line for line in map(orjson.loads, output.read_text().splitlines())}
+    assert [lines[i]["status"] for i in range(4)] == ["created", "invalid", "invalid", "created"]
+    assert "input_values.category" in lines[1]["errors"]
+    assert sorted(t["input_values"]["image"] for t in stored(emulator)) == [
+        "https://example.com/a.png",
+        "https://example.com/d.png",
+    ]
+
+
+def test_command_suites_from_stdin_and_a_wrong_token_that_is_never_printed(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    suite = orjson.dumps({"pool_id": "1", "overlap": 1, "tasks": [{"input_values": {"image": "https://e.com/1.png"}}]})
+    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
+    command = [sys.executable, "-m", "toloka_upload.cli", "task-suites", "-", "--base-url", emulator.base_url]
+    done = subprocess.run(command, env=env, input=suite + b"\n" + suite, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(stored(emulator, list_task_suites)) == 2
+
+    source = tmp_path / "suites.jsonl"
+    source.write_bytes(suite)
+    wrong = "wrong-token-that-must-not-leak"
+    refused = run_command(emulator, "task-suites", str(source), token=wrong)
+    assert refused.returncode == 1
+    assert "AUTHENTICATION_ERROR" in refused.stderr
+    assert wrong not in refused.stderr + refused.stdout
