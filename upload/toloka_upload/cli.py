@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+import httpx
 import orjson
 from tqdm import tqdm  # type: ignore[import-untyped]  # (no types-tqdm in the workspace)
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--concurrency", type=int, default=4, help="batches in flight (default 4)")
     parser.add_argument(
         "--items-per-minute", type=int, default=100_000, help="client-side pace (default 100000; 0 = unpaced)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
     )
     parser.add_argument("--json-cells", action="store_true", help="CSV/TSV: read cells like 5, true, [1] as JSON")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -113,6 +117,7 @@ async def _run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         max_concurrency=args.concurrency,
         items_per_minute=args.items_per_minute or None,
+        timeout=httpx.Timeout(args.timeout, connect=min(10.0, args.timeout)),
     )
     total = _count_lines(args.file) if _input_format(args) == "jsonl" else None
     bar = tqdm(total=total, unit="item", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
