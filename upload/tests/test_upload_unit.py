@@ -321,3 +321,19 @@ def test_rerun_with_checkpoint_skips_done_batches_and_resumes_started_ones(tmp_p
     third = Script()
     assert upload(third, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint).created == 4
     assert third.requests == [], "a finished upload rerun sends nothing"
+
+
+def test_a_daily_limit_fails_the_batch_instead_of_sleeping_for_hours() -> None:
+    script = Script(answer(429, error("TOO_MANY_REQUESTS", {"interval": "DAY"}), {"Retry-After": "40000"}))
+    sleeps = Sleeps()
+    result = upload(script, tasks(2), sleeps=sleeps, async_mode=False)
+    assert sleeps == []
+    assert result.failed == 2 and "TOO_MANY_REQUESTS" in (result[0].reason or "")
+
+
+def test_persistent_server_errors_give_up_with_the_last_reason() -> None:
+    script = Script(*[answer(500, error("INTERNAL_ERROR"))] * 4)
+    sleeps = Sleeps()
+    result = upload(script, tasks(1), sleeps=sleeps)
+    assert len(script.requests) == 4 and len(sleeps) == 3
+    assert result.failed == 1 and "gave up after 4 attempts; last: HTTP 500" in (result[0].reason or "")
