@@ -42,7 +42,7 @@ def _run_suite(tmp: Path, name: str, fault: Fault | None) -> Run:
     config_path = write_config(tmp / f"{name}.toml", merge_overrides(LIMITS, fault.config or {}) if fault else LIMITS)
     app = create_app(config_path)
     with serving(fault.wrap(app) if fault else app) as url:
-        argv = ["--base-url", url, "--emulator-config", str(config_path), "--quick", "--operation-timeout", "2"]
+        argv = ["--base-url", url, "--emulator-config", str(config_path), "--quick", "--operation-timeout", "1.5"]
         exit_code = cli.main([*argv, "--report", str(tmp / name)])
     return Run(exit_code, _failed_requirements(tmp / name))
 
