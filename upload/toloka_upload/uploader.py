@@ -14,7 +14,7 @@ from toloka_client.client import AuthenticatedClient
 from toloka_upload.batch import ApiFlags, BatchUploader
 from toloka_upload.checkpoint import Checkpoint
 from toloka_upload.credentials import Token, resolve_token
-from toloka_upload.items import prepare_batch
+from toloka_upload.items import PreparedBatch, prepare_batch
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome, UploadResult
@@ -121,71 +121,107 @@ class AsyncUploader:
         size = settings.batch_size if flags.async_mode else min(settings.batch_size, SYNC_MAX_ITEMS)
         tag = flags.async_mode and settings.tag_items
         pacer = Pacer(settings.items_per_minute, burst=size) if settings.items_per_minute is not None else None
-        uploader = BatchUploader(self._wire, kind, flags, settings, pacer, self._sleep)
-        result = UploadResult(keep_items=options.get("keep_items", True))
-        on_batch = options.get("on_batch")
         path = options.get("checkpoint")
         checkpoint = (
             Checkpoint(Path(path), {"kind": kind.value, "batch_size": size, "async_mode": flags.async_mode, "tag": tag})
             if path is not None
             else None
         )
-
-        def finish(outcome: BatchOutcome, record: bool = True) -> None:
-            # An async batch with failures stays open: a rerun resends it under the same operation_id, which
-            # either finishes it or reads the operation that did run. A synchronous batch is never resent.
-            if checkpoint is not None and record and not (flags.async_mode and outcome.failed):
-                checkpoint.record_done(outcome)
-            result.add(outcome)
-            if on_batch is not None:
-                on_batch(outcome)
-
-        pending: set[asyncio.Task[BatchOutcome]] = set()
-
-        async def settle_some(limit: int) -> None:
-            while len(pending) > limit:
-                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    pending.discard(task)
-                    finish(task.result())
-
+        run = _Run(
+            BatchUploader(self._wire, kind, flags, settings, pacer, self._sleep),
+            flags,
+            settings.max_concurrency,
+            checkpoint,
+            UploadResult(keep_items=options.get("keep_items", True)),
+            options.get("on_batch"),
+        )
         try:
             for number, start, chunk in batches(items, size):
-                earlier = checkpoint.done(number) if checkpoint is not None else None
-                if earlier is not None:
-                    finish(earlier, record=False)
-                    continue
-                prepared = prepare_batch(
-                    number,
-                    start,
-                    chunk,
-                    kind,
-                    pool_id=options.get("pool_id"),
-                    tag=tag,
-                    skip_invalid=flags.skip_invalid_items,
-                )
-                del chunk
-                # Wait for a free slot first: a start record means "sent, or about to be", never "queued".
-                await settle_some(settings.max_concurrency - 1)
-                operation_id: str | None = None
-                if checkpoint is not None:
-                    digest = prepared.digest()
-                    started = checkpoint.started(number, digest)
-                    if started is not None and not flags.async_mode and prepared.sent:
-                        # A synchronous batch whose answer was lost: resending could create it twice.
-                        finish(uploader.interrupted(prepared))
-                        continue
-                    operation_id = started.operation_id if started is not None else None
-                    if flags.async_mode and operation_id is None:
-                        operation_id = uploader.new_operation_id()
-                    checkpoint.record_start(number, digest, operation_id)
-                pending.add(asyncio.create_task(uploader.run(prepared, operation_id)))
-            await settle_some(0)
+                if not run.restored(number):
+                    prepared = prepare_batch(
+                        number,
+                        start,
+                        chunk,
+                        kind,
+                        pool_id=options.get("pool_id"),
+                        tag=tag,
+                        skip_invalid=flags.skip_invalid_items,
+                    )
+                    del chunk
+                    await run.submit(prepared)
+            await run.settle(0)
         finally:
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
-            if checkpoint is not None:
-                checkpoint.close()
-        return result
+            await run.close()
+        return run.result
+
+
+class _Run:
+    """One upload in progress: its batches in flight, its checkpoint, its result."""
+
+    def __init__(
+        self,
+        uploader: BatchUploader,
+        flags: ApiFlags,
+        max_concurrency: int,
+        checkpoint: Checkpoint | None,
+        result: UploadResult,
+        on_batch: Callable[[BatchOutcome], None] | None,
+    ) -> None:
+        self._uploader = uploader
+        self._flags = flags
+        self._max_concurrency = max_concurrency
+        self._checkpoint = checkpoint
+        self.result = result
+        self._on_batch = on_batch
+        self._pending: set[asyncio.Task[BatchOutcome]] = set()
+
+    def restored(self, number: int) -> bool:
+        """Take batch `number` from the checkpoint if an earlier run finished it."""
+        earlier = self._checkpoint.done(number) if self._checkpoint is not None else None
+        if earlier is not None:
+            self._finish(earlier, record=False)
+        return earlier is not None
+
+    async def submit(self, prepared: PreparedBatch) -> None:
+        """Start uploading a batch once fewer than max_concurrency are in flight."""
+        # Wait for a free slot first: a start record means "sent, or about to be", never "queued".
+        await self.settle(self._max_concurrency - 1)
+        operation_id: str | None = None
+        if self._checkpoint is not None:
+            digest = prepared.digest()
+            started = self._checkpoint.started(prepared.number, digest)
+            if started is not None and not self._flags.async_mode and prepared.sent:
+                # A synchronous batch whose answer was lost: resending could create it twice.
+                self._finish(self._uploader.interrupted(prepared))
+                return
+            operation_id = started.operation_id if started is not None else None
+            if self._flags.async_mode and operation_id is None:
+                operation_id = self._uploader.new_operation_id()
+            self._checkpoint.record_start(prepared.number, digest, operation_id)
+        self._pending.add(asyncio.create_task(self._uploader.run(prepared, operation_id)))
+
+    async def settle(self, limit: int) -> None:
+        """Collect finished batches until at most `limit` are in flight."""
+        while len(self._pending) > limit:
+            done, _ = await asyncio.wait(self._pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                self._pending.discard(task)
+                self._finish(task.result())
+
+    async def close(self) -> None:
+        """Cancel what is still in flight (after an error) and close the checkpoint."""
+        for task in self._pending:
+            task.cancel()
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+        if self._checkpoint is not None:
+            self._checkpoint.close()
+
+    def _finish(self, outcome: BatchOutcome, record: bool = True) -> None:
+        # An async batch with failures stays open: a rerun resends it under the same operation_id, which
+        # either finishes it or reads the operation that did run. A synchronous batch is never resent.
+        if self._checkpoint is not None and record and not (self._flags.async_mode and outcome.failed):
+            self._checkpoint.record_done(outcome)
+        self.result.add(outcome)
+        if self._on_batch is not None:
+            self._on_batch(outcome)
