@@ -337,3 +337,12 @@ def test_persistent_server_errors_give_up_with_the_last_reason() -> None:
     result = upload(script, tasks(1), sleeps=sleeps)
     assert len(script.requests) == 4 and len(sleeps) == 3
     assert result.failed == 1 and "gave up after 4 attempts; last: HTTP 500" in (result[0].reason or "")
+
+
+def test_an_unreadable_answer_fails_the_batch_as_unknown_without_stopping_the_upload() -> None:
+    script = Script(
+        httpx.Response(201, content=b"<html>proxy error</html>"), answer(201, {"items": {"0": {"id": "b"}}})
+    )
+    result = upload(script, tasks(2), batch_size=1, concurrency=1, async_mode=False)
+    assert result[0].status is ItemStatus.FAILED and "could not be read" in (result[0].reason or "")
+    assert result[1].id == "b"

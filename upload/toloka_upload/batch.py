@@ -99,6 +99,11 @@ class BatchUploader:
             return outcome.settle(f"not created: {exc.describe()}")
         except UploadError as exc:
             return outcome.settle(f"not created: {exc}")
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            # An answer that is not what the contract says: what happened on the server cannot be told.
+            return outcome.settle(
+                f"outcome unknown: the server's answer could not be read ({type(exc).__name__}: {exc})"
+            )
         return outcome.settle("not created: the server reported no outcome for this item")
 
     def _send(self, batch: PreparedBatch, operation_id: str | None) -> Callable[[], Any]:
