@@ -18,6 +18,7 @@ from toloka_upload import (
     RetryPolicy,
     Settings,
     UploadResult,
+    upload_tasks,
 )
 from toloka_upload.uploader import UploadOptions
 
@@ -346,3 +347,12 @@ def test_an_unreadable_answer_fails_the_batch_as_unknown_without_stopping_the_up
     result = upload(script, tasks(2), batch_size=1, concurrency=1, async_mode=False)
     assert result[0].status is ItemStatus.FAILED and "could not be read" in (result[0].reason or "")
     assert result[1].id == "b"
+
+
+async def test_the_blocking_call_also_works_inside_a_running_event_loop() -> None:
+    script = Script(answer(201, {"items": {"0": {"id": "a"}}}))
+    result = upload_tasks(
+        tasks(1), pool_id="1", token=TOKEN, base_url="http://api.test", transport=httpx.MockTransport(script),
+        async_mode=False,
+    )  # fmt: skip
+    assert result.ids == ["a"]
