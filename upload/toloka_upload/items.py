@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import orjson
@@ -93,13 +93,19 @@ def prepare_batch(
     sent: list[int] = []
     errors: dict[int, FieldErrors] = {}
     size = len(raw)
-    if not tag and pool_id is None:
-        # The common case, plain dicts sent as given: orjson checks them as it writes them, at C speed; anything
-        # it cannot write (generated models, unreadable records) takes the item-by-item path below.
-        try:
-            return PreparedBatch(number, start, size, orjson.dumps(raw), list(range(size)), {})
-        except TypeError:
-            pass
+    if not tag:
+        # The common case, plain dicts sent as given (or with the default pool_id filled in): orjson checks them
+        # as it writes them, at C speed; anything it cannot write (generated models, unreadable records) takes
+        # the item-by-item path below.
+        fast: Sequence[object] | None = raw if pool_id is None else None
+        if pool_id is not None and all(type(item) is dict for item in raw):
+            dicts = cast(Sequence[dict[str, Any]], raw)
+            fast = [item if "pool_id" in item else {**item, "pool_id": pool_id} for item in dicts]
+        if fast is not None:
+            try:
+                return PreparedBatch(number, start, size, orjson.dumps(fast), list(range(size)), {})
+            except TypeError:
+                pass
     for offset, original in enumerate(raw):
         item = _as_dict(original, kind)
         if type(item) is dict:
