@@ -65,7 +65,7 @@ def cpu_row(name: str, ours: dict[str, Any], baseline: dict[str, Any], baseline_
 def run(quick: bool) -> list[Row]:
     """Measure the upload layer; smaller sizes and single runs with `quick`."""
     count = 20_000 if quick else 100_000
-    runs = 1 if quick else 2
+    runs = 1 if quick else 3
     # Both sizes above the ~20k items in flight (4 batches of 5000), so both measure the steady state.
     small, large = (40_000, 160_000) if quick else (100_000, 400_000)
     figures = {mode: best(mode, count, runs) for mode in ("raw-sync", "ours-sync", "raw-async", "ours-async")}
