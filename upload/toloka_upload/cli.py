@@ -11,7 +11,7 @@ from typing import IO
 
 import httpx
 import orjson
-from tqdm import tqdm  # type: ignore[import-untyped]  # (no types-tqdm in the workspace)
+from tqdm import tqdm
 
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
 from toloka_upload.errors import AuthenticationError, CheckpointMismatchError

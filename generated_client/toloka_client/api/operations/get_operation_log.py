@@ -102,8 +102,9 @@ def sync_detailed(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have a
-    partial log.
+    Entries for items come in request order. When an operation fails because of invalid items with
+    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
+    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
@@ -142,8 +143,9 @@ def sync(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have a
-    partial log.
+    Entries for items come in request order. When an operation fails because of invalid items with
+    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
+    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
@@ -177,8 +179,9 @@ async def asyncio_detailed(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have a
-    partial log.
+    Entries for items come in request order. When an operation fails because of invalid items with
+    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
+    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
@@ -215,8 +218,9 @@ async def asyncio(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have a
-    partial log.
+    Entries for items come in request order. When an operation fails because of invalid items with
+    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
+    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
