@@ -78,7 +78,18 @@ async def test_bad_upload_query_is_400(client: httpx.AsyncClient, query: dict[st
 
 
 @pytest.mark.parametrize(
-    "query", [{"limit": "0"}, {"limit": "abc"}, {"limit": "100001"}, {"sort": "pool_id"}, {"pool_id": ""}]
+    "query",
+    [
+        {"limit": "0"},
+        {"limit": "abc"},
+        {"limit": "100001"},
+        {"sort": "pool_id"},
+        {"pool_id": ""},
+        {"id_gt": ""},
+        {"id_gte": ""},
+        {"id_lt": ""},
+        {"id_lte": ""},
+    ],
 )
 async def test_bad_list_query_is_400(client: httpx.AsyncClient, query: dict[str, str]) -> None:
     for path in ("/api/v1/tasks", "/api/v1/task-suites"):

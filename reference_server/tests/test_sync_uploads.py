@@ -327,3 +327,20 @@ async def test_valid_values_of_every_field_type_pass(make_client: ClientFactory)
     response = await post(client, "/api/v1/tasks", [sample_task(pool_id="7", input_values=values)])
     assert response.status_code == 201, response.text
     assert response.json()["items"]["0"]["input_values"] == values
+
+
+async def test_whole_number_floats_are_integers(client: httpx.AsyncClient) -> None:
+    """JSON Schema's `integer` takes 2.0, so the contract does: overlap and integer inputs accept it."""
+    item = sample_task(input_values={"image": SAMPLE_IMAGE, "priority": 4.0}, overlap=2.0)
+    response = await post(client, "/api/v1/tasks", [item])
+    assert response.status_code == 201, response.text
+    created = response.json()["items"]["0"]
+    assert created["overlap"] == 2
+    assert created["remaining_overlap"] == 2
+    assert created["input_values"]["priority"] == 4
+
+
+async def test_fractional_overlap_is_invalid(client: httpx.AsyncClient) -> None:
+    response = await post(client, "/api/v1/tasks", [sample_task(overlap=2.5)])
+    assert response.status_code == 400
+    assert response.json()["payload"]["0"]["overlap"]["code"] == "INTEGER_EXPECTED"

@@ -170,7 +170,8 @@ def _url(value: Any) -> str | None:
 
 
 def _integer(value: Any) -> str | None:
-    return None if type(value) is int else "INTEGER_EXPECTED"
+    # A whole-number float (`2.0`) is an integer to JSON Schema, and so to the contract.
+    return None if type(value) is int or (type(value) is float and value.is_integer()) else "INTEGER_EXPECTED"
 
 
 def _float(value: Any) -> str | None:

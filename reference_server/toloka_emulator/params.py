@@ -47,8 +47,9 @@ def upload_params(query: QueryParams) -> UploadParams:
 def list_query(query: QueryParams, kind: ItemKind, account: str) -> ListQuery:
     """The filters and paging of a list request."""
     pool_id = query.get("pool_id")
-    if pool_id == "":
-        raise bad_request("Query parameter pool_id must not be empty")
+    for name in ("pool_id", "id_gt", "id_gte", "id_lt", "id_lte"):
+        if query.get(name) == "":
+            raise bad_request(f"Query parameter {name} must not be empty")
     sort = query.get("sort", "id")
     if sort not in _SORTS:
         raise bad_request(f"Query parameter sort must be one of {', '.join(_SORTS)}", {"sort": sort})
