@@ -182,8 +182,8 @@ KINDS_BY_OPERATION_TYPE = {kind.operation_type: kind for kind in (TASK, SUITE)}
 def resolve_overlap(item: dict[str, Any], pool: PoolConfig, kind: ItemKind, allow_defaults: bool) -> int | None:
     """The overlap an item gets: its own, else the pool default when allowed; None when it has none."""
     overlap = item.get("overlap")
-    if type(overlap) in (int, float):  # validated already: a float here is a whole number
-        return int(overlap)
+    if isinstance(overlap, int | float) and not isinstance(overlap, bool):
+        return int(overlap)  # validated already: a float here is a whole number
     if allow_defaults:
         return kind.default_overlap(pool)
     return None
