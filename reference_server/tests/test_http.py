@@ -170,7 +170,7 @@ async def test_head_is_answered(client: httpx.AsyncClient) -> None:
     assert (await client.head("/api/v1/tasks", headers=REQUESTER_HEADERS)).status_code == 200
 
 
-@pytest.mark.parametrize("bound", ["", "zzz", "0000000001", "ffffffffff--", "0000000001--~"])
+@pytest.mark.parametrize("bound", ["zzz", "0000000001", "ffffffffff--", "0000000001--~"])
 async def test_any_id_bound_is_answered(client: httpx.AsyncClient, bound: str) -> None:
     created = (await client.post("/api/v1/tasks", json=[sample_task()] * 3, headers=REQUESTER_HEADERS)).json()
     ids = sorted(item["id"] for item in created["items"].values())
