@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 JsonRewriter = Callable[[Scope, int, Any], tuple[int, Any]]
-OTHER_TOKEN = b"OAuth emulator-other-token"
-REQUESTER_TOKEN = b"OAuth emulator-requester-token"
+OTHER_TOKEN = b"emulator-other-token"
+REQUESTER_TOKEN = b"emulator-requester-token"
 
 
 @dataclass(frozen=True)
@@ -221,17 +221,23 @@ def _no_retry_after(app: ASGIApp) -> ASGIApp:
 # ---- request faults -------------------------------------------------------------------------------------
 
 
-def _ignore_auth(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+def _token(scope: Scope) -> bytes:
+    """The token of the request's Authorization header, whatever its scheme."""
+    return dict(scope["headers"]).get(b"authorization", b"").partition(b" ")[2]
+
+
+def _as_requester(scope: Scope) -> Scope:
     headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
-    current = dict(scope["headers"]).get(b"authorization", b"")
-    token = current if current in (REQUESTER_TOKEN, OTHER_TOKEN) else REQUESTER_TOKEN
-    return {**scope, "headers": [*headers, (b"authorization", token)]}, body
+    return {**scope, "headers": [*headers, (b"authorization", b"OAuth " + REQUESTER_TOKEN)]}
+
+
+def _ignore_auth(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    return (scope if _token(scope) in (REQUESTER_TOKEN, OTHER_TOKEN) else _as_requester(scope)), body
 
 
 def _other_sees_everything(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    if scope.get("method") == "GET" and dict(scope["headers"]).get(b"authorization") == OTHER_TOKEN:
-        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
-        scope = {**scope, "headers": [*headers, (b"authorization", REQUESTER_TOKEN)]}
+    if scope.get("method") == "GET" and _token(scope) == OTHER_TOKEN:
+        scope = _as_requester(scope)
     return scope, body
 
 

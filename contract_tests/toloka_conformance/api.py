@@ -47,10 +47,10 @@ class Exchange:
 
 
 class Api:
-    """A client for the server under test acting as one account (or none, with `token=None`)."""
+    """A client for the server under test acting as one account (or none, with `authorization=None`)."""
 
-    def __init__(self, base_url: str, token: Secret | None, *, timeout: float = 30.0) -> None:
-        self._token = token
+    def __init__(self, base_url: str, authorization: Secret | None, *, timeout: float = 30.0) -> None:
+        self._authorization = authorization
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
 
     def __enter__(self) -> Api:
@@ -76,8 +76,8 @@ class Api:
     ) -> Exchange:
         """Send a request as this account; booleans in `params` go out lowercase, as the API expects."""
         all_headers: dict[str, str] = {}
-        if authorize and self._token is not None:
-            all_headers["Authorization"] = f"OAuth {self._token.reveal()}"
+        if authorize and self._authorization is not None:
+            all_headers["Authorization"] = self._authorization.reveal()
         if json_body is not None:
             content = json.dumps(json_body).encode()
             all_headers["Content-Type"] = "application/json"

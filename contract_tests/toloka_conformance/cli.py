@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from toloka_conformance import report
 from toloka_conformance.redaction import Secret
 from toloka_conformance.results import Outcome, Verdict, overall_verdict
-from toloka_conformance.target import Target, from_emulator_config
+from toloka_conformance.target import AUTH_SCHEMES, Target, from_emulator_config
 
 if TYPE_CHECKING:
     from toloka_conformance.runner import Settings
@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--base-url", help="the server under test, e.g. https://sandbox.toloka.dev")
     where.add_argument("--embedded", action="store_true", help="start the emulator on a free port, test it, stop it")
     parser.add_argument("--token-env", metavar="VAR", help="environment variable holding the account's token")
+    parser.add_argument(
+        "--auth-scheme",
+        choices=AUTH_SCHEMES,
+        default="auto",
+        help="Authorization scheme: OAuth token or ApiKey; auto (default) picks as toloka-kit does (ApiKey when the "
+        "token has two dots, the first at position 22-24)",
+    )
     parser.add_argument("--pool-id", help="the pool to upload into (required with --token-env)")
     parser.add_argument("--input-values", metavar="JSON", help="a valid input_values object for that pool")
     parser.add_argument(
@@ -126,6 +133,7 @@ def _target(args: argparse.Namespace, base_url: str, emulator_config: str | None
         if value is not None
     }
     overrides["operation_timeout"] = args.operation_timeout
+    overrides["auth_scheme"] = args.auth_scheme
     if args.token_env is None:
         return from_emulator_config(base_url, emulator_config, **overrides)
     if args.pool_id is None or args.input_values is None:

@@ -69,8 +69,9 @@ class _Session:
 
         self.client = AuthenticatedClient(
             base_url=self.target.base_url,
-            token=self.target.token.reveal(),
-            prefix="OAuth",
+            # The whole header value as the "token" with no prefix: the scheme is chosen in one place, the Target.
+            token=self.target.authorization(self.target.token).reveal(),
+            prefix="",
             raise_on_unexpected_status=True,
             timeout=httpx.Timeout(30.0),
             httpx_args={"event_hooks": {"request": [remember]}},

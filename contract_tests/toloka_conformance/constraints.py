@@ -122,7 +122,7 @@ class Constraints:
     def _operation_rejected_items(self, operation_id: str) -> bool:
         """Whether the operation ended having found invalid items (FAIL or not_valid_count > 0)."""
         deadline = time.monotonic() + self.target.operation_timeout
-        headers = {"Authorization": f"OAuth {self.target.token.reveal()}"}
+        headers = {"Authorization": self.target.authorization(self.target.token).reveal()}
         with httpx.Client(base_url=self.target.base_url, headers=headers, timeout=10) as client:
             while time.monotonic() < deadline:
                 operation = _json(client.get(f"/api/v1/operations/{operation_id}").content)

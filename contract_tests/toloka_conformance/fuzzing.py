@@ -113,7 +113,7 @@ def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
             "base-url": target.base_url,
-            "headers": {"Authorization": f"OAuth {target.token.reveal()}"},
+            "headers": {"Authorization": target.authorization(target.token).reveal()},
             "seed": settings.seed,
             "workers": 1,
             "request-timeout": 30,
@@ -167,7 +167,8 @@ def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Tar
                 response = recorder.find_response(case_id=failure.case_id or case_id)
                 answer = f" The server answered {_short(response)}." if response is not None else ""
                 message = f"{failure.operation}: {failure.title}. {failure.message}".strip() + answer
-                sample = node.failure_info.code_sample.replace("[Filtered]", f"OAuth {REDACTED}")
+                redacted = f"{target.scheme(target.token)} {REDACTED}"
+                sample = node.failure_info.code_sample.replace("[Filtered]", redacted)
                 known = tally.failures.get(key)
                 if known is None or len(sample) < len(known[1]):  # keep the smallest reproduction of each failure
                     tally.failures[key] = (scrub(message, target.secrets()), scrub(sample, target.secrets()))

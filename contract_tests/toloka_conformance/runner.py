@@ -77,8 +77,9 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
     outcomes: list[Outcome] = []
     first = [check for check in REGISTRY if not check.runs_last]
     last = [check for check in REGISTRY if check.runs_last]
-    with Api(target.base_url, target.token) as api, Api(target.base_url, None) as anonymous:
-        other = Api(target.base_url, target.other_token) if target.other_token is not None else None
+    with Api(target.base_url, target.authorization(target.token)) as api, Api(target.base_url, None) as anonymous:
+        other_token = target.other_token
+        other = Api(target.base_url, target.authorization(other_token)) if other_token is not None else None
         context = Context(target, api, other, anonymous)
         try:
             if settings.behaviour:

@@ -8,6 +8,12 @@ from typing import Any
 from toloka_conformance.redaction import Secret
 
 UNKNOWN_INPUT_FIELD = "conformance_unknown_field"
+AUTH_SCHEMES = ("auto", "OAuth", "ApiKey")
+
+
+def scheme_for(token: str) -> str:
+    """The scheme toloka-kit picks: `ApiKey` for a token with two dots, the first at 22..24; else `OAuth`."""
+    return "ApiKey" if token.count(".") == 2 and 21 < token.find(".") < 25 else "OAuth"
 
 
 @dataclass(frozen=True)
@@ -27,11 +33,22 @@ class Target:
     archived_pool_id: str | None = None
     rate_limit_items: int | None = None
     operation_timeout: float = 15.0
+    auth_scheme: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.auth_scheme not in AUTH_SCHEMES:
+            raise ValueError(f"auth_scheme must be one of {AUTH_SCHEMES}, not {self.auth_scheme!r}")
         if not self.invalid_input_values:
             # A key outside the pool's input spec is invalid in any pool (VALUE_NOT_ALLOWED in the real API).
             object.__setattr__(self, "invalid_input_values", {**self.input_values, UNKNOWN_INPUT_FIELD: 1})
+
+    def scheme(self, token: Secret) -> str:
+        """The Authorization scheme for `token`: the one chosen, or with `auto` the one the SDK would use."""
+        return scheme_for(token.reveal()) if self.auth_scheme == "auto" else self.auth_scheme
+
+    def authorization(self, token: Secret) -> Secret:
+        """The whole Authorization header value for `token`; the only place the suite builds one."""
+        return Secret(f"{self.scheme(token)} {token.reveal()}")
 
     def secrets(self) -> tuple[Secret | None, ...]:
         """Every token the suite holds, for scrubbing text before it is shown."""

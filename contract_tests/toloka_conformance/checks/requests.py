@@ -11,6 +11,7 @@ from toloka_conformance.checks.support import (
     newest_id,
     task,
 )
+from toloka_conformance.redaction import Secret
 
 BAD_BODY = (
     "[openapi.yaml BadRequest] Malformed JSON, a body that is not a non-empty array, and query parameters of the "
@@ -59,7 +60,8 @@ def wrong_media_type(ctx: Context) -> None:
 def auth_required(ctx: Context) -> None:
     """An upload without Authorization, and one with a made-up token, are refused with 401."""
     before = newest_id(ctx, TASKS)
-    for headers in ({}, {"Authorization": "OAuth conformance-made-up-token"}):
+    made_up = ctx.target.authorization(Secret("conformance-made-up-token")).reveal()
+    for headers in ({}, {"Authorization": made_up}):
         exchange = ctx.anonymous.send("POST", TASKS, json_body=[task(ctx)], headers=headers)
         expect_error(exchange, 401, "AUTHENTICATION_ERROR", AUTH)
         expect_nothing_created(ctx, TASKS, before, AUTH, exchange)
