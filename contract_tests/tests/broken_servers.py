@@ -223,7 +223,8 @@ def _no_retry_after(app: ASGIApp) -> ASGIApp:
 
 def _token(scope: Scope) -> bytes:
     """The token of the request's Authorization header, whatever its scheme."""
-    return dict(scope["headers"]).get(b"authorization", b"").partition(b" ")[2]
+    value: bytes = dict(scope["headers"]).get(b"authorization", b"")
+    return value.partition(b" ")[2]
 
 
 def _as_requester(scope: Scope) -> Scope:
