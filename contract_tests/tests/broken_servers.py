@@ -27,6 +27,7 @@ class Fault:
     breaks: str
     wrap: Callable[[ASGIApp], ASGIApp] = lambda app: app
     config: dict[str, Any] | None = None
+    caught_by: str | None = None  # the requirement written for this fault, which must be among the failures
 
 
 def _is(scope: Scope, method: str, prefix: str) -> bool:
@@ -205,6 +206,21 @@ def _log_drops_unknown_keys(scope: Scope, status: int, body: Any) -> tuple[int, 
     return status, body
 
 
+def _without(value: Any, key: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, key) for k, v in value.items() if k != key}
+    if isinstance(value, list):
+        return [_without(v, key) for v in value]
+    return value
+
+
+def _drop_known_solutions(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Tasks and suites come back without `known_solutions` (accepted, never stored); the log is left alone."""
+    if str(scope.get("path", "")).startswith(("/api/v1/tasks", "/api/v1/task-suites")):
+        body = _without(body, "known_solutions")
+    return status, body
+
+
 def _foreign_pool_403(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
     if status == 404 and scope.get("method") == "POST" and isinstance(body, dict):
         body["code"] = "ACCESS_DENIED"
@@ -317,4 +333,10 @@ FAULTS: tuple[Fault, ...] = (
         "allow_defaults_ignored", "allow_defaults=true takes the pool default", _request_fault(_ignore_allow_defaults)
     ),
     Fault("open_pool_ignored", "open_pool=true opens a closed pool", _request_fault(_ignore_open_pool)),
+    Fault(
+        "known_solutions_dropped",
+        "a created item reads back with every field it was sent with",
+        _json_fault(_drop_known_solutions),
+        caught_by="tasks.read_back.solutions",
+    ),
 )

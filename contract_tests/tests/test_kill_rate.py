@@ -92,6 +92,16 @@ def test_suite_kills_every_fault(runs: dict[str, Run], capsys: pytest.CaptureFix
     assert survivors == []
 
 
+def test_targeted_faults_are_caught_by_their_requirement(runs: dict[str, Run]) -> None:
+    """A fault written for one requirement fails that requirement, which the correct emulator passes."""
+    missed = {
+        fault.name: fault.caught_by
+        for fault in FAULTS
+        if fault.caught_by is not None and fault.caught_by not in runs[fault.name].failed - runs["correct"].failed
+    }
+    assert missed == {}
+
+
 def test_reports_never_contain_a_token(runs: dict[str, Run], reports: Path) -> None:
     """No report of any run (passing or failing, with curl commands) carries a token."""
     config = load_config()

@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         help="an input_values the pool rejects (default: the valid one plus an unknown key)",
     )
     parser.add_argument(
+        "--output-values",
+        metavar="JSON",
+        help="a valid output_values for the pool's project (enables the known/baseline solutions read-back checks)",
+    )
+    parser.add_argument(
         "--default-overlap",
         type=int,
         help="the pool's default_overlap_for_new_tasks (enables the allow_defaults check)",
@@ -122,6 +127,7 @@ def _target(args: argparse.Namespace, base_url: str, emulator_config: str | None
             "pool_id": args.pool_id,
             "input_values": _json_object(args.input_values, "--input-values"),
             "invalid_input_values": _json_object(args.invalid_input_values, "--invalid-input-values"),
+            "output_values": _json_object(args.output_values, "--output-values"),
             "default_overlap": args.default_overlap,
             "default_suite_overlap": args.default_suite_overlap,
             "other_token": _secret_from_env(args.other_token_env, "--other-token-env"),

@@ -114,9 +114,10 @@ def run_check(check: Check, context: Context) -> Outcome:
     """One behavioural check; a crash on an unexpected answer is that check's failure, not the suite's."""
     started = time.monotonic()
     secrets = context.target.secrets()
-    verdict, detail, command = Verdict.PASS, (check.function.__doc__ or "").strip().split("\n")[0], None
+    verdict, command = Verdict.PASS, None
     try:
-        check.function(context)
+        observed = check.function(context)
+        detail = observed or f"checked: {(check.function.__doc__ or '').strip().splitlines()[0]}"
     except Failed as failure:
         verdict, detail = Verdict.FAIL, failure.message
         command = failure.exchange.curl() if failure.exchange is not None else None

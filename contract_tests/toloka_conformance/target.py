@@ -25,6 +25,7 @@ class Target:
     pool_id: str
     input_values: dict[str, Any]
     invalid_input_values: dict[str, Any] = field(default_factory=dict)
+    output_values: dict[str, Any] | None = None
     default_overlap: int | None = None
     default_suite_overlap: int | None = None
     other_token: Secret | None = None
@@ -72,6 +73,8 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
         "token": Secret(me.tokens[0]),
         "pool_id": pool.id,
         "input_values": dict(pool.example_input_values),
+        # The emulator keeps no output spec: any object is a valid answer for a control task.
+        "output_values": {"label": "conformance"},
         "default_overlap": pool.default_overlap_for_new_tasks,
         "default_suite_overlap": pool.default_overlap_for_new_task_suites,
         "other_token": Secret(other.tokens[0]) if other is not None else None,

@@ -39,7 +39,8 @@ class Context:
         return self.other
 
 
-CheckFunction = Callable[[Context], None]
+# A check returns what it observed when it passed (None: the report shows what it checks instead).
+CheckFunction = Callable[[Context], str | None]
 
 
 @dataclass(frozen=True)
