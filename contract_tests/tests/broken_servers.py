@@ -7,8 +7,10 @@ that breaks exactly one rule of the contract.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -221,6 +223,52 @@ def _drop_known_solutions(scope: Scope, status: int, body: Any) -> tuple[int, An
     return status, body
 
 
+_TIMESTAMPS = ("created", "submitted", "started", "finished")
+
+
+def _an_hour_ahead(value: Any) -> Any:
+    """Timestamps in UTC+1 local time: still the documented format, one hour off UTC."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                (datetime.fromisoformat(v) + timedelta(hours=1)).isoformat()
+                if k in _TIMESTAMPS and isinstance(v, str)
+                else _an_hour_ahead(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_an_hour_ahead(v) for v in value]
+    return value
+
+
+def _local_time(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    return status, _an_hour_ahead(body)
+
+
+def _log_entries(scope: Scope, body: Any) -> list[dict[str, Any]]:
+    """The per-item entries of a log answer (none for any other answer)."""
+    if not (str(scope.get("path", "")).endswith("/log") and isinstance(body, list)):
+        return []
+    return [entry for entry in body if isinstance(entry, dict) and isinstance(entry.get("input"), dict)]
+
+
+def _log_rotates_item_idx(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Each entry echoes the next entry's __item_idx: every index still appears once, on the wrong item."""
+    entries = [entry for entry in _log_entries(scope, body) if "__item_idx" in entry["input"]]
+    indices = [entry["input"]["__item_idx"] for entry in entries]
+    for entry, index in zip(entries, indices[1:] + indices[:1], strict=True):
+        entry["input"]["__item_idx"] = index
+    return status, body
+
+
+def _log_alters_input(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """The echoed `input` is the normalised item (overlap dropped), not the item as sent."""
+    for entry in _log_entries(scope, body):
+        entry["input"].pop("overlap", None)
+    return status, body
+
+
 def _foreign_pool_403(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
     if status == 404 and scope.get("method") == "POST" and isinstance(body, dict):
         body["code"] = "ACCESS_DENIED"
@@ -273,6 +321,47 @@ def _reuse_forgotten(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
         query.pop("operation_id")
         scope = _with_query(scope, query)
     return scope, body
+
+
+def _any_operation_id(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """A malformed operation_id is swapped for a fresh UUID instead of being refused."""
+    query = _query(scope)
+    value = query.get("operation_id")
+    if scope.get("method") == "POST" and value is not None:
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            scope = _with_query(scope, {**query, "operation_id": str(uuid.uuid4())})
+    return scope, body
+
+
+_REFUSED_BUT_CREATED = "conformance.refused_but_created"
+
+
+def _create_valid_items(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """A sync skip_invalid_items=false upload is served as true, marked so its answer can be turned into a 400."""
+    query = _query(scope)
+    sync = query.get("async_mode", "false") == "false"
+    if scope.get("method") == "POST" and sync and query.get("skip_invalid_items", "false") == "false":
+        scope = {**_with_query(scope, {**query, "skip_invalid_items": "true"}), _REFUSED_BUT_CREATED: True}
+    return scope, body
+
+
+def _answer_400_anyway(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """The documented 400 for a batch with invalid items, although its valid items were created."""
+    errors = body.get("validation_errors") if isinstance(body, dict) else None
+    if scope.get(_REFUSED_BUT_CREATED) and status == 201 and errors:
+        return 400, {
+            "request_id": str(uuid.uuid4()),
+            "code": "VALIDATION_ERROR",
+            "message": "Validation failed",
+            "payload": errors,
+        }
+    return status, body
+
+
+def _refused_but_created(app: ASGIApp) -> ASGIApp:
+    return RewriteRequest(RewriteJson(app, _answer_400_anyway), _create_valid_items)
 
 
 def _crash_on_empty_body(app: ASGIApp) -> ASGIApp:
@@ -338,5 +427,35 @@ FAULTS: tuple[Fault, ...] = (
         "a created item reads back with every field it was sent with",
         _json_fault(_drop_known_solutions),
         caught_by="tasks.read_back.solutions",
+    ),
+    Fault(
+        "operation_id_not_validated",
+        "an operation_id that is not an RFC 4122 UUID is refused",
+        _request_fault(_any_operation_id),
+        caught_by="operations.invalid_operation_id",
+    ),
+    Fault(
+        "local_timestamps",
+        "timestamps are UTC",
+        _json_fault(_local_time),
+        caught_by="timestamps.utc_format",
+    ),
+    Fault(
+        "log_item_idx_rotated",
+        "the log echoes each item's own __item_idx",
+        _json_fault(_log_rotates_item_idx),
+        caught_by="operations.log_echoes_input",
+    ),
+    Fault(
+        "log_input_altered",
+        "the log's input is the item as sent",
+        _json_fault(_log_alters_input),
+        caught_by="operations.log_echoes_input",
+    ),
+    Fault(
+        "refused_but_created",
+        "a 400 for skip_invalid_items=false means nothing was created",
+        _refused_but_created,
+        caught_by="tasks.skip_invalid_false.atomic",
     ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from toloka_conformance.api import Exchange
@@ -17,6 +18,8 @@ from toloka_conformance.checks.support import (
     invalid_task,
     newest_id,
     operation_log,
+    poll_until_ended,
+    read_log,
     start_async,
     suite,
     task,
@@ -44,81 +47,103 @@ SUITE_COUNTS = "[openapi.yaml OperationDetails] An async tasks upload counts tas
 
 # Two valid items and one invalid one: the counts and the log have something to disagree about.
 _MIXED_SIZE = 3
+_INVALID_INDEX = 1
 
 
-def _mixed_upload(ctx: Context) -> tuple[str, Exchange, dict[str, Any]]:
+@dataclass(frozen=True)
+class _Mixed:
+    """An ended mixed upload: what was sent, the operation, and the GET that showed it ended."""
+
+    operation_id: str
+    items: list[dict[str, Any]]
+    operation: dict[str, Any]
+    polled: Exchange
+
+
+def _mixed_upload(ctx: Context) -> _Mixed:
     """An async [valid, invalid, valid] tasks upload with skip_invalid_items=true, polled until it ends."""
     items = [task(ctx, __item_idx=str(index)) for index in range(_MIXED_SIZE)]
-    items[1] = invalid_task(ctx, __item_idx="1")
+    items[_INVALID_INDEX] = invalid_task(ctx, __item_idx=str(_INVALID_INDEX))
     operation_id, exchange = start_async(ctx, TASKS, items, skip_invalid_items=True)
-    return operation_id, exchange, wait_until_ended(ctx, operation_id, exchange)
+    operation, polled = poll_until_ended(ctx, operation_id, exchange)
+    return _Mixed(operation_id, items, operation, polled)
 
 
-def _details(operation: dict[str, Any], exchange: Exchange) -> dict[str, int]:
-    details = operation.get("details")
+def _details(mixed: _Mixed) -> dict[str, int]:
+    details = mixed.operation.get("details")
     names = ("total_count", "valid_count", "not_valid_count", "success_count", "failed_count")
     if not isinstance(details, dict) or not all(isinstance(details.get(name), int) for name in names):
-        raise Failed(f"the ended operation lacks integer details {names}: {operation!r}. Rule: {COUNTS}", exchange)
+        raise Failed(f"the ended operation lacks integer details {names}: {mixed.polled.summary()}", mixed.polled)
     return {name: details[name] for name in names}
 
 
 @check("operations.ends", "An async upload's operation ends in SUCCESS or FAIL", ENDS, creates=2)
-def operation_ends(ctx: Context) -> None:
+def operation_ends(ctx: Context) -> str:
     """Start a mixed async upload and poll; it must reach SUCCESS or FAIL within --operation-timeout."""
-    _mixed_upload(ctx)
+    mixed = _mixed_upload(ctx)
+    return f"the operation ended in {mixed.operation.get('status')}"
 
 
 @check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=2)
-def counts_add_up(ctx: Context) -> None:
+def counts_add_up(ctx: Context) -> str:
     """After a [valid, invalid, valid] upload: total 3, valid+not_valid and success+failed equal total."""
-    _, exchange, operation = _mixed_upload(ctx)
-    d = _details(operation, exchange)
+    mixed = _mixed_upload(ctx)
+    d = _details(mixed)
     if d["total_count"] != _MIXED_SIZE:
         raise Failed(
-            f"total_count is {d['total_count']}, the request had {_MIXED_SIZE} tasks. Rule: {COUNTS}", exchange
+            f"total_count is {d['total_count']}, the request had {_MIXED_SIZE} tasks. Rule: {COUNTS}", mixed.polled
         )
     if d["valid_count"] + d["not_valid_count"] != d["total_count"]:
-        raise Failed(f"valid_count + not_valid_count != total_count in {d}. Rule: {COUNTS}", exchange)
+        raise Failed(f"valid_count + not_valid_count != total_count in {d}. Rule: {COUNTS}", mixed.polled)
     if d["success_count"] + d["failed_count"] != d["total_count"]:
-        raise Failed(f"success_count + failed_count != total_count in {d}. Rule: {COUNTS}", exchange)
+        raise Failed(f"success_count + failed_count != total_count in {d}. Rule: {COUNTS}", mixed.polled)
+    return f"details {d} after 2 valid + 1 invalid tasks"
 
 
 @check("operations.log_matches_counts", "The operation log agrees with the counts and ids", LOG, creates=2)
-def log_matches_counts(ctx: Context) -> None:
+def log_matches_counts(ctx: Context) -> str:
     """Log: one TASK_CREATE with a task_id per created task, one TASK_VALIDATE per invalid one, as counted."""
-    operation_id, exchange, operation = _mixed_upload(ctx)
-    d = _details(operation, exchange)
-    log = operation_log(ctx, operation_id)
+    mixed = _mixed_upload(ctx)
+    d = _details(mixed)
+    log, read = read_log(ctx, mixed.operation_id)
     kinds = Counter((entry.get("type"), entry.get("success")) for entry in log)
     created, rejected = kinds[("TASK_CREATE", True)], kinds[("TASK_VALIDATE", False)]
     if (created, rejected) != (d["success_count"], d["not_valid_count"]):
         raise Failed(
             f"the log has {created} TASK_CREATE and {rejected} TASK_VALIDATE entries, the operation counts "
             f"success_count={d['success_count']} and not_valid_count={d['not_valid_count']}. Rule: {LOG}",
-            exchange,
+            read,
         )
     if (created, rejected) != (_MIXED_SIZE - 1, 1):
         raise Failed(
-            f"expected 2 created and 1 rejected task in the log, got {created} and {rejected}. Rule: {LOG}", exchange
+            f"expected 2 created and 1 rejected task in the log, got {created} and {rejected}. Rule: {LOG}", read
         )
     for entry in log:
         if entry.get("type") == "TASK_CREATE" and not isinstance((entry.get("output") or {}).get("task_id"), str):
-            raise Failed(f"a TASK_CREATE entry has no output.task_id: {entry!r}. Rule: {LOG}", exchange)
+            raise Failed(f"a TASK_CREATE entry has no output.task_id: {entry!r}. Rule: {LOG}", read)
+    return f"{created} TASK_CREATE with task_id and {rejected} TASK_VALIDATE, as counted"
 
 
 @check("operations.log_echoes_input", "The log echoes each item as sent, __item_idx included", LOG, creates=2)
-def log_echoes_input(ctx: Context) -> None:
-    """Every per-item log entry's `input` carries the `__item_idx` it was sent with; each index once."""
-    operation_id, exchange, _ = _mixed_upload(ctx)
-    indices = sorted(
-        str(entry["input"].get("__item_idx"))
-        for entry in operation_log(ctx, operation_id)
-        if entry.get("type") in ("TASK_CREATE", "TASK_VALIDATE") and isinstance(entry.get("input"), dict)
-    )
-    if indices != [str(index) for index in range(_MIXED_SIZE)]:
+def log_echoes_input(ctx: Context) -> str:
+    """Per-item log entries in request order, each `input` equal to the item sent (its own `__item_idx`)."""
+    mixed = _mixed_upload(ctx)
+    log, read = read_log(ctx, mixed.operation_id)
+    entries = [entry for entry in log if entry.get("type") in ("TASK_CREATE", "TASK_VALIDATE")]
+    echoed = [entry.get("input") for entry in entries]
+    if echoed != mixed.items:
         raise Failed(
-            f"log inputs carry __item_idx {indices}, sent 0..{_MIXED_SIZE - 1} once each. Rule: {LOG}", exchange
+            f"the log's inputs are {echoed!r}; the items were sent, in this order, as {mixed.items!r}. Rule: {LOG}",
+            read,
         )
+    wrong = [
+        f"__item_idx {index}: {entry.get('type')}"
+        for index, entry in enumerate(entries)
+        if (entry.get("type") == "TASK_VALIDATE") != (index == _INVALID_INDEX)
+    ]
+    if wrong:
+        raise Failed(f"only item {_INVALID_INDEX} is invalid, but the log says {', '.join(wrong)}. Rule: {LOG}", read)
+    return f"{len(entries)} entries echo the sent items in order, only __item_idx {_INVALID_INDEX} TASK_VALIDATE"
 
 
 @check("operations.id_is_operation_id", "The operation's id is the operation_id sent", SAME_ID, creates=1)

@@ -113,12 +113,17 @@ def _list_items(exchange: Exchange) -> list[dict[str, Any]]:
 
 def wait_until_ended(ctx: Context, operation_id: str, cause: Exchange) -> dict[str, Any]:
     """Poll the operation until SUCCESS or FAIL; fail when it does not end within the timeout."""
+    return poll_until_ended(ctx, operation_id, cause)[0]
+
+
+def poll_until_ended(ctx: Context, operation_id: str, cause: Exchange) -> tuple[dict[str, Any], Exchange]:
+    """Poll the operation until SUCCESS or FAIL; the ended operation and the GET that showed it."""
     deadline = time.monotonic() + ctx.target.operation_timeout
     while True:
         exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}")
         body = json_object(exchange, "GET /operations/{id} answers the operation")
         if body.get("status") in ENDED:
-            return body
+            return body, exchange
         if time.monotonic() > deadline:
             raise Failed(
                 f"operation {operation_id} is still {body.get('status')!r} after {ctx.target.operation_timeout:g} s "
@@ -143,8 +148,13 @@ def start_async(
 
 def operation_log(ctx: Context, operation_id: str) -> list[dict[str, Any]]:
     """The operation's log; fail unless it is a JSON array of objects."""
+    return read_log(ctx, operation_id)[0]
+
+
+def read_log(ctx: Context, operation_id: str) -> tuple[list[dict[str, Any]], Exchange]:
+    """The operation's log entries and the GET that read them; fail unless it is a JSON array."""
     exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}/log")
     body = exchange.json()
     if exchange.status != 200 or not isinstance(body, list):
         raise Failed(f"expected the log as a JSON array, got {exchange.summary()}", exchange)
-    return [entry for entry in body if isinstance(entry, dict)]
+    return [entry for entry in body if isinstance(entry, dict)], exchange

@@ -9,9 +9,9 @@ from toloka_conformance.checks.base import Context, Failed, check
 from toloka_conformance.checks.support import (
     TASKS,
     create_one,
+    poll_until_ended,
     start_async,
     task,
-    wait_until_ended,
 )
 
 FORMAT = (
@@ -35,13 +35,16 @@ def _check_one(name: str, value: object) -> str | None:
 
 
 @check("timestamps.utc_format", "Timestamps are current UTC, YYYY-MM-DDThh:mm:ss[.f], no zone", FORMAT, creates=2)
-def timestamps_utc(ctx: Context) -> None:
+def timestamps_utc(ctx: Context) -> str:
     """`created` of a new task and `submitted`/`started`/`finished` of an ended operation."""
-    created, exchange = create_one(ctx, TASKS, task(ctx), FORMAT)
-    problems = [_check_one("task.created", created.get("created"))]
+    created, posted = create_one(ctx, TASKS, task(ctx), FORMAT)
     operation_id, started = start_async(ctx, TASKS, [task(ctx)])
-    operation = wait_until_ended(ctx, operation_id, started)
-    problems += [_check_one(f"operation.{name}", operation.get(name)) for name in ("submitted", "started", "finished")]
-    found = [problem for problem in problems if problem]
+    operation, polled = poll_until_ended(ctx, operation_id, started)
+    seen = [("task.created", created.get("created"), posted)] + [
+        (f"operation.{name}", operation.get(name), polled) for name in ("submitted", "started", "finished")
+    ]
+    found = [(problem, exchange) for name, value, exchange in seen if (problem := _check_one(name, value))]
     if found:
-        raise Failed(f"{'; '.join(found)}. Rule: {FORMAT}", exchange)
+        # The reproduction is the first answer that carried a wrong timestamp.
+        raise Failed(f"{'; '.join(problem for problem, _ in found)}. Rule: {FORMAT}", found[0][1])
+    return "; ".join(f"{name}={value}" for name, value, _ in seen) + f" (within {_SKEW} of this machine's UTC clock)"
