@@ -110,13 +110,31 @@ async def test_oversize_body_is_413(make_client: ClientFactory) -> None:
     assert_error(streamed, 413, "ENTITY_TOO_LARGE")
 
 
-async def test_unknown_paths_are_404_and_wrong_methods_405_with_allow(client: httpx.AsyncClient) -> None:
+async def test_unknown_paths_are_404(client: httpx.AsyncClient) -> None:
     for path in ("/api/v1/pools", "/api/v1/tasks/", "/", "/api/v1/operations/x/log/y"):
         assert_error(await client.get(path, headers=REQUESTER_HEADERS), 404, "DOES_NOT_EXIST")
-    for method, path in (("DELETE", "/api/v1/tasks"), ("PUT", "/api/v1/tasks/x"), ("POST", "/api/v1/operations/x")):
-        response = await client.request(method, path, headers=REQUESTER_HEADERS)
+
+
+_PATH_METHODS = {
+    "/api/v1/tasks": {"GET", "HEAD", "POST"},
+    "/api/v1/task-suites": {"GET", "HEAD", "POST"},
+    "/api/v1/tasks/x": {"GET", "HEAD"},
+    "/api/v1/task-suites/x": {"GET", "HEAD"},
+    "/api/v1/operations/x": {"GET", "HEAD"},
+    "/api/v1/operations/x/log": {"GET", "HEAD"},
+    "/openapi.yaml": {"GET", "HEAD"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(_PATH_METHODS))
+@pytest.mark.parametrize("with_token", [True, False])
+async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient, path: str, with_token: bool) -> None:
+    headers = REQUESTER_HEADERS if with_token else {}
+    for method in sorted({"POST", "PUT", "PATCH", "DELETE", "TRACE"} - _PATH_METHODS[path]):
+        response = await client.request(method, path, headers=headers)
         assert_error(response, 405, "METHOD_NOT_ALLOWED")
-        assert "GET" in response.headers["allow"]
+        allowed = {name.strip() for name in response.headers["allow"].split(",")}
+        assert allowed == _PATH_METHODS[path], (method, path)
 
 
 async def test_rate_limit_is_429_with_retry_after(make_client: ClientFactory) -> None:
