@@ -108,6 +108,24 @@ async def test_reused_operation_id_is_409_and_creates_nothing_twice(client: http
     assert len((await client.get("/api/v1/tasks", headers=REQUESTER_HEADERS)).json()["items"]) == 1
 
 
+async def test_operation_ids_are_uuids_in_any_case(client: httpx.AsyncClient) -> None:
+    canonical = str(uuid.uuid4())
+    upper = canonical.upper()
+    query = {**ASYNC, "operation_id": upper}
+    first = await client.post("/api/v1/tasks", json=[sample_task()], params=query, headers=REQUESTER_HEADERS)
+    assert first.status_code == 202, first.text
+    assert first.json()["id"] == canonical
+    for spelling in (canonical, upper):
+        assert (await wait_operation(client, spelling))["id"] == canonical
+        log = await client.get(f"/api/v1/operations/{spelling}/log", headers=REQUESTER_HEADERS)
+        assert [entry["type"] for entry in log.json()] == ["TASK_CREATE"]
+    lower_again = {**ASYNC, "operation_id": canonical}
+    again = await client.post("/api/v1/tasks", json=[sample_task()], params=lower_again, headers=REQUESTER_HEADERS)
+    assert again.status_code == 409
+    assert again.json()["code"] == "OPERATION_ALREADY_EXISTS"
+    assert len((await client.get("/api/v1/tasks", headers=REQUESTER_HEADERS)).json()["items"]) == 1
+
+
 async def test_concurrent_identical_requests_create_once(client: httpx.AsyncClient) -> None:
     query = {**ASYNC, "operation_id": str(uuid.uuid4())}
     responses = await asyncio.gather(

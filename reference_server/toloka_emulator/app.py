@@ -140,15 +140,19 @@ class _Handlers:
         account = self.account(request)
         return _json(200, await self.emulator.get_item(SUITE, account, request.path_params["item_id"]))
 
+    @staticmethod
+    def _operation_id(request: Request) -> str:
+        return params.operation_id(request.path_params["operation_id"])
+
     async def operation(self, request: Request) -> Response:
         """One operation."""
         account = self.account(request)
-        return _json(200, await self.emulator.get_operation(account, request.path_params["operation_id"]))
+        return _json(200, await self.emulator.get_operation(account, self._operation_id(request)))
 
     async def operation_log(self, request: Request) -> Response:
         """One operation's log."""
         account = self.account(request)
-        return _json(200, await self.emulator.get_log(account, request.path_params["operation_id"]))
+        return _json(200, await self.emulator.get_log(account, self._operation_id(request)))
 
 
 async def openapi(request: Request) -> Response:

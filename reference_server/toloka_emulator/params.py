@@ -30,17 +30,26 @@ def boolean(query: QueryParams, name: str) -> bool:
     raise bad_request(f"Query parameter {name} must be true or false", {name: value})
 
 
+def operation_id(raw: str) -> str:
+    """An operation id in the form it is stored under: a UUID lowercased (RFC 4122 hyphenated), else as given.
+
+    UUIDs compare case-insensitively (RFC 4122 section 3), so `AAAA...` and `aaaa...` must name one operation,
+    both when it is created (never twice) and when it is read.
+    """
+    return raw.lower() if _UUID.match(raw) else raw
+
+
 def upload_params(query: QueryParams) -> UploadParams:
     """The parameters of an upload request."""
-    operation_id = query.get("operation_id")
-    if operation_id is not None and not _UUID.match(operation_id):
-        raise bad_request("Query parameter operation_id must be a UUID", {"operation_id": operation_id})
+    raw_operation_id = query.get("operation_id")
+    if raw_operation_id is not None and not _UUID.match(raw_operation_id):
+        raise bad_request("Query parameter operation_id must be a UUID", {"operation_id": raw_operation_id})
     return UploadParams(
         async_mode=boolean(query, "async_mode"),
         allow_defaults=boolean(query, "allow_defaults"),
         skip_invalid_items=boolean(query, "skip_invalid_items"),
         open_pool=boolean(query, "open_pool"),
-        operation_id=operation_id,
+        operation_id=None if raw_operation_id is None else operation_id(raw_operation_id),
     )
 
 
