@@ -150,6 +150,20 @@ async def test_rate_limit_is_429_with_retry_after(make_client: ClientFactory) ->
     assert_error(async_response, 429, "TOO_MANY_REQUESTS")
 
 
+@pytest.mark.parametrize(("limit_key", "interval"), [("items_per_minute", "MIN"), ("items_per_day", "DAY")])
+@pytest.mark.parametrize("mode", ["false", "true"])
+async def test_more_items_than_a_rate_limit_is_413_and_not_counted(
+    make_client: ClientFactory, limit_key: str, interval: str, mode: str
+) -> None:
+    client = await make_client({"limits": {limit_key: 5}})
+    query = {"async_mode": mode}
+    response = await client.post("/api/v1/tasks", json=[sample_task()] * 6, params=query, headers=REQUESTER_HEADERS)
+    assert_error(response, 413, "ENTITY_TOO_LARGE")
+    assert response.json()["payload"] == {"limit": 5, "interval": interval}
+    assert (await client.get("/api/v1/tasks", headers=REQUESTER_HEADERS)).json()["items"] == []
+    assert (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).status_code == 201
+
+
 async def test_daily_rate_limit(make_client: ClientFactory) -> None:
     client = await make_client({"limits": {"items_per_day": 2}})
     assert (await client.post("/api/v1/tasks", json=[sample_task()] * 2, headers=REQUESTER_HEADERS)).status_code == 201

@@ -21,7 +21,19 @@ class RateLimiter:
         self._used: dict[tuple[str, str], tuple[int, int]] = {}
 
     def reserve(self, account: str, count: int) -> None:
-        """Count `count` items for the account, or raise 429 if that would exceed a limit."""
+        """Count `count` items for the account, or raise 429 if that would exceed a limit.
+
+        More items than a limit allows in a whole window can never be accepted, so waiting cannot help:
+        such a request is 413, and nothing is counted.
+        """
+        for interval, _ in _WINDOWS:
+            if count > self._limits[interval]:
+                raise ApiError(
+                    413,
+                    "ENTITY_TOO_LARGE",
+                    "More items in one request than the rate limit allows",
+                    {"limit": self._limits[interval], "interval": interval},
+                )
         now = self._clock()
         updates = []
         for interval, seconds in _WINDOWS:
