@@ -152,6 +152,26 @@ async def test_task_field_errors(client: httpx.AsyncClient, fields: dict[str, An
     assert response.json()["payload"]["0"][path]["code"] == code
 
 
+@pytest.mark.parametrize("pool_id", [1, None, ["1"]])
+@pytest.mark.parametrize(("path", "item"), [("/api/v1/tasks", sample_task()), ("/api/v1/task-suites", sample_suite())])
+async def test_an_unusable_pool_id_is_the_only_error_of_a_valid_item(
+    client: httpx.AsyncClient, pool_id: Any, path: str, item: dict[str, Any]
+) -> None:
+    response = await post(client, path, [{**item, "pool_id": pool_id}])
+    assert response.status_code == 400
+    assert list(response.json()["payload"]["0"]) == ["pool_id"]
+
+
+async def test_an_unusable_pool_id_keeps_errors_that_need_no_pool(client: httpx.AsyncClient) -> None:
+    item = sample_task(pool_id=1, overlap=0, input_values=[1])
+    errors = (await post(client, "/api/v1/tasks", [item])).json()["payload"]["0"]
+    assert {field: error["code"] for field, error in errors.items()} == {
+        "pool_id": "STRING_EXPECTED",
+        "overlap": "VALUE_LESS_THAN_MIN",
+        "input_values": "JSON_EXPECTED",
+    }
+
+
 async def test_task_without_pool_id_is_an_invalid_item(client: httpx.AsyncClient) -> None:
     item = sample_task()
     del item["pool_id"]

@@ -14,7 +14,9 @@ from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.input_spec import Errors, InputValidator, field_error
 from toloka_emulator.items import ItemKind, overlap_error, read_only_tail, resolve_overlap, stored_json
 
-_NO_SPEC = InputValidator({})
+# An item without a usable pool has no spec to check its input values against: only their shape is checked,
+# so the pool_id error is not buried under spurious VALUE_NOT_ALLOWED for every field.
+_UNKNOWN_SPEC = InputValidator({}, any_fields=True)
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def evaluate(
             if pool is None or pools.statuses[pool_id] == "archived":
                 # Only reachable when the config changed under a pending operation.
                 errors["pool_id"] = {"code": "DOES_NOT_EXIST", "message": "Pool does not exist"}
-        kind.validate(item, pools.validators[pool.id] if pool else _NO_SPEC, errors)
+        kind.validate(item, pools.validators[pool.id] if pool else _UNKNOWN_SPEC, errors)
         if overlap_error(item, allow_defaults):
             errors["overlap"] = field_error("VALUE_REQUIRED")
         if errors or pool is None:

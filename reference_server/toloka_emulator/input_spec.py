@@ -52,9 +52,11 @@ def is_number(value: Any) -> bool:
 class InputValidator:
     """The compiled checks of one pool's input spec."""
 
-    def __init__(self, spec: dict[str, FieldSpec]) -> None:
+    def __init__(self, spec: dict[str, FieldSpec], *, any_fields: bool = False) -> None:
+        """`any_fields`: accept unknown field names, for values whose pool (hence spec) is unknown."""
         self._checks = [(name, f.required, compile_field(f)) for name, f in spec.items()]
         self._names = frozenset(spec)
+        self._any_fields = any_fields
 
     def validate(self, values: Any, prefix: str, errors: Errors) -> None:
         """Record the errors of `values` under `prefix` (`input_values`, `tasks.0.input_values`)."""
@@ -73,7 +75,7 @@ class InputValidator:
                 problems = check(value)
                 if problems is not None:
                     record(errors, f"{prefix}.{name}", problems)
-        if not values.keys() <= self._names:
+        if not self._any_fields and not values.keys() <= self._names:
             for name in values.keys() - self._names:
                 errors[f"{prefix}.{name}"] = field_error("VALUE_NOT_ALLOWED")
 
