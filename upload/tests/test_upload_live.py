@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import orjson
 import pytest
 from toloka_client.api.task_suites import list_task_suites
 from toloka_client.api.tasks import list_tasks
 from toloka_client.client import AuthenticatedClient
 from toloka_emulator.testing import RunningEmulator, running_emulator
-from toloka_upload import ItemStatus, PollPolicy, Settings, UploadResult, upload_task_suites, upload_tasks
+from toloka_upload import BatchOutcome, ItemStatus, PollPolicy, Settings, UploadResult, upload_task_suites, upload_tasks
 
 UNLIMITED = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**10}}
 FAST = Settings(items_per_minute=None, poll=PollPolicy(initial=0.02, maximum=0.2))
@@ -148,6 +149,36 @@ def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
     lines = [orjson.loads(line) for line in output.read_bytes().splitlines()]
     assert sorted(line["index"] for line in lines) == list(range(6000))
     assert all(line["status"] == "created" for line in lines)
+
+
+class Crash(BaseException):
+    """Stands for the process being interrupted mid-upload."""
+
+
+def crash(outcome: BatchOutcome) -> None:
+    """An on_batch that interrupts the upload as soon as the first batch ends."""
+    raise Crash
+
+
+def test_sync_rerun_sends_the_batches_an_interrupted_run_left_waiting_for_the_pacer(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    checkpoint = tmp_path / "upload.checkpoint"
+    items = tasks(40)
+    # A minute's pace of 10 items: the first batch goes at once, the next ones wait for the pacer (for a minute),
+    # and the interruption at the end of the first batch catches them waiting, never sent.
+    paced = attrs.evolve(FAST, batch_size=10, max_concurrency=3, items_per_minute=10)
+    options: dict[str, Any] = {"pool_id": "1", "token": emulator.token(), "base_url": emulator.base_url}
+    with pytest.raises(Crash):
+        upload_tasks(items, async_mode=False, checkpoint=checkpoint, settings=paced, on_batch=crash, **options)
+    assert len(stored(emulator)) == 10
+
+    result = upload_tasks(
+        items, async_mode=False, checkpoint=checkpoint, settings=attrs.evolve(paced, items_per_minute=None), **options
+    )
+    assert (result.created, result.failed) == (40, 0), next(result.problems(), None)
+    images = collections.Counter(task["input_values"]["image"] for task in stored(emulator))
+    assert images == collections.Counter(item["input_values"]["image"] for item in items)
 
 
 def checkpoint_done(path: Path) -> int:

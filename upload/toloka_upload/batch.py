@@ -77,13 +77,21 @@ class BatchUploader:
             "resent, so nothing is created twice (async mode, the default, resumes such batches safely)"
         )
 
-    async def run(self, batch: PreparedBatch, operation_id: str | None = None) -> BatchOutcome:
-        """Upload `batch`; async batches use `operation_id` (a fresh uuid4 when None) for every attempt."""
+    async def run(
+        self, batch: PreparedBatch, operation_id: str | None = None, on_send: Callable[[], None] | None = None
+    ) -> BatchOutcome:
+        """Upload `batch`; async batches use `operation_id` (a fresh uuid4 when None) for every attempt.
+
+        `on_send` is called once the pacer has admitted the batch, right before its first request: a batch
+        still waiting for its turn was never sent, so a checkpoint must not record it as started.
+        """
         outcome = _blank(batch)
         if not batch.sent:
             return outcome.settle(_rejected_reason(batch))
         if self._pacer is not None:
             await self._pacer.acquire(len(batch.sent))
+        if on_send is not None:
+            on_send()
         try:
             if self._flags.async_mode:
                 outcome.operation_id = operation_id or self.new_operation_id()

@@ -1,6 +1,7 @@
 """The asyncio uploader: reads items lazily, runs a bounded number of batches at once, collects the outcomes."""
 
 import asyncio
+import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -184,12 +185,13 @@ class _Run:
 
     async def submit(self, prepared: PreparedBatch) -> None:
         """Start uploading a batch once fewer than max_concurrency are in flight."""
-        # Wait for a free slot first: a start record means "sent, or about to be", never "queued".
         await self.settle(self._max_concurrency - 1)
         operation_id: str | None = None
-        if self._checkpoint is not None:
+        on_send: Callable[[], None] | None = None
+        checkpoint = self._checkpoint
+        if checkpoint is not None:
             digest = prepared.digest()
-            started = self._checkpoint.started(prepared.number, digest)
+            started = checkpoint.started(prepared.number, digest)
             if started is not None and not self._flags.async_mode and prepared.sent:
                 # A synchronous batch whose answer was lost: resending could create it twice.
                 self._finish(self._uploader.interrupted(prepared))
@@ -197,8 +199,10 @@ class _Run:
             operation_id = started.operation_id if started is not None else None
             if self._flags.async_mode and operation_id is None:
                 operation_id = self._uploader.new_operation_id()
-            self._checkpoint.record_start(prepared.number, digest, operation_id)
-        self._pending.add(asyncio.create_task(self._uploader.run(prepared, operation_id)))
+            # A start record means "sent, or about to be": it is written once the pacer lets the batch go,
+            # never while it waits for its turn (a rerun would take a queued synchronous batch for a sent one).
+            on_send = functools.partial(checkpoint.record_start, prepared.number, digest, operation_id)
+        self._pending.add(asyncio.create_task(self._uploader.run(prepared, operation_id, on_send)))
 
     async def settle(self, limit: int) -> None:
         """Collect finished batches until at most `limit` are in flight."""
