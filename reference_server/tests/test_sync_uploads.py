@@ -163,7 +163,7 @@ async def test_an_unusable_pool_id_is_the_only_error_of_a_valid_item(
 
 
 async def test_an_unusable_pool_id_keeps_errors_that_need_no_pool(client: httpx.AsyncClient) -> None:
-    item = sample_task(pool_id=1, overlap=0, input_values=[1])
+    item = {**sample_task(overlap=0, input_values=[1]), "pool_id": 1}
     errors = (await post(client, "/api/v1/tasks", [item])).json()["payload"]["0"]
     assert {field: error["code"] for field, error in errors.items()} == {
         "pool_id": "STRING_EXPECTED",
