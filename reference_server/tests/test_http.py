@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, sample_task
+from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, sample_task, wait_operation
 
 ERROR_KEYS = {"request_id", "code", "message"}
 
@@ -162,6 +162,32 @@ async def test_more_items_than_a_rate_limit_is_413_and_not_counted(
     assert response.json()["payload"] == {"limit": 5, "interval": interval}
     assert (await client.get("/api/v1/tasks", headers=REQUESTER_HEADERS)).json()["items"] == []
     assert (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).status_code == 201
+
+
+async def test_rate_limits_count_created_items_in_both_modes(make_client: ClientFactory) -> None:
+    client = await make_client({"limits": {"items_per_minute": 5}})
+    mixed = [sample_task(), sample_task(overlap=0), sample_task(), sample_task(overlap=0), sample_task()]
+    skipping = {"async_mode": "true", "skip_invalid_items": "true"}
+    accepted = await client.post("/api/v1/tasks", json=mixed, params=skipping, headers=REQUESTER_HEADERS)
+    assert accepted.status_code == 202
+    operation = await wait_operation(client, accepted.json()["id"])
+    assert operation["details"]["success_count"] == 3
+    # The two invalid items of the operation were given back: exactly two more fit this minute.
+    more = await client.post("/api/v1/tasks", json=[sample_task()] * 2, headers=REQUESTER_HEADERS)
+    assert more.status_code == 201
+    assert_error(
+        await client.post("/api/v1/tasks", json=[sample_task()], headers=REQUESTER_HEADERS), 429, "TOO_MANY_REQUESTS"
+    )
+
+
+async def test_a_failed_operation_or_rejected_upload_counts_nothing(make_client: ClientFactory) -> None:
+    client = await make_client({"limits": {"items_per_minute": 5}})
+    mixed = [sample_task()] * 4 + [sample_task(overlap=0)]
+    accepted = await client.post("/api/v1/tasks", json=mixed, params={"async_mode": "true"}, headers=REQUESTER_HEADERS)
+    assert (await wait_operation(client, accepted.json()["id"]))["status"] == "FAIL"
+    assert (await client.post("/api/v1/tasks", json=mixed, headers=REQUESTER_HEADERS)).status_code == 400
+    full = await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)
+    assert full.status_code == 201
 
 
 async def test_daily_rate_limit(make_client: ClientFactory) -> None:

@@ -21,6 +21,13 @@ Command line: `toloka-emulator serve --host 127.0.0.1 --port 8080 --db PATH --co
 `toloka-emulator config [--config FILE]` (prints the effective config, tokens included, as JSON).
 Default config: tokens `emulator-requester-token` (account "requester", pools "1" open, "2" closed,
 "3" archived) and `emulator-other-token` (account "other-requester", pool "4").
+
+Rate limits (`[limits] items_per_minute`, `items_per_day`, per account) count the items that get created, in
+both modes: a synchronous upload counts its valid items when it creates them (a 400 counts nothing); an
+asynchronous upload reserves all its items when it is accepted, so 429 comes at POST time as with the real
+API, and gives back those not created when the operation ends (if their minute or day is still current).
+A request with more items than a whole window allows is 413 `ENTITY_TOO_LARGE`, never 429. Counts are kept in
+memory and start afresh on restart.
 """
 
 from toloka_emulator.app import create_app

@@ -5,10 +5,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from toloka_emulator.errors import ApiError
 
 _WINDOWS = (("MIN", 60), ("DAY", 86400))
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Items counted for an account, with the window each limit counted them in."""
+
+    account: str
+    count: int
+    windows: tuple[tuple[str, int], ...]  # (interval, window start)
 
 
 class RateLimiter:
@@ -20,7 +30,7 @@ class RateLimiter:
         # (account, interval) -> (window start, items counted in it)
         self._used: dict[tuple[str, str], tuple[int, int]] = {}
 
-    def reserve(self, account: str, count: int) -> None:
+    def reserve(self, account: str, count: int) -> Reservation:
         """Count `count` items for the account, or raise 429 if that would exceed a limit.
 
         More items than a limit allows in a whole window can never be accepted, so waiting cannot help:
@@ -52,11 +62,13 @@ class RateLimiter:
                 )
             updates.append(((account, interval), (start, used + count)))
         self._used.update(updates)
+        return Reservation(account, count, tuple((interval, start) for (_, interval), (start, _) in updates))
 
-    def release(self, account: str, count: int) -> None:
-        """Give back items reserved by a request that then failed."""
-        for interval, _ in _WINDOWS:
-            key = (account, interval)
-            if key in self._used:
-                start, used = self._used[key]
-                self._used[key] = (start, max(0, used - count))
+    def release(self, reservation: Reservation, count: int | None = None) -> None:
+        """Give back `count` (default: all) of the reserved items; a window that has ended since keeps its count."""
+        returned = reservation.count if count is None else min(count, reservation.count)
+        for interval, start in reservation.windows:
+            key = (reservation.account, interval)
+            window_start, used = self._used.get(key, (None, 0))
+            if window_start == start:
+                self._used[key] = (start, max(0, used - returned))

@@ -25,7 +25,7 @@ from toloka_emulator.config import EmulatorConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.gcpause import gc_paused
 from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, ItemKind
-from toloka_emulator.ratelimit import RateLimiter
+from toloka_emulator.ratelimit import RateLimiter, Reservation
 from toloka_emulator.storage import ListQuery, OperationRow, Reader, Writer, connect
 
 _T = TypeVar("_T")
@@ -73,6 +73,8 @@ class Emulator:
         self._rate = RateLimiter(config.limits.items_per_minute, config.limits.items_per_day)
         # Items parsed at acceptance, handed to the worker so it need not parse the stored input again.
         self._accepted: dict[str, list[dict[str, Any]]] = {}
+        # Rate-limit reservations of accepted operations, settled when they end (lost, like all counts, on restart).
+        self._reservations: dict[str, Reservation] = {}
         self._worker: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
 
@@ -146,7 +148,7 @@ class Emulator:
         evaluation = batch.evaluate(items, kind, account, self.pools, params.allow_defaults)
         if evaluation.errors and (not params.skip_invalid_items or not evaluation.valid):
             raise bad_request("Validation failed", evaluation.error_payload())
-        self._rate.reserve(account, len(evaluation.valid))
+        reservation = self._rate.reserve(account, len(evaluation.valid))
         try:
             self._writer.begin()
             created = self._create(evaluation, kind, account)
@@ -155,14 +157,14 @@ class Emulator:
             self._writer.commit()
         except BaseException:
             self._writer.rollback()
-            self._rate.release(account, len(evaluation.valid))
+            self._rate.release(reservation)
             raise
         return batch.sync_result(created, evaluation)
 
     def _accept_async(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> bytes:
         items = batch.parse_items(body)
         batch.check_pools(items, account, self.pools)
-        self._rate.reserve(account, len(items))
+        reservation = self._rate.reserve(account, len(items))
         details = {"total_count": len(items), "valid_count": 0, "not_valid_count": 0}
         row = OperationRow(
             id=params.operation_id or str(uuid.uuid4()),
@@ -178,12 +180,13 @@ class Emulator:
         try:
             inserted = self._writer.insert_operation(row, body)
         except BaseException:
-            self._rate.release(account, len(items))
+            self._rate.release(reservation)
             raise
         if not inserted:
-            self._rate.release(account, len(items))
+            self._rate.release(reservation)
             raise ApiError(409, "OPERATION_ALREADY_EXISTS", "Operation with this id already exists")
         self._accepted[row.id] = items
+        self._reservations[row.id] = reservation
         return operation_json(row)
 
     def _create(self, evaluation: batch.Evaluation, kind: ItemKind, account: str) -> list[tuple[int, str, bytes]]:
@@ -206,6 +209,7 @@ class Emulator:
         items = self._accepted.pop(operation_id, None)
         row = self._reader_for_writer().get_operation(operation_id)
         if row is None or row.status not in ("PENDING", "RUNNING"):
+            self._reservations.pop(operation_id, None)
             return
         running = _replace(row, status="RUNNING", started=row.started or now_timestamp())
         self._writer.update_operation(running)
@@ -239,6 +243,7 @@ class Emulator:
             self._writer.rollback()
             self.pools.statuses.update(statuses_before)
             raise
+        self._settle(operation_id, len(items) - len(created))
 
     def _fail_operation(self, operation_id: str) -> None:
         row = self._reader_for_writer().get_operation(operation_id)
@@ -253,6 +258,13 @@ class Emulator:
                 details=orjson.dumps({**details, "failed_count": total}),
             )
             self._writer.update_operation(failed, batch.operation_results(total, [], batch.Evaluation(), []))
+        self._settle(operation_id, None)
+
+    def _settle(self, operation_id: str, uncreated: int | None) -> None:
+        """Give back the rate-limit count of an ended operation's items that were not created (None: all)."""
+        reservation = self._reservations.pop(operation_id, None)
+        if reservation is not None:
+            self._rate.release(reservation, uncreated)
 
     def _reader_for_writer(self) -> Reader:
         return Reader(self._writer.conn)
