@@ -221,6 +221,29 @@ def test_command_reports_bad_lines_by_line_and_field_and_exits_by_outcome(
     ]
 
 
+def test_command_names_the_input_line_of_server_validation_errors(emulator: RunningEmulator, tmp_path: Path) -> None:
+    source = tmp_path / "tasks.tsv"
+    source.write_text(
+        "INPUT:image\tINPUT:caption\tINPUT:priority\n"
+        'https://example.com/a.png\t"two\nlines"\t\n'
+        "\n"
+        "https://example.com/b.png\tplain\t5\n"
+        "https://example.com/c.png\t\t\n"
+    )
+    output = tmp_path / "out.jsonl"
+    done = run_command(
+        emulator, "tasks", str(source), "--pool-id", "1", "--skip-invalid", "--allow-defaults", "--output", str(output)
+    )
+    assert done.returncode == 3, done.stderr
+    assert "line 5 (item 1): invalid:" in done.stderr and "INTEGER_EXPECTED" in done.stderr
+    records = [orjson.loads(line) for line in output.read_text().splitlines()]
+    assert [(r["index"], r["line"], r["status"]) for r in records] == [
+        (0, 2, "created"),
+        (1, 5, "invalid"),
+        (2, 6, "created"),
+    ]
+
+
 def test_command_suites_from_stdin_and_a_wrong_token_that_is_never_printed(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:

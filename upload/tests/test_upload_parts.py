@@ -10,7 +10,7 @@ from toloka_upload.checkpoint import Checkpoint
 from toloka_upload.credentials import MissingTokenError, resolve_token
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
-from toloka_upload.readers import read_jsonl, read_table
+from toloka_upload.readers import SourceLines, read_jsonl, read_table
 from toloka_upload.results import BatchOutcome
 from toloka_upload.timestamps import format_timestamp
 
@@ -86,32 +86,46 @@ def test_checkpoint_survives_a_torn_last_line_and_refuses_another_upload(tmp_pat
 
 def test_jsonl_reader_names_the_line_and_field_of_bad_records() -> None:
     lines = [b'{"input_values": {"image": "x"}}\n', b"\n", b"{oops\n", b'{"input_values": []}\n', b"[1]\n"]
-    records = list(read_jsonl(lines, Kind.TASKS))
+    numbered = list(read_jsonl(lines, Kind.TASKS))
+    assert [line for line, _ in numbered] == [1, 3, 4, 5], "blank lines are skipped but still counted"
+    records = [record for _, record in numbered]
     assert records[0] == {"input_values": {"image": "x"}}
     assert isinstance(records[1], InvalidInput) and records[1].message.startswith("line 3: not valid JSON")
     assert records[2] == InvalidInput("input_values", "line 4: input_values: expected an object")
     assert isinstance(records[3], InvalidInput) and "line 5" in records[3].message
     suites = list(read_jsonl([b'{"tasks": [{"input_values": 1}]}'], Kind.TASK_SUITES))
-    assert suites == [InvalidInput("tasks.0.input_values", "line 1: tasks.0.input_values: expected an object")]
+    assert suites == [(1, InvalidInput("tasks.0.input_values", "line 1: tasks.0.input_values: expected an object"))]
 
 
 def test_tsv_reader_builds_tasks_from_input_golden_and_hint_columns() -> None:
     text = io.StringIO(
         "INPUT:image\tINPUT:priority\tGOLDEN:label\tHINT:text\toverlap\n"
-        "https://e.com/1.png\t5\tcat\tlook closer\t2\n"
+        'https://e.com/1.png\t5\tcat\t"look\ncloser"\t2\n'
+        "\n"
         "https://e.com/2.png\t\t\t\t\n"
         "https://e.com/3.png\t1\n"
         "https://e.com/4.png\t\t\t\tmany\n"
     )
-    records = list(read_table(text, Kind.TASKS, "\t", decode_cells=True))
+    numbered = list(read_table(text, Kind.TASKS, "\t", decode_cells=True))
+    assert [line for line, _ in numbered] == [2, 5, 6, 7], "a row starts after the line breaks of the row before"
+    records = [record for _, record in numbered]
     assert records[0] == {
         "input_values": {"image": "https://e.com/1.png", "priority": 5},
         "known_solutions": [{"output_values": {"label": "cat"}, "correctness_weight": 1}],
-        "message_on_unknown_solution": "look closer",
+        "message_on_unknown_solution": "look\ncloser",
         "overlap": 2,
     }
     assert records[1] == {"input_values": {"image": "https://e.com/2.png"}}
-    assert records[2] == InvalidInput("", "line 4: expected 5 columns, got 2")
-    assert records[3] == InvalidInput("overlap", "line 5: overlap: expected an integer, got 'many'")
+    assert records[2] == InvalidInput("", "line 6: expected 5 columns, got 2")
+    assert records[3] == InvalidInput("overlap", "line 7: overlap: expected an integer, got 'many'")
     with pytest.raises(ValueError, match="columns must be"):
         list(read_table(io.StringIO("image\n"), Kind.TASKS, ","))
+
+
+def test_source_lines_hand_out_each_positions_line_once() -> None:
+    source = SourceLines()
+    assert list(source.records(iter([(2, "a"), (5, "b"), (6, "c")]))) == ["a", "b", "c"]
+    assert source.take(1, 2) == [5, 6]
+    assert source.take(0, 1) == [2]
+    with pytest.raises(KeyError):
+        source.take(0, 1)

@@ -16,7 +16,7 @@ from tqdm import tqdm
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
 from toloka_upload.errors import AuthenticationError, CheckpointMismatchError
 from toloka_upload.kinds import Kind
-from toloka_upload.readers import read_jsonl, read_table
+from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
 from toloka_upload.results import BatchOutcome, UploadResult
 from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
 from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open-pool", action="store_true", help="open the pool after uploading")
     parser.add_argument("--sync", action="store_true", help="synchronous requests instead of async operations")
     parser.add_argument("--checkpoint", type=Path, help="resume file: a rerun with it creates nothing twice")
-    parser.add_argument("--output", type=Path, help="write one JSON line per input item (index, status, id/errors)")
+    parser.add_argument(
+        "--output", type=Path, help="write one JSON line per input item (index, line, status, id/errors/reason)"
+    )
     parser.add_argument("--batch-size", type=int, default=SYNC_MAX_ITEMS, help="items per request (default 5000)")
     parser.add_argument("--concurrency", type=int, default=4, help="batches in flight (default 4)")
     parser.add_argument(
@@ -79,7 +81,7 @@ def _count_lines(path: str) -> int | None:
 
 
 @contextlib.contextmanager
-def _open_items(args: argparse.Namespace, kind: Kind) -> Iterator[Iterator[object]]:
+def _open_items(args: argparse.Namespace, kind: Kind) -> Iterator[Numbered]:
     fmt = _input_format(args)
     binary: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     try:
@@ -93,16 +95,23 @@ def _open_items(args: argparse.Namespace, kind: Kind) -> Iterator[Iterator[objec
             binary.close()
 
 
-def _problems(outcome: BatchOutcome) -> Iterator[str]:
-    """One line per invalid item, and one per distinct failure reason of the batch."""
+def _problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
+    """One message per invalid item, and one per distinct failure reason of the batch, by input line."""
     for offset in sorted(outcome.errors):
-        yield f"item {outcome.start + offset}: invalid: {orjson.dumps(outcome.errors[offset]).decode()}"
+        where = f"line {lines[offset]} (item {outcome.start + offset})"
+        yield f"{where}: invalid: {orjson.dumps(outcome.errors[offset]).decode()}"
     by_reason: dict[str, list[int]] = {}
     for offset, reason in outcome.failures.items():
-        by_reason.setdefault(reason, []).append(outcome.start + offset)
-    for reason, indices in by_reason.items():
-        first = f"item {indices[0]}" if len(indices) == 1 else f"{len(indices)} items from {min(indices)}"
-        yield f"{first}: failed: {reason}"
+        by_reason.setdefault(reason, []).append(offset)
+    for reason, offsets in by_reason.items():
+        first, last = min(offsets), max(offsets)
+        where = (
+            f"line {lines[first]} (item {outcome.start + first})"
+            if len(offsets) == 1
+            else f"{len(offsets)} items on lines {lines[first]}..{lines[last]} "
+            f"(items {outcome.start + first}..{outcome.start + last})"
+        )
+        yield f"{where}: failed: {reason}"
 
 
 def _summary(result: UploadResult) -> str:
@@ -124,13 +133,20 @@ async def _run(args: argparse.Namespace) -> int:
     output = args.output.open("wb") if args.output else None
 
     shown = 0
+    source = SourceLines()
 
     def on_batch(outcome: BatchOutcome) -> None:
         nonlocal shown
         bar.update(outcome.size)
+        lines = source.take(outcome.start, outcome.size)
         if output is not None:
-            output.write(b"".join(orjson.dumps(item.to_json()) + b"\n" for item in outcome))
-        for line in _problems(outcome):
+            output.write(
+                b"".join(
+                    orjson.dumps({"index": item.index, "line": line, **item.to_json()}) + b"\n"
+                    for item, line in zip(outcome, lines, strict=True)
+                )
+            )
+        for line in _problems(outcome, lines):
             shown += 1
             if shown <= MAX_SHOWN_PROBLEMS:
                 bar.write(line, file=sys.stderr)
@@ -140,10 +156,10 @@ async def _run(args: argparse.Namespace) -> int:
     base_url = SANDBOX_URL if args.sandbox else args.base_url
     try:
         async with AsyncUploader(base_url=base_url, settings=settings) as uploader:
-            with _open_items(args, kind) as items:
+            with _open_items(args, kind) as numbered:
                 upload = uploader.upload_tasks if kind is Kind.TASKS else uploader.upload_task_suites
                 result = await upload(
-                    items,
+                    source.records(numbered),
                     pool_id=args.pool_id,
                     async_mode=not args.sync,
                     skip_invalid_items=args.skip_invalid,

@@ -1,7 +1,8 @@
 """Reading create objects from JSON Lines and from Toloka-style CSV/TSV (`INPUT:field` columns), lazily.
 
-A record that cannot be read becomes an InvalidInput naming its line and field, so it is reported at its
-position instead of stopping the upload or vanishing.
+Readers yield (line, record) pairs: the line a record starts on, which is not its position (JSON Lines skips
+blank lines, a CSV/TSV row may span lines). A record that cannot be read becomes an InvalidInput naming its
+line and field, so it is reported at its position instead of stopping the upload or vanishing.
 """
 
 import csv
@@ -43,7 +44,28 @@ def _invalid(line: int, field: str, message: str) -> InvalidInput:
     return InvalidInput(field, f"line {line}: {field + ': ' if field else ''}{message}")
 
 
-def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Iterator[object]:
+Numbered = Iterator[tuple[int, object]]
+"""(line, record) pairs: a record with the 1-based line it starts on."""
+
+
+class SourceLines:
+    """The source line of each position read and not yet reported; holds only the batches in flight."""
+
+    def __init__(self) -> None:
+        self._lines: dict[int, int] = {}
+
+    def records(self, numbered: Iterable[tuple[int, object]]) -> Iterator[object]:
+        """The records alone, for the uploader, noting the line of each position."""
+        for index, (line, record) in enumerate(numbered):
+            self._lines[index] = line
+            yield record
+
+    def take(self, start: int, size: int) -> list[int]:
+        """The lines of positions start..start+size-1, forgotten once taken."""
+        return [self._lines.pop(index) for index in range(start, start + size)]
+
+
+def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Numbered:
     """One create object per non-blank line."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -51,10 +73,10 @@ def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Iterator[object]:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}")
+            yield number, _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}")
             continue
         problem = _shape_problem(record, kind)
-        yield record if problem is None else _invalid(number, *problem)
+        yield number, record if problem is None else _invalid(number, *problem)
 
 
 def _cell(value: str, decode: bool) -> Any:
@@ -82,7 +104,7 @@ def _column_target(name: str) -> tuple[str, str] | None:
     return None
 
 
-def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cells: bool = False) -> Iterator[object]:
+def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cells: bool = False) -> Numbered:
     """Tasks from a header row of `INPUT:field` (and optional `GOLDEN:field`, `HINT:text`, `pool_id`,
     `overlap`) columns, one task a row; empty cells are left out, as in Toloka's own TSV uploads."""
     if kind is not Kind.TASKS:
@@ -95,12 +117,14 @@ def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cel
     unknown = [name for name, target in zip(header, targets, strict=True) if target is None]
     if unknown or not any(target and target[0] == "input" for target in targets):
         raise ValueError(f"columns must be INPUT:<field>, GOLDEN:<field>, HINT:text, pool_id or overlap; got {header}")
+    end = reader.line_num
     for row in reader:
-        line = reader.line_num
+        # A quoted cell may hold line breaks: a row starts on the line after the previous one ended.
+        line, end = end + 1, reader.line_num
         if not row:
             continue
         if len(row) != len(header):
-            yield _invalid(line, "", f"expected {len(header)} columns, got {len(row)}")
+            yield line, _invalid(line, "", f"expected {len(header)} columns, got {len(row)}")
             continue
         record: dict[str, Any] = {"input_values": {}}
         golden: dict[str, Any] = {}
@@ -123,4 +147,4 @@ def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cel
                 record[name] = value
         if golden:
             record["known_solutions"] = [{"output_values": golden, "correctness_weight": 1}]
-        yield record if problem is None else _invalid(line, *problem)
+        yield line, record if problem is None else _invalid(line, *problem)
