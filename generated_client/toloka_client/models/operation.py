@@ -26,7 +26,8 @@ class Operation:
     official Java SDK rejects).
 
         Attributes:
-            id (str): Operation ID; equals the `operation_id` sent with the upload, if one was sent.
+            id (str): Operation ID; equals the `operation_id` sent with the upload, if one was sent, in canonical
+                lowercase form (UUIDs are case-insensitive, so `AAAA…` and `aaaa…` name one operation).
             type_ (str):
             status (OperationStatus): `PENDING` not started, `RUNNING` in progress, `SUCCESS` done, `FAIL` not completed.
             submitted (str): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of 1 to
