@@ -221,7 +221,9 @@ def test_command_reports_bad_lines_by_line_and_field_and_exits_by_outcome(
     ]
 
 
-def test_command_names_the_input_line_of_server_validation_errors(emulator: RunningEmulator, tmp_path: Path) -> None:
+def test_command_names_the_input_line_of_server_errors_and_hints_at_json_cells(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
     source = tmp_path / "tasks.tsv"
     source.write_text(
         "INPUT:image\tINPUT:caption\tINPUT:priority\n"
@@ -236,6 +238,8 @@ def test_command_names_the_input_line_of_server_validation_errors(emulator: Runn
     )
     assert done.returncode == 3, done.stderr
     assert "line 5 (item 1): invalid:" in done.stderr and "INTEGER_EXPECTED" in done.stderr
+    assert "hint: 1 item(s) were refused with INTEGER_EXPECTED" in done.stderr
+    assert "rerun with --json-cells" in done.stderr
     records = [orjson.loads(line) for line in output.read_text().splitlines()]
     assert [(r["index"], r["line"], r["status"]) for r in records] == [
         (0, 2, "created"),

@@ -10,19 +10,18 @@ from pathlib import Path
 from typing import IO
 
 import httpx
-import orjson
 from tqdm import tqdm
 
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
 from toloka_upload.errors import AuthenticationError, CheckpointMismatchError
 from toloka_upload.kinds import Kind
 from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
-from toloka_upload.results import BatchOutcome, UploadResult
+from toloka_upload.report import Report
+from toloka_upload.results import UploadResult
 from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
 from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-MAX_SHOWN_PROBLEMS = 20
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
 
 
@@ -58,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
     )
-    parser.add_argument("--json-cells", action="store_true", help="CSV/TSV: read cells like 5, true, [1] as JSON")
+    parser.add_argument(
+        "--json-cells",
+        action="store_true",
+        help="CSV/TSV: read cells like 5, true, [1] as JSON (needed for integer, float, boolean, JSON and array "
+        "input fields; without it every cell is text and such fields come back INTEGER_EXPECTED etc.)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -95,25 +99,6 @@ def _open_items(args: argparse.Namespace, kind: Kind) -> Iterator[Numbered]:
             binary.close()
 
 
-def _problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
-    """One message per invalid item, and one per distinct failure reason of the batch, by input line."""
-    for offset in sorted(outcome.errors):
-        where = f"line {lines[offset]} (item {outcome.start + offset})"
-        yield f"{where}: invalid: {orjson.dumps(outcome.errors[offset]).decode()}"
-    by_reason: dict[str, list[int]] = {}
-    for offset, reason in outcome.failures.items():
-        by_reason.setdefault(reason, []).append(offset)
-    for reason, offsets in by_reason.items():
-        first, last = min(offsets), max(offsets)
-        where = (
-            f"line {lines[first]} (item {outcome.start + first})"
-            if len(offsets) == 1
-            else f"{len(offsets)} items on lines {lines[first]}..{lines[last]} "
-            f"(items {outcome.start + first}..{outcome.start + last})"
-        )
-        yield f"{where}: failed: {reason}"
-
-
 def _summary(result: UploadResult) -> str:
     return (
         f"created {result.created:,}, invalid {result.invalid:,}, failed {result.failed:,} (of {result.total:,} items)"
@@ -132,26 +117,9 @@ async def _run(args: argparse.Namespace) -> int:
     bar = tqdm(total=total, unit="item", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
     output = args.output.open("wb") if args.output else None
 
-    shown = 0
     source = SourceLines()
-
-    def on_batch(outcome: BatchOutcome) -> None:
-        nonlocal shown
-        bar.update(outcome.size)
-        lines = source.take(outcome.start, outcome.size)
-        if output is not None:
-            output.write(
-                b"".join(
-                    orjson.dumps({"index": item.index, "line": line, **item.to_json()}) + b"\n"
-                    for item, line in zip(outcome, lines, strict=True)
-                )
-            )
-        for line in _problems(outcome, lines):
-            shown += 1
-            if shown <= MAX_SHOWN_PROBLEMS:
-                bar.write(line, file=sys.stderr)
-            elif shown == MAX_SHOWN_PROBLEMS + 1:
-                bar.write("more problems not shown" + (f": see {args.output}" if args.output else ""), file=sys.stderr)
+    table = _input_format(args) != "jsonl"
+    report = Report(bar, source, output, args.output, cells=table and not args.json_cells)
 
     base_url = SANDBOX_URL if args.sandbox else args.base_url
     try:
@@ -166,7 +134,7 @@ async def _run(args: argparse.Namespace) -> int:
                     allow_defaults=args.allow_defaults,
                     open_pool=args.open_pool,
                     checkpoint=args.checkpoint,
-                    on_batch=on_batch,
+                    on_batch=report,
                     keep_items=False,
                 )
     finally:
@@ -174,6 +142,8 @@ async def _run(args: argparse.Namespace) -> int:
         if output is not None:
             output.close()
     print(_summary(result), file=sys.stderr)
+    for hint in report.hints():
+        print(hint, file=sys.stderr)
     if result.failed:
         print(
             "some items were not created: the reasons are above" + (f" and in {args.output}" if args.output else ""),

@@ -1,0 +1,92 @@
+"""What the command tells the user as batches end: progress, problems by input line, `--output` records, hints."""
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from tqdm import tqdm
+
+from toloka_upload.readers import SourceLines
+from toloka_upload.results import BatchOutcome
+
+MAX_SHOWN_PROBLEMS = 20
+# What a pool answers when a CSV/TSV cell is sent as text where its input spec wants another type.
+TYPED_FIELD_CODES = frozenset(
+    {"INTEGER_EXPECTED", "FLOAT_EXPECTED", "BOOLEAN_EXPECTED", "JSON_EXPECTED", "ARRAY_EXPECTED"}
+)
+JSON_CELLS_HINT = (
+    "hint: {count} item(s) were refused with {codes}: CSV/TSV cells are read as text unless --json-cells is given; "
+    "if the pool's input spec has integer, float, boolean, JSON or array fields, rerun with --json-cells"
+)
+
+
+def problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
+    """One message per invalid item, and one per distinct failure reason of the batch, by input line."""
+    for offset in sorted(outcome.errors):
+        where = f"line {lines[offset]} (item {outcome.start + offset})"
+        yield f"{where}: invalid: {orjson.dumps(outcome.errors[offset]).decode()}"
+    by_reason: dict[str, list[int]] = {}
+    for offset, reason in outcome.failures.items():
+        by_reason.setdefault(reason, []).append(offset)
+    for reason, offsets in by_reason.items():
+        first, last = min(offsets), max(offsets)
+        where = (
+            f"line {lines[first]} (item {outcome.start + first})"
+            if len(offsets) == 1
+            else f"{len(offsets)} items on lines {lines[first]}..{lines[last]} "
+            f"(items {outcome.start + first}..{outcome.start + last})"
+        )
+        yield f"{where}: failed: {reason}"
+
+
+def typed_field_codes(outcome: BatchOutcome) -> Iterator[set[str]]:
+    """Per item refused for a field's type, the codes saying so."""
+    for errors in outcome.errors.values():
+        codes = {str(error.get("code")) for error in errors.values() if isinstance(error, dict)}
+        if codes & TYPED_FIELD_CODES:
+            yield codes & TYPED_FIELD_CODES
+
+
+class Report:
+    """The command's on_batch: advances the bar, writes `--output` records, shows the first problems."""
+
+    def __init__(
+        self, bar: "tqdm[Any]", source: SourceLines, output: IO[bytes] | None, output_path: Path | None, cells: bool
+    ) -> None:
+        self._bar = bar
+        self._source = source
+        self._output = output
+        self._output_path = output_path
+        self._hint_cells = cells
+        self._shown = 0
+        self._typed_refusals = 0
+        self._typed_codes: set[str] = set()
+
+    def __call__(self, outcome: BatchOutcome) -> None:
+        self._bar.update(outcome.size)
+        lines = self._source.take(outcome.start, outcome.size)
+        if self._output is not None:
+            self._output.write(
+                b"".join(
+                    orjson.dumps({"index": item.index, "line": line, **item.to_json()}) + b"\n"
+                    for item, line in zip(outcome, lines, strict=True)
+                )
+            )
+        if self._hint_cells:
+            for codes in typed_field_codes(outcome):
+                self._typed_refusals += 1
+                self._typed_codes |= codes
+        for message in problems(outcome, lines):
+            self._shown += 1
+            if self._shown <= MAX_SHOWN_PROBLEMS:
+                self._bar.write(message, file=sys.stderr)
+            elif self._shown == MAX_SHOWN_PROBLEMS + 1:
+                see = f": see {self._output_path}" if self._output_path else ""
+                self._bar.write(f"more problems not shown{see}", file=sys.stderr)
+
+    def hints(self) -> Iterator[str]:
+        """Advice for the end of the run (table cells read as text where the pool wants other types)."""
+        if self._typed_refusals:
+            yield JSON_CELLS_HINT.format(count=self._typed_refusals, codes="/".join(sorted(self._typed_codes)))
