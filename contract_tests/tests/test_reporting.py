@@ -7,9 +7,12 @@ import shlex
 import subprocess
 import xml.etree.ElementTree as ET
 
-from toloka_conformance import curl, report
+from toloka_conformance import cli, curl, fuzzing, report
+from toloka_conformance.checks import REGISTRY
 from toloka_conformance.redaction import REDACTED, Secret, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict, overall_passed, overall_verdict
+from toloka_conformance.runner import Settings, default_settings, run
+from toloka_conformance.target import Target
 
 TOKEN = "very-secret-token-123"  # noqa: S105  (a fake token to look for)
 
@@ -76,3 +79,17 @@ def test_reports_have_one_row_per_requirement_and_the_failure_curl() -> None:
     text = report.markdown(outcomes, 1.0, ["target: x"])
     assert sum(line.startswith("| `") for line in text.splitlines()) == 3
     assert "curl -X POST http://h/x" in text and "The docs \\| say so." in text
+
+
+def test_a_left_out_part_is_reported_as_skipped_rows() -> None:
+    """--skip keeps every row of the part, as skipped, so the run is INCOMPLETE (exit 3), never PASSED."""
+    target = Target(base_url="http://127.0.0.1:9", token=Secret(TOKEN), pool_id="1", input_values={})
+    settings = Settings(fuzz=default_settings(quick=True).fuzz, behaviour=False, schemathesis=False, client=False)
+    outcomes = run(target, settings)  # nothing runs, so nothing is sent to the (absent) server
+    ids = [outcome.requirement.id for outcome in outcomes]
+    assert {check.requirement.id for check in REGISTRY} <= set(ids)
+    assert {requirement.id for requirement in fuzzing.requirements()} <= set(ids)
+    assert "client.create_tasks" in ids
+    assert {outcome.verdict for outcome in outcomes} == {Verdict.SKIP}
+    assert all("--skip" in outcome.detail for outcome in outcomes)
+    assert cli.EXIT_CODES[overall_verdict(outcomes)] == 3

@@ -201,11 +201,16 @@ def _first_id(result: object) -> str | None:
     return None
 
 
+def requirement(name: str) -> Requirement:
+    """The report row for one operation performed by the generated client."""
+    return Requirement(f"client.{name}", "client", f"toloka_client performs {name} and parses the answers", DOCS)
+
+
 def _outcome(session: _Session, name: str) -> Outcome:
-    requirement = Requirement(f"client.{name}", "client", f"toloka_client performs {name} and parses the answers", DOCS)
+    row = requirement(name)
     if name in session.failures:
         message, command = session.failures[name]
-        return Outcome(requirement, Verdict.FAIL, message, command, session.seconds.get(name, 0.0))
+        return Outcome(row, Verdict.FAIL, message, command, session.seconds.get(name, 0.0))
     if not session.calls.get(name):
-        return Outcome(requirement, Verdict.SKIP, "not reached: an earlier call failed")
-    return Outcome(requirement, Verdict.PASS, f"{session.calls[name]} call(s) parsed", seconds=session.seconds[name])
+        return Outcome(row, Verdict.SKIP, "not reached: an earlier call failed")
+    return Outcome(row, Verdict.PASS, f"{session.calls[name]} call(s) parsed", seconds=session.seconds[name])

@@ -14,7 +14,7 @@ from toloka_conformance.checks import REGISTRY, Check, Context, Failed, Skipped
 from toloka_conformance.checks.rate_limit import provoking_items
 from toloka_conformance.fuzzing import FuzzSettings
 from toloka_conformance.redaction import scrub
-from toloka_conformance.results import Outcome, Verdict
+from toloka_conformance.results import Outcome, Requirement, Verdict
 from toloka_conformance.target import Target
 
 # Items the generated-client pass creates: one sync and one async task, one sync and one async suite.
@@ -84,21 +84,36 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
         try:
             if settings.behaviour:
                 outcomes += _run_checks(first, context, progress)
+            else:
+                outcomes += _left_out([check.requirement for check in first], "behaviour")
             if settings.schemathesis:
                 progress("schemathesis: examples, coverage, fuzzing and stateful phases ...")
                 started = time.monotonic()
                 fuzz_outcomes, budget = fuzzing.run(target, settings.fuzz)
                 progress(f"schemathesis: done in {time.monotonic() - started:.1f} s, {budget.used} items generated")
                 outcomes += fuzz_outcomes
+            else:
+                outcomes += _left_out(fuzzing.requirements(), "schemathesis")
             if settings.client:
                 progress("generated client: every operation ...")
                 outcomes += client_run.run(target)
+            else:
+                outcomes += _left_out([client_run.requirement(name) for name in client_run.OPERATIONS], "client")
             if settings.behaviour:
                 outcomes += _run_checks(last, context, progress)
+            else:
+                outcomes += _left_out([check.requirement for check in last], "behaviour")
         finally:
             if other is not None:
                 other.close()
     return outcomes
+
+
+def _left_out(requirements: list[Requirement], part: str) -> list[Outcome]:
+    """A skipped row per requirement of a part the run leaves out: not checked is never passed."""
+    return [
+        Outcome(requirement, Verdict.SKIP, f"not checked: left out with --skip {part}") for requirement in requirements
+    ]
 
 
 def _run_checks(checks: list[Check], context: Context, progress: Progress) -> list[Outcome]:

@@ -3,6 +3,7 @@
 from toloka_conformance.checks import (  # noqa: F401  (imported to register their checks)
     batches,
     isolation,
+    links,
     operations,
     pools,
     rate_limit,
