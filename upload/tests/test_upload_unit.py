@@ -20,6 +20,7 @@ from toloka_upload import (
     UploadResult,
     upload_tasks,
 )
+from toloka_upload.cli import main
 from toloka_upload.uploader import UploadOptions
 
 TOKEN = "unit-test-secret-token"  # noqa: S105 (a fake, to prove it never leaks)
@@ -356,3 +357,50 @@ async def test_the_blocking_call_also_works_inside_a_running_event_loop() -> Non
         async_mode=False,
     )  # fmt: skip
     assert result.ids == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("failure", "async_mode"),
+    [(httpx.UnsupportedProtocol("Request URL is missing a scheme"), True), (httpx.LocalProtocolError("x"), False)],
+)
+def test_a_request_that_cannot_be_built_is_never_retried(failure: Exception, async_mode: bool) -> None:
+    script = Script(failure)
+    sleeps = Sleeps()
+    result = upload(script, tasks(2), sleeps=sleeps, async_mode=async_mode)
+    assert len(script.requests) == 1 and sleeps == []
+    assert result.failed == 2 and "could not be sent" in (result[0].reason or "")
+    assert type(failure).__name__ in (result[0].reason or "")
+
+
+@pytest.mark.parametrize("base_url", ["not-a-url", "ftp://api.test", "http://", "https//toloka.dev"])
+def test_a_base_url_that_is_not_http_is_refused_up_front(base_url: str) -> None:
+    with pytest.raises(ValueError, match="base URL"):
+        AsyncUploader(TOKEN, base_url=base_url)
+
+
+@pytest.mark.parametrize(
+    ("token", "base_url", "message"),
+    [
+        (TOKEN, "not-a-url", "base URL must start with http:// or https://"),
+        (f"{TOKEN}\n", "http://api.test", "characters an HTTP header cannot carry"),
+        (f"{TOKEN[:5]}\r\n{TOKEN[5:]}", "http://api.test", "characters an HTTP header cannot carry"),
+        (f"{TOKEN} ", "http://api.test", "characters an HTTP header cannot carry"),
+    ],
+    ids=["not-a-url", "newline", "crlf-inside", "trailing-space"],
+)
+def test_command_refuses_a_bad_base_url_or_token_with_usage_status_and_never_shows_the_token(
+    token: str,
+    base_url: str,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_text(json.dumps({"pool_id": "1", "input_values": {"image": "https://example.com/1.png"}}))
+    monkeypatch.setenv("TOLOKA_TOKEN", token)
+    status = main(["tasks", str(source), "--base-url", base_url, "--no-progress"])
+    shown = capsys.readouterr()
+    assert status == 2
+    assert message in shown.err
+    assert TOKEN[5:] not in shown.err + shown.out

@@ -113,17 +113,16 @@ async def _run(args: argparse.Namespace) -> int:
         items_per_minute=args.items_per_minute or None,
         timeout=httpx.Timeout(args.timeout, connect=min(10.0, args.timeout)),
     )
-    total = _count_lines(args.file) if _input_format(args) == "jsonl" else None
-    bar = tqdm(total=total, unit="item", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
-    output = args.output.open("wb") if args.output else None
-
-    source = SourceLines()
-    table = _input_format(args) != "jsonl"
-    report = Report(bar, source, output, args.output, cells=table and not args.json_cells)
-
-    base_url = SANDBOX_URL if args.sandbox else args.base_url
-    try:
-        async with AsyncUploader(base_url=base_url, settings=settings) as uploader:
+    # Made first: it refuses a bad base URL or token before a progress bar or an output file appears.
+    uploader = AsyncUploader(base_url=SANDBOX_URL if args.sandbox else args.base_url, settings=settings)
+    async with uploader:
+        total = _count_lines(args.file) if _input_format(args) == "jsonl" else None
+        bar = tqdm(total=total, unit="item", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
+        output = args.output.open("wb") if args.output else None
+        source = SourceLines()
+        table = _input_format(args) != "jsonl"
+        report = Report(bar, source, output, args.output, cells=table and not args.json_cells)
+        try:
             with _open_items(args, kind) as numbered:
                 upload = uploader.upload_tasks if kind is Kind.TASKS else uploader.upload_task_suites
                 result = await upload(
@@ -137,10 +136,10 @@ async def _run(args: argparse.Namespace) -> int:
                     on_batch=report,
                     keep_items=False,
                 )
-    finally:
-        bar.close()
-        if output is not None:
-            output.close()
+        finally:
+            bar.close()
+            if output is not None:
+                output.close()
     print(_summary(result), file=sys.stderr)
     for hint in report.hints():
         print(hint, file=sys.stderr)

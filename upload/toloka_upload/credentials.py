@@ -16,8 +16,12 @@ class Token:
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
-        if not value or value != value.strip():
-            raise ValueError("the token is empty or has surrounding whitespace")
+        # A header cannot carry it otherwise; the message never repeats the value, which is the secret.
+        if not value or not all("!" <= char <= "~" for char in value):
+            raise ValueError(
+                "the token is empty or has characters an HTTP header cannot carry (whitespace, line breaks, "
+                "control or non-ASCII characters)"
+            )
         self._value = value
 
     def reveal(self) -> str:

@@ -12,10 +12,17 @@ Sleep = Callable[[float], Awaitable[None]]
 
 # The request never left: no connection was made, or none was free in the pool.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The request could not even be built (a URL scheme httpx cannot speak, a header value h11 refuses): sending
+# it again fails the same way.
+UNSENDABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 
 class OutcomeUnknownError(UploadError):
     """A non-idempotent request may have reached the server; sending it again could create things twice."""
+
+
+class UnsendableRequestError(UploadError):
+    """The request could not be sent at all, and never will be: retrying is pointless."""
 
 
 class GaveUpError(UploadError):
@@ -50,6 +57,11 @@ async def send_with_retry(
     while True:
         try:
             response = await send()
+        except UNSENDABLE as exc:
+            # Only the type: h11's message may quote a header value, which could be the token.
+            raise UnsendableRequestError(
+                f"the request could not be sent ({type(exc).__name__}): check the base URL and the token"
+            ) from None
         except NOT_SENT as exc:
             reason = f"could not connect ({type(exc).__name__})"
         except httpx.TransportError as exc:

@@ -27,6 +27,17 @@ PRODUCTION_URL: Final = "https://toloka.dev"
 SANDBOX_URL: Final = "https://sandbox.toloka.dev"
 
 
+def check_base_url(base_url: str) -> str:
+    """The base URL, if it is an http(s) URL with a host; a ValueError saying what is wrong otherwise."""
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"the base URL {base_url!r} is not a URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"the base URL must start with http:// or https:// and name a host, got {base_url!r}")
+    return base_url
+
+
 class UploadOptions(TypedDict, total=False):
     """Per-upload options, shared by every upload function."""
 
@@ -67,7 +78,7 @@ class AsyncUploader:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.base_url = base_url
+        self.base_url = check_base_url(base_url)
         self.settings = settings or Settings()
         self._sleep = sleep
         secret = resolve_token(token)
