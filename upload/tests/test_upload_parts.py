@@ -48,17 +48,32 @@ def test_token_is_redacted_and_picks_its_header_prefix(monkeypatch: pytest.Monke
         resolve_token(None)
 
 
-def test_pacer_keeps_any_minute_under_the_limit() -> None:
+def paced_sends(limit: int, batches: list[int]) -> list[float]:
+    """When a pacer on a fake clock lets each batch go, in order."""
     now = [0.0]
-    pacer = Pacer(items_per_minute=10_000, burst=1000, clock=lambda: now[0])
-    sent_at: list[tuple[float, int]] = []
-    for _ in range(40):
-        while (delay := pacer.delay_for(1000)) > 0:
+    pacer = Pacer(items_per_minute=limit, clock=lambda: now[0])
+    sent_at = []
+    for size in batches:
+        while (delay := pacer.delay_for(size)) > 0:
             now[0] += delay
-        sent_at.append((now[0], 1000))
-    for start, _ in sent_at:
-        in_window = sum(count for at, count in sent_at if start <= at < start + 60)
+        sent_at.append(now[0])
+    return sent_at
+
+
+@pytest.mark.parametrize("size", [1000, 3000, 7000, 10_000])
+def test_pacer_keeps_any_minute_under_the_limit_and_never_stalls(size: int) -> None:
+    sizes = [size] * 30 + [1, 999]
+    sent_at = paced_sends(10_000, sizes)
+    for start in sent_at:
+        in_window = sum(count for at, count in zip(sent_at, sizes, strict=True) if start <= at < start + 60)
         assert in_window <= 10_000
+    # As fast as the limit allows: a whole minute's worth goes at once, then a minute's worth a minute.
+    assert sent_at[29] == 60 * (29 // (10_000 // size))
+
+
+def test_pacer_lets_a_batch_as_large_as_the_limit_go_once_a_minute() -> None:
+    assert paced_sends(5000, [5000, 5000, 5000]) == [0.0, 60.0, 120.0]
+    assert paced_sends(5000, [100, 9000, 100]) == [0.0, 60.0, 120.0], "more than the limit waits for an empty window"
 
 
 def test_checkpoint_survives_a_torn_last_line_and_refuses_another_upload(tmp_path: Path) -> None:

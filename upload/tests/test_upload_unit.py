@@ -13,6 +13,7 @@ from toloka_client.models.task_create import TaskCreate
 from toloka_upload import (
     AsyncUploader,
     AuthenticationError,
+    BatchOutcome,
     InvalidInput,
     ItemStatus,
     RetryPolicy,
@@ -99,13 +100,14 @@ def upload(
     batch_size: int = 5000,
     concurrency: int = 4,
     tag: bool = False,
+    items_per_minute: int | None = None,
     **options: Any,
 ) -> UploadResult:
     """Run one tasks upload through the script."""
     settings = Settings(
         batch_size=batch_size,
         max_concurrency=concurrency,
-        items_per_minute=None,
+        items_per_minute=items_per_minute,
         retry=RetryPolicy(max_attempts=4),
         tag_items=tag,
     )
@@ -323,6 +325,16 @@ def test_rerun_with_checkpoint_skips_done_batches_and_resumes_started_ones(tmp_p
     third = Script()
     assert upload(third, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint).created == 4
     assert third.requests == [], "a finished upload rerun sends nothing"
+
+
+def test_a_batch_never_holds_more_items_than_the_pace_allows_in_a_minute() -> None:
+    def crash(outcome: BatchOutcome) -> None:
+        raise Crash  # the next batches wait a minute for the pacer: stop once the first one is done
+
+    script = Script(answer(202, operation()), answer(200, created(0, 1, 2, tagged=False)))
+    with pytest.raises(Crash):
+        upload(script, tasks(7), items_per_minute=3, on_batch=crash)
+    assert [len(body) for body in script.bodies()] == [3]
 
 
 def test_a_daily_limit_fails_the_batch_instead_of_sleeping_for_hours() -> None:

@@ -1,40 +1,50 @@
 """A client-side pace: no more than a given number of items in any minute, so the server rarely has to say 429."""
 
 import asyncio
+import collections
 import time
 from collections.abc import Callable
 
+WINDOW = 60.0
+# Float rounding could leave an entry a hair inside the window after sleeping exactly until it leaves.
+TOLERANCE = 1e-6
+
 
 class Pacer:
-    """A token bucket refilled at `(limit - burst) / 60` items a second, holding at most `burst` items.
+    """Lets items go while the last 60 s hold at most `items_per_minute`: a log of what went when.
 
-    In any 60 s window it lets through at most the bucket's content plus a minute of refill, which is `limit`.
+    A sliding window rather than a token bucket: a batch as large as the whole limit still goes once a minute.
+    The log holds one entry per batch sent in the last minute.
     """
 
-    def __init__(self, items_per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._burst = max(1, min(burst, items_per_minute))
-        self._rate = max(items_per_minute - self._burst, 1) / 60.0
+    def __init__(self, items_per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if items_per_minute < 1:
+            raise ValueError("items_per_minute must be positive")
+        self._limit = items_per_minute
         self._clock = clock
-        self._tokens = float(self._burst)
-        self._stamp = clock()
+        self._sent: collections.deque[tuple[float, int]] = collections.deque()
+        self._in_window = 0
         self._lock = asyncio.Lock()
 
-    def _refill(self) -> None:
-        now = self._clock()
-        self._tokens = min(float(self._burst), self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
-
     def delay_for(self, items: int) -> float:
-        """Seconds until `items` may go (0 if now); takes the items when it answers 0."""
-        self._refill()
-        wanted = min(items, self._burst)
-        # The tolerance absorbs float rounding, which could otherwise leave a wait too short to ever add up.
-        if self._tokens >= wanted - 1e-6:
-            self._tokens -= wanted
-            # A batch larger than the bucket takes its remainder from the future.
-            self._tokens -= items - wanted
+        """Seconds until `items` may go (0 if now); takes the items when it answers 0.
+
+        More than a minute's worth at once (which a server refuses anyway) goes once the window is empty.
+        """
+        now = self._clock()
+        while self._sent and self._sent[0][0] <= now - WINDOW + TOLERANCE:
+            self._in_window -= self._sent.popleft()[1]
+        room = self._limit - self._in_window
+        wanted = min(items, self._limit)
+        if wanted <= room:
+            self._sent.append((now, items))
+            self._in_window += items
             return 0.0
-        return (wanted - self._tokens) / self._rate
+        for at, count in self._sent:
+            room += count
+            if room >= wanted:
+                return at + WINDOW - now
+        raise AssertionError("the window always empties")  # pragma: no cover (room reaches the limit)
 
     async def acquire(self, items: int) -> None:
         """Wait until `items` more may be sent; callers queue in order."""

@@ -55,7 +55,7 @@ class Settings:
     max_concurrency: int = 4
     """Batches in flight at once (async batches hold their slot while their operation runs)."""
     items_per_minute: int | None = 100_000
-    """The client-side pace, kept under this many items in any minute; None turns the pacer off."""
+    """The client-side pace, kept under this many items in any minute (batches never exceed it); None: no pacer."""
     timeout: httpx.Timeout = attrs.field(factory=default_timeout)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     poll: PollPolicy = attrs.field(factory=PollPolicy)

@@ -66,6 +66,15 @@ def batches(items: Iterable[object], size: int) -> Iterator[tuple[int, int, list
         yield number, number * size, chunk
 
 
+def batch_size(settings: Settings, async_mode: bool) -> int:
+    """Items per request: the setting, within the API's synchronous limit and the per-minute pace.
+
+    A request with more items than the server allows in a minute could never be accepted, however long it waited.
+    """
+    size = settings.batch_size if async_mode else min(settings.batch_size, SYNC_MAX_ITEMS)
+    return size if settings.items_per_minute is None else min(size, settings.items_per_minute)
+
+
 class AsyncUploader:
     """Uploads tasks and task suites through the generated client; one instance per base URL and token."""
 
@@ -130,9 +139,9 @@ class AsyncUploader:
             open_pool=options.get("open_pool", False),
         )
         settings = self.settings
-        size = settings.batch_size if flags.async_mode else min(settings.batch_size, SYNC_MAX_ITEMS)
+        size = batch_size(settings, flags.async_mode)
         tag = flags.async_mode and settings.tag_items
-        pacer = Pacer(settings.items_per_minute, burst=size) if settings.items_per_minute is not None else None
+        pacer = Pacer(settings.items_per_minute) if settings.items_per_minute is not None else None
         path = options.get("checkpoint")
         checkpoint = (
             Checkpoint(Path(path), {"kind": kind.value, "batch_size": size, "async_mode": flags.async_mode, "tag": tag})
