@@ -127,10 +127,12 @@ def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
     command = [
         sys.executable, "-m", "toloka_upload.cli", "tasks", str(source),
         "--base-url", emulator.base_url, "--pool-id", "1", "--checkpoint", str(checkpoint),
-        "--batch-size", "500", "--concurrency", "2", "--items-per-minute", "30000", "--no-progress",
+        "--batch-size", "500", "--concurrency", "2", "--no-progress",
     ]  # fmt: skip
+    # Three batches a minute: the first run is surely still going when it is killed; the rerun is unpaced.
+    paced, unpaced = ["--items-per-minute", "1500"], ["--items-per-minute", "0"]
     env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
-    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first = subprocess.Popen([*command, *paced], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while checkpoint_done(checkpoint) < 2 and first.poll() is None and time.monotonic() < deadline:
@@ -142,7 +144,7 @@ def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
     assert len(stored(emulator)) < 6000
 
     output = tmp_path / "results.jsonl"
-    second = subprocess.run([*command, "--output", str(output)], env=env, capture_output=True, timeout=120)
+    second = subprocess.run([*command, *unpaced, "--output", str(output)], env=env, capture_output=True, timeout=120)
     assert second.returncode == 0, second.stderr.decode()
     images = collections.Counter(task["input_values"]["image"] for task in stored(emulator))
     assert len(images) == 6000 and set(images.values()) == {1}
