@@ -18,6 +18,26 @@ from toloka_client.types import UNSET
 from toloka_upload.errors import ApiError, AuthenticationError
 from toloka_upload.kinds import Kind
 
+# The keys of the generated `_get_kwargs` results this module relies on. The create body (`json`) is swapped for
+# bytes serialised once; any other key (a regeneration that sends `content`, `data`, `files`, `cookies`...) would
+# be sent wrongly or lost, so it stops the upload instead.
+REQUEST_KEYS = frozenset({"method", "url", "params", "headers"})
+CREATE_KEYS = REQUEST_KEYS | {"json"}
+
+
+class RequestShapeError(RuntimeError):
+    """The generated client builds requests differently since it was regenerated: wire.py needs updating."""
+
+
+def _checked(request: dict[str, Any], allowed: frozenset[str], operation: str) -> dict[str, Any]:
+    """`request` when it has only the keys this module knows how to send (and the body, for a create)."""
+    if not request.keys() <= allowed or ("json" in allowed and "json" not in request):
+        raise RequestShapeError(
+            f"the generated {operation}._get_kwargs returned keys {sorted(request)}; toloka_upload.wire expects "
+            f"{sorted(allowed)}: update wire.py for the regenerated client"
+        )
+    return request
+
 
 class Wire:
     """Sends create, operation and log requests through the generated client's `httpx.AsyncClient`."""
@@ -37,7 +57,8 @@ class Wire:
         operation_id: str | None,
     ) -> httpx.Response:
         """POST one pre-serialised batch (a JSON array) to the create endpoint of `kind`."""
-        request: dict[str, Any] = kind.create_module._get_kwargs(
+        module = kind.create_module
+        request = module._get_kwargs(
             body=[],
             async_mode=async_mode,
             allow_defaults=allow_defaults,
@@ -45,16 +66,19 @@ class Wire:
             open_pool=open_pool,
             **({"operation_id": UUID(operation_id)} if operation_id else {}),
         )
+        request = _checked(request, CREATE_KEYS, module.__name__)
         del request["json"]
         return await self._http.request(**request, content=body)
 
     async def operation(self, operation_id: str) -> httpx.Response:
         """GET an operation."""
-        return await self._http.request(**get_operation._get_kwargs(operation_id))
+        request = _checked(get_operation._get_kwargs(operation_id), REQUEST_KEYS, get_operation.__name__)
+        return await self._http.request(**request)
 
     async def operation_log(self, operation_id: str) -> httpx.Response:
         """GET an operation's log."""
-        return await self._http.request(**get_operation_log._get_kwargs(operation_id))
+        request = _checked(get_operation_log._get_kwargs(operation_id), REQUEST_KEYS, get_operation_log.__name__)
+        return await self._http.request(**request)
 
     async def aclose(self) -> None:
         """Close the connections."""
