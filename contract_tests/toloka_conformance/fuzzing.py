@@ -180,10 +180,24 @@ def _short(response: Response) -> str:
     return f"{response.status_code}: {text[:300]}{'...' if len(text) > 300 else ''}"
 
 
+RUN_REQUIREMENT = Requirement(
+    "schemathesis.run", "schemathesis", "schemathesis ran every phase without errors", "The suite itself ran."
+)
+
+
+def _requirement(name: str) -> Requirement:
+    return Requirement(f"schemathesis.{name}", "schemathesis", name, CHECK_DOCS.get(name, name))
+
+
+def requirements() -> list[Requirement]:
+    """The rows this part reports, in report order (for a run that leaves it out)."""
+    return [*(_requirement(name) for name in CHECK_DOCS), RUN_REQUIREMENT]
+
+
 def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
     outcomes = []
     for name, tally in summary.tallies.items():
-        requirement = Requirement(f"schemathesis.{name}", "schemathesis", name, CHECK_DOCS.get(name, name))
+        requirement = _requirement(name)
         if tally.failures:
             messages = [message for message, _ in tally.failures.values()]
             shortest = min((curl for _, curl in tally.failures.values()), key=len)
@@ -193,9 +207,7 @@ def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
             outcomes.append(Outcome(requirement, Verdict.PASS, f"{tally.passed} responses checked"))
         else:
             outcomes.append(Outcome(requirement, Verdict.SKIP, "no response exercised this check"))
-    run_requirement = Requirement(
-        "schemathesis.run", "schemathesis", "schemathesis ran every phase without errors", "The suite itself ran."
-    )
+    run_requirement = RUN_REQUIREMENT
     timing = f"{summary.scenarios} scenarios; {summary.timing()}"
     if summary.errors:
         detail = " | ".join(summary.errors[:5]) + f" ({timing})"
