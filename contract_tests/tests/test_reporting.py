@@ -93,3 +93,17 @@ def test_a_left_out_part_is_reported_as_skipped_rows() -> None:
     assert {outcome.verdict for outcome in outcomes} == {Verdict.SKIP}
     assert all("--skip" in outcome.detail for outcome in outcomes)
     assert cli.EXIT_CODES[overall_verdict(outcomes)] == 3
+
+
+def test_a_schemathesis_failure_row_reproduces_the_failure_it_names_first() -> None:
+    """The curl attached to a failed schemathesis row belongs to the first message in its detail, not to whichever
+    failure happened to have the shortest command."""
+    target = Target(base_url="http://h", token=Secret(TOKEN), pool_id="1", input_values={})
+    summary = fuzzing._Events(target)
+    tally = summary.tallies["status_code_conformance"]
+    tally.failures["a"] = ("GET /a: first failure", "curl -X GET http://h/a/with/a/longer/path")
+    tally.failures["b"] = ("GET /b: second failure", "curl http://h/b")
+    row = next(o for o in fuzzing._outcomes(summary, 1.0) if o.requirement.id == "schemathesis.status_code_conformance")
+    assert row.verdict is Verdict.FAIL
+    assert row.detail.index("first failure") < row.detail.index("second failure")
+    assert row.curl == "curl -X GET http://h/a/with/a/longer/path"

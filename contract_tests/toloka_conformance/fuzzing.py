@@ -200,9 +200,10 @@ def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
         requirement = _requirement(name)
         if tally.failures:
             messages = [message for message, _ in tally.failures.values()]
-            shortest = min((curl for _, curl in tally.failures.values()), key=len)
-            detail = f"{len(messages)} distinct failure(s): " + " | ".join(messages[:5])
-            outcomes.append(Outcome(requirement, Verdict.FAIL, detail, shortest))
+            # The reproduction shown is the one of the first failure listed, so the message and the curl agree.
+            first_curl = next(iter(tally.failures.values()))[1]
+            detail = f"{len(messages)} distinct failure(s), the first reproduced below: " + " | ".join(messages[:5])
+            outcomes.append(Outcome(requirement, Verdict.FAIL, detail, first_curl))
         elif tally.passed:
             outcomes.append(Outcome(requirement, Verdict.PASS, f"{tally.passed} responses checked"))
         else:

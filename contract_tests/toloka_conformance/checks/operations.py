@@ -17,7 +17,6 @@ from toloka_conformance.checks.support import (
     expect_nothing_created,
     invalid_task,
     newest_id,
-    operation_log,
     poll_until_ended,
     read_log,
     start_async,
@@ -190,21 +189,23 @@ def invalid_operation_id(ctx: Context) -> None:
     SUITE_COUNTS,
     creates=2,
 )
-def suites_counted(ctx: Context) -> None:
+def suites_counted(ctx: Context) -> str:
     """Two suites async: type TASK_SUITE.BATCH_CREATE, total_count 2, two TASK_SUITE_CREATE log entries."""
     operation_id, exchange = start_async(ctx, SUITES, [suite(ctx), suite(ctx)])
-    operation = wait_until_ended(ctx, operation_id, exchange)
+    operation, polled = poll_until_ended(ctx, operation_id, exchange)
     if operation.get("type") != "TASK_SUITE.BATCH_CREATE":
         raise Failed(
             f"operation type is {operation.get('type')!r}, expected TASK_SUITE.BATCH_CREATE. Rule: {SUITE_COUNTS}",
-            exchange,
+            polled,
         )
     total = (operation.get("details") or {}).get("total_count")
     if total != 2:
-        raise Failed(f"total_count is {total!r} for 2 suites. Rule: {SUITE_COUNTS}", exchange)
-    steps = [e for e in operation_log(ctx, operation_id) if e.get("type") == "TASK_SUITE_CREATE" and e.get("success")]
+        raise Failed(f"total_count is {total!r} for 2 suites. Rule: {SUITE_COUNTS}", polled)
+    log, read = read_log(ctx, operation_id)
+    steps = [e for e in log if e.get("type") == "TASK_SUITE_CREATE" and e.get("success")]
     if len(steps) != 2 or not all(isinstance((e.get("output") or {}).get("task_suite_id"), str) for e in steps):
         raise Failed(
             f"expected two TASK_SUITE_CREATE entries with output.task_suite_id, got {steps!r}. Rule: {SUITE_COUNTS}",
-            exchange,
+            read,
         )
+    return "TASK_SUITE.BATCH_CREATE, total_count 2, two TASK_SUITE_CREATE entries with task_suite_id"

@@ -9,10 +9,10 @@ from toloka_conformance.checks.support import (
     expect_nothing_created,
     expect_status,
     newest_id,
-    operation_log,
+    poll_until_ended,
+    read_log,
     start_async,
     task,
-    wait_until_ended,
 )
 
 OPEN_POOL = (
@@ -46,7 +46,7 @@ def closed_pool_accepts(ctx: Context) -> None:
 
 
 @check("pools.open_pool", "open_pool=true opens a closed pool (POOL_OPEN in the log)", OPEN_POOL, creates=1)
-def open_pool_opens(ctx: Context) -> None:
+def open_pool_opens(ctx: Context) -> str:
     """Async upload into the closed pool with open_pool=true: the log shows a successful POOL_OPEN step.
 
     The contract has no pool read, so the log is the only place the opening is observable; a server that
@@ -54,14 +54,16 @@ def open_pool_opens(ctx: Context) -> None:
     """
     pool_id = _closed_pool(ctx)
     operation_id, exchange = start_async(ctx, TASKS, [task(ctx, pool_id=pool_id)], open_pool=True)
-    operation = wait_until_ended(ctx, operation_id, exchange)
+    operation, polled = poll_until_ended(ctx, operation_id, exchange)
     if (operation.get("parameters") or {}).get("open_pool") is not True:
-        raise Failed(f"the operation's parameters.open_pool is not true: {operation!r}. Rule: {OPEN_POOL}", exchange)
-    steps = [entry for entry in operation_log(ctx, operation_id) if entry.get("type") == "POOL_OPEN"]
+        raise Failed(f"the operation's parameters.open_pool is not true: {operation!r}. Rule: {OPEN_POOL}", polled)
+    log, read = read_log(ctx, operation_id)
+    steps = [entry for entry in log if entry.get("type") == "POOL_OPEN"]
     if not steps:
         raise Skipped("the log has no POOL_OPEN step and the contract offers no pool read: opening is unobservable")
     if not all(entry.get("success") is True for entry in steps):
-        raise Failed(f"the POOL_OPEN step did not succeed: {steps!r}. Rule: {OPEN_POOL}", exchange)
+        raise Failed(f"the POOL_OPEN step did not succeed: {steps!r}. Rule: {OPEN_POOL}", read)
+    return f"parameters.open_pool true and {len(steps)} successful POOL_OPEN step(s) in the log"
 
 
 @check("pools.archived_refused", "An archived pool refuses uploads with 409", ARCHIVED)
