@@ -146,11 +146,6 @@ def start_async(
     return operation_id, exchange
 
 
-def operation_log(ctx: Context, operation_id: str) -> list[dict[str, Any]]:
-    """The operation's log; fail unless it is a JSON array of objects."""
-    return read_log(ctx, operation_id)[0]
-
-
 def read_log(ctx: Context, operation_id: str) -> tuple[list[dict[str, Any]], Exchange]:
     """The operation's log entries and the GET that read them; fail unless it is a JSON array."""
     exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}/log")
