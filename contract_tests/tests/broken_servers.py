@@ -161,19 +161,22 @@ def _total_as_string(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
-def _zoned(value: Any) -> Any:
+_TIMESTAMPS = ("created", "submitted", "started", "finished")
+
+
+def _retimed(value: Any, change: Callable[[str], str]) -> Any:
+    """`value` with every timestamp field, at any depth, passed through `change`."""
     if isinstance(value, dict):
         return {
-            k: (v + "Z" if k in ("created", "submitted", "started", "finished") and isinstance(v, str) else _zoned(v))
-            for k, v in value.items()
+            k: (change(v) if k in _TIMESTAMPS and isinstance(v, str) else _retimed(v, change)) for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_zoned(v) for v in value]
+        return [_retimed(v, change) for v in value]
     return value
 
 
 def _zone_suffix(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    return status, _zoned(body)
+    return status, _retimed(body, lambda moment: moment + "Z")
 
 
 def _one_based_errors(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
@@ -223,27 +226,9 @@ def _drop_known_solutions(scope: Scope, status: int, body: Any) -> tuple[int, An
     return status, body
 
 
-_TIMESTAMPS = ("created", "submitted", "started", "finished")
-
-
-def _an_hour_ahead(value: Any) -> Any:
-    """Timestamps in UTC+1 local time: still the documented format, one hour off UTC."""
-    if isinstance(value, dict):
-        return {
-            k: (
-                (datetime.fromisoformat(v) + timedelta(hours=1)).isoformat()
-                if k in _TIMESTAMPS and isinstance(v, str)
-                else _an_hour_ahead(v)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_an_hour_ahead(v) for v in value]
-    return value
-
-
 def _local_time(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    return status, _an_hour_ahead(body)
+    """Timestamps in UTC+1 wall-clock time: still the documented format, one hour off UTC."""
+    return status, _retimed(body, lambda moment: (datetime.fromisoformat(moment) + timedelta(hours=1)).isoformat())
 
 
 def _log_entries(scope: Scope, body: Any) -> list[dict[str, Any]]:
