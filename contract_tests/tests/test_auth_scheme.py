@@ -75,3 +75,5 @@ def test_the_quick_suite_passes_the_emulator_with_apikey(tmp_path: Path) -> None
     # sends garbage headers of its own, which name no scheme).
     assert "OAuth" not in recorder.schemes
     assert recorder.schemes.count("ApiKey") > 100
+    written = [path.read_text(encoding="utf-8") for path in (tmp_path / "report").iterdir()]
+    assert len(written) == 2 and not any("emulator-requester-token" in text for text in written)
