@@ -27,14 +27,12 @@ from hypothesis import strategies as st
 from openapi_core.exceptions import OpenAPIError
 from toloka_client import AuthenticatedClient, errors
 from toloka_client.types import Response, Unset
+from toloka_conformance.openapi_core_adapter import HttpxOpenAPIRequest, HttpxOpenAPIResponse, openapi
 from toloka_conformance.spec import (
-    HttpxOpenAPIRequest,
-    HttpxOpenAPIResponse,
     OperationSpec,
     from_schema,
     load_spec,
     named_schema,
-    openapi,
     operations,
     validator,
 )

@@ -1,7 +1,8 @@
-"""The contract, openapi.yaml, made usable by checks: loading, $refs, formats, examples, data generation, openapi-core.
+"""The contract, openapi.yaml, made usable by checks: loading, $refs, formats, examples, data generation.
 
 Everything that needs to read the spec goes through here, so the rules for reading it (which formats are
-asserted, how `date-time-local` values are generated, how httpx messages meet openapi-core) live in one place.
+asserted, how `date-time-local` values are generated) live in one place; openapi-core's view of it is in
+`openapi_core_adapter`, which builds on this module.
 """
 
 from __future__ import annotations
@@ -13,18 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import parse_qsl
 from uuid import UUID
 
-import httpx
 import jsonschema
 import jsonschema_rs
 import yaml
 from hypothesis import strategies as st
-from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
 from schemathesis.generation.jsonschema.builder import build
-from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 # Must equal `components.schemas.Timestamp.pattern` in the spec (a client check asserts it).
@@ -403,72 +399,3 @@ def from_schema(spec: Mapping[str, Any], schema: Any, max_items: int | None = No
         inlined = bounded(inlined, max_items)
     strategy = build(inlined, draft=jsonschema_rs.Draft202012, formats=FORMAT_STRATEGIES)
     return cast("st.SearchStrategy[Any]", strategy)
-
-
-# ---- openapi-core ---------------------------------------------------------------------------------------
-
-
-class HttpxOpenAPIRequest:
-    """An `httpx.Request` as openapi-core's `Request` protocol."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        self._request = request
-        query = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
-        self.parameters = RequestParameters(
-            query=ImmutableMultiDict(query),
-            header=Headers(request.headers.multi_items()),
-            cookie=ImmutableMultiDict(),
-        )
-
-    @property
-    def host_url(self) -> str:
-        url = self._request.url
-        return f"{url.scheme}://{url.netloc.decode('ascii')}"
-
-    @property
-    def path(self) -> str:
-        # As sent, percent-encoded: decoded, an id holding `/` or a newline would not match its path template.
-        # openapi-core does not decode path parameters either, so their values are checked in encoded form.
-        return self._request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-
-    @property
-    def method(self) -> str:
-        return self._request.method.lower()
-
-    @property
-    def body(self) -> bytes | None:
-        return self._request.content or None
-
-    @property
-    def content_type(self) -> str:
-        return str(self._request.headers.get("content-type", "")).lower()
-
-
-class HttpxOpenAPIResponse:
-    """An `httpx.Response` as openapi-core's `Response` protocol."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-
-    @property
-    def status_code(self) -> int:
-        return self._response.status_code
-
-    @property
-    def content_type(self) -> str:
-        return str(self._response.headers.get("content-type", "")).lower()
-
-    @property
-    def headers(self) -> Headers:
-        return Headers(self._response.headers.multi_items())
-
-    @property
-    def data(self) -> bytes | None:
-        return self._response.content or None
-
-
-@functools.cache
-def openapi(path: Path = SPEC_PATH) -> OpenAPI:
-    """openapi-core's view of the spec, with the `date-time-local` format registered."""
-    config = Config(extra_format_validators={"date-time-local": is_timestamp})
-    return OpenAPI.from_dict(load_spec(path), config=config)
