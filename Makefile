@@ -42,6 +42,7 @@ lint: setup ## ruff, mypy --strict on hand-written code, and the spec lint.
 	$(RUN) ruff check $(HAND_WRITTEN)
 	$(RUN) ruff format --check $(HAND_WRITTEN)
 	$(RUN) mypy --strict $(HAND_WRITTEN)
+	cd generated_client && $(RUN) mypy --strict toloka_client   # the generated code is held to the same bar
 	$(RUN) openapi-spec-validator openapi.yaml
 	$(RUN) python generator/lint_spec_examples.py openapi.yaml
 

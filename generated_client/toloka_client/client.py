@@ -4,12 +4,21 @@ from typing import Any, Self
 
 import httpx
 from attrs import define, evolve, field
+from toloka_contract.auth import authorization_scheme
 
 
 # Changed from the stock template (why: a client's repr must never show the token): the token is left out of
 # repr, and so is the value of an Authorization header, which the client stores once it builds its httpx client.
 def _redacted_headers(headers: dict[str, str]) -> str:
     return repr({name: "[redacted]" if name.lower() == "authorization" else value for name, value in headers.items()})
+
+
+# Changed from the stock template (why: Toloka wants `OAuth <token>` or `ApiKey <key>`, never the stock `Bearer`):
+# the default prefix "auto" picks the scheme by toloka-kit's rule, which lives once, in toloka_contract.auth.
+def _authorization_value(prefix: str, token: str) -> str:
+    if prefix == "auto":
+        prefix = authorization_scheme(token)
+    return f"{prefix} {token}" if prefix else token
 
 
 @define
@@ -167,7 +176,7 @@ class AuthenticatedClient:
             status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
             argument to the constructor.
         token: The token to use for authentication
-        prefix: The prefix to use for the Authorization header
+        prefix: The scheme of the Authorization header: "auto" (the default) sends `OAuth <token>`, or `ApiKey <key>` for a token shaped like an API key (toloka-kit's rule, toloka_contract.auth); "" sends the bare token
         auth_header_name: The name of the Authorization header
     """
 
@@ -183,7 +192,7 @@ class AuthenticatedClient:
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
     token: str = field(repr=False)
-    prefix: str = "Bearer"
+    prefix: str = "auto"
     auth_header_name: str = "Authorization"
 
     def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":
@@ -221,7 +230,7 @@ class AuthenticatedClient:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
+            self._headers[self.auth_header_name] = _authorization_value(self.prefix, self.token)
             self._client = httpx.Client(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -253,7 +262,7 @@ class AuthenticatedClient:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
+            self._headers[self.auth_header_name] = _authorization_value(self.prefix, self.token)
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
                 cookies=self._cookies,

@@ -3,12 +3,14 @@
 
 from .baseline_solution import BaselineSolution
 from .error import Error
+from .field_spec import FieldSpec
+from .field_specs import FieldSpecs
 from .field_validation_error import FieldValidationError
 from .input_values import InputValues
 from .item_validation_errors import ItemValidationErrors
 from .known_solution import KnownSolution
-from .list_task_suites_sort import ListTaskSuitesSort
-from .list_tasks_sort import ListTasksSort
+from .localization_config import LocalizationConfig
+from .localization_config_additional_languages_item import LocalizationConfigAdditionalLanguagesItem
 from .operation import Operation
 from .operation_details import OperationDetails
 from .operation_log_item import OperationLogItem
@@ -17,12 +19,18 @@ from .operation_log_item_output import OperationLogItemOutput
 from .operation_parameters import OperationParameters
 from .operation_status import OperationStatus
 from .output_values import OutputValues
+from .owner import Owner
+from .pool import Pool
+from .pool_defaults import PoolDefaults
+from .pool_status import PoolStatus
+from .project import Project
 from .task import Task
 from .task_batch_create_result import TaskBatchCreateResult
 from .task_batch_create_result_items import TaskBatchCreateResultItems
 from .task_batch_create_result_validation_errors import TaskBatchCreateResultValidationErrors
 from .task_create import TaskCreate
 from .task_list import TaskList
+from .task_spec import TaskSpec
 from .task_suite import TaskSuite
 from .task_suite_batch_create_result import TaskSuiteBatchCreateResult
 from .task_suite_batch_create_result_items import TaskSuiteBatchCreateResultItems
@@ -35,12 +43,14 @@ from .task_suite_task_create import TaskSuiteTaskCreate
 __all__ = (
     "BaselineSolution",
     "Error",
+    "FieldSpec",
+    "FieldSpecs",
     "FieldValidationError",
     "InputValues",
     "ItemValidationErrors",
     "KnownSolution",
-    "ListTasksSort",
-    "ListTaskSuitesSort",
+    "LocalizationConfig",
+    "LocalizationConfigAdditionalLanguagesItem",
     "Operation",
     "OperationDetails",
     "OperationLogItem",
@@ -49,12 +59,18 @@ __all__ = (
     "OperationParameters",
     "OperationStatus",
     "OutputValues",
+    "Owner",
+    "Pool",
+    "PoolDefaults",
+    "PoolStatus",
+    "Project",
     "Task",
     "TaskBatchCreateResult",
     "TaskBatchCreateResultItems",
     "TaskBatchCreateResultValidationErrors",
     "TaskCreate",
     "TaskList",
+    "TaskSpec",
     "TaskSuite",
     "TaskSuiteBatchCreateResult",
     "TaskSuiteBatchCreateResultItems",

@@ -14,29 +14,32 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """The Toloka error body.
+    """The Toloka error body. Only `code` and `message` are required: the "common errors" examples of the
+    docs (403, 404, 429, 503, ...) carry only those two, and the Java SDK documents the request id as
+    possibly null. The emulator always sends `request_id`.
 
-    Attributes:
-        request_id (str): The ID of the request, for support.
-        code (str): `VALIDATION_ERROR`, `AUTHENTICATION_ERROR`, `ACCESS_DENIED`, `DOES_NOT_EXIST`,
-            `OPERATION_ALREADY_EXISTS`, ...
-        message (str):
-        payload (Any | Unset): Details, if any; for a batch `VALIDATION_ERROR`, errors keyed by item index, then field
-            path.
+        Attributes:
+            code (str): `VALIDATION_ERROR`, `AUTHENTICATION_ERROR`, `ACCESS_DENIED`, `DOES_NOT_EXIST`,
+                `OPERATION_ALREADY_EXISTS`, ...
+            message (str):
+            request_id (str | Unset): The ID of the request, for support.
+            payload (Any | Unset): Details, if any; for a batch `VALIDATION_ERROR`, errors keyed by item index, then field
+                path (by
+                field path alone for a single-object body); `{interval}` for 429. May be absent or null.
     """
 
-    request_id: str
     code: str
     message: str
+    request_id: str | Unset = UNSET
     payload: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        request_id = self.request_id
-
         code = self.code
 
         message = self.message
+
+        request_id = self.request_id
 
         payload = self.payload
 
@@ -44,11 +47,12 @@ class Error:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "request_id": request_id,
                 "code": code,
                 "message": message,
             }
         )
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
         if payload is not UNSET:
             field_dict["payload"] = payload
 
@@ -57,18 +61,18 @@ class Error:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        request_id = d.pop("request_id")
-
         code = d.pop("code")
 
         message = d.pop("message")
 
+        request_id = d.pop("request_id", UNSET)
+
         payload = d.pop("payload", UNSET)
 
         error = cls(
-            request_id=request_id,
             code=code,
             message=message,
+            request_id=request_id,
             payload=payload,
         )
 

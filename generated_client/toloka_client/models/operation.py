@@ -36,26 +36,31 @@ class Operation:
                 Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
                 `format: date-time` would make schemathesis reject every real response (fullApi uses it).
                 `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
-                generated client keeps it a `str` (`toloka_upload.timestamps` turns it into a naive UTC `datetime`)
-                and schemathesis validates it.
+                generated client keeps it a `str` (`toloka_contract.timestamps` turns it into a naive UTC `datetime`)
+                and schemathesis validates it. 0 to 6 fractional digits are accepted (the server has been seen sending
+                0, 3, 5 and 6); the emulator sends exactly 3, because the Java SDK misreads any other count.
             started (str | Unset): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of
                 1 to 6
                 digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
                 Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
                 `format: date-time` would make schemathesis reject every real response (fullApi uses it).
                 `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
-                generated client keeps it a `str` (`toloka_upload.timestamps` turns it into a naive UTC `datetime`)
-                and schemathesis validates it.
+                generated client keeps it a `str` (`toloka_contract.timestamps` turns it into a naive UTC `datetime`)
+                and schemathesis validates it. 0 to 6 fractional digits are accepted (the server has been seen sending
+                0, 3, 5 and 6); the emulator sends exactly 3, because the Java SDK misreads any other count.
             finished (str | Unset): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction
                 of 1 to 6
                 digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
                 Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
                 `format: date-time` would make schemathesis reject every real response (fullApi uses it).
                 `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
-                generated client keeps it a `str` (`toloka_upload.timestamps` turns it into a naive UTC `datetime`)
-                and schemathesis validates it.
+                generated client keeps it a `str` (`toloka_contract.timestamps` turns it into a naive UTC `datetime`)
+                and schemathesis validates it. 0 to 6 fractional digits are accepted (the server has been seen sending
+                0, 3, 5 and 6); the emulator sends exactly 3, because the Java SDK misreads any other count.
             progress (int | Unset): Percent done.
-            parameters (OperationParameters | Unset): The query parameters the upload was made with.
+            parameters (OperationParameters | Unset): What the operation was started with: an upload's query flags, or
+                `{pool_id}` for `POOL.OPEN` /
+                `POOL.CLOSE` (fullApi's example answers). Open: other operation types carry other keys.
             details (OperationDetails | Unset): Item counts of a batch-create operation. They add up: `valid_count +
                 not_valid_count` and
                 `success_count + failed_count` both equal `total_count` once the operation has ended. An async

@@ -14,20 +14,25 @@ T = TypeVar("T", bound="OperationParameters")
 
 @_attrs_define
 class OperationParameters:
-    """The query parameters the upload was made with.
+    """What the operation was started with: an upload's query flags, or `{pool_id}` for `POOL.OPEN` /
+    `POOL.CLOSE` (fullApi's example answers). Open: other operation types carry other keys.
 
-    Attributes:
-        skip_invalid_items (bool | Unset):
-        allow_defaults (bool | Unset):
-        open_pool (bool | Unset):
+        Attributes:
+            pool_id (str | Unset):
+            skip_invalid_items (bool | Unset):
+            allow_defaults (bool | Unset):
+            open_pool (bool | Unset):
     """
 
+    pool_id: str | Unset = UNSET
     skip_invalid_items: bool | Unset = UNSET
     allow_defaults: bool | Unset = UNSET
     open_pool: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        pool_id = self.pool_id
+
         skip_invalid_items = self.skip_invalid_items
 
         allow_defaults = self.allow_defaults
@@ -37,6 +42,8 @@ class OperationParameters:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if pool_id is not UNSET:
+            field_dict["pool_id"] = pool_id
         if skip_invalid_items is not UNSET:
             field_dict["skip_invalid_items"] = skip_invalid_items
         if allow_defaults is not UNSET:
@@ -49,6 +56,8 @@ class OperationParameters:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        pool_id = d.pop("pool_id", UNSET)
+
         skip_invalid_items = d.pop("skip_invalid_items", UNSET)
 
         allow_defaults = d.pop("allow_defaults", UNSET)
@@ -56,6 +65,7 @@ class OperationParameters:
         open_pool = d.pop("open_pool", UNSET)
 
         operation_parameters = cls(
+            pool_id=pool_id,
             skip_invalid_items=skip_invalid_items,
             allow_defaults=allow_defaults,
             open_pool=open_pool,

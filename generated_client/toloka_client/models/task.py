@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.baseline_solution import BaselineSolution
     from ..models.input_values import InputValues
     from ..models.known_solution import KnownSolution
+    from ..models.localization_config import LocalizationConfig
 
 
 T = TypeVar("T", bound="Task")
@@ -20,43 +21,50 @@ T = TypeVar("T", bound="Task")
 
 @_attrs_define
 class Task:
-    """A created task, as the server stores it.
+    """A created task, as the server stores it. Only `id`, `pool_id` and `input_values` are required:
+    `created` is not in every real answer (toloka-kit's fixtures of a sync result, a GET and a list omit
+    it; the emulator always sends it).
 
-    Attributes:
-        id (str): Task ID.
-        pool_id (str):
-        input_values (InputValues): Input data of a task, keyed by the input field names of the pool's project spec.
-        created (str): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of 1 to 6
-            digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
-            Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
-            `format: date-time` would make schemathesis reject every real response (fullApi uses it).
-            `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
-            generated client keeps it a `str` (`toloka_upload.timestamps` turns it into a naive UTC `datetime`)
-            and schemathesis validates it.
-        known_solutions (list[KnownSolution] | Unset):
-        message_on_unknown_solution (str | Unset):
-        baseline_solutions (list[BaselineSolution] | Unset):
-        overlap (int | Unset): How many performers complete the item. Resolved: the pages document `overlap` as "string"
-            while
-            every example carries an integer; it is an integer.
-        remaining_overlap (int | Unset): How many more performers will get the task.
-        infinite_overlap (bool | Unset):
-        reserved_for (list[str] | Unset): A set of strings (no duplicates).
-        unavailable_for (list[str] | Unset): A set of strings (no duplicates).
-        traits_all_of (list[str] | Unset): A set of strings (no duplicates).
-        traits_any_of (list[str] | Unset): A set of strings (no duplicates).
-        traits_none_of_any (list[str] | Unset): A set of strings (no duplicates).
-        origin_task_id (str | Unset): The task this one was copied from, if any.
+        Attributes:
+            id (str): Task ID.
+            pool_id (str):
+            input_values (InputValues): Input data of a task, keyed by the input field names of the pool's project spec.
+            known_solutions (list[KnownSolution] | Unset):
+            message_on_unknown_solution (str | Unset):
+            baseline_solutions (list[BaselineSolution] | Unset):
+            localization_config (LocalizationConfig | Unset): Translations of the item (fullApi `LocalizationConfig` on
+                `TaskFormV1` and `RawTask`; the Java SDK's
+                `BaseTask` sends it). Languages are strings here, not fullApi's closed enum of language codes.
+            overlap (int | None | Unset): The overlap of a stored item: an integer, 0 (Toloka's set-overlap-or-min can leave
+                0), or null for
+                infinite overlap (a Java SDK spec answers a task with `"overlap": null`).
+            remaining_overlap (int | Unset): How many more performers will get the task.
+            infinite_overlap (bool | Unset):
+            reserved_for (list[str] | Unset): A set of strings (no duplicates).
+            unavailable_for (list[str] | Unset): A set of strings (no duplicates).
+            traits_all_of (list[str] | Unset): A set of strings (no duplicates).
+            traits_any_of (list[str] | Unset): A set of strings (no duplicates).
+            traits_none_of_any (list[str] | Unset): A set of strings (no duplicates).
+            origin_task_id (str | Unset): The task this one was copied from, if any.
+            created (str | Unset): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of
+                1 to 6
+                digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
+                Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
+                `format: date-time` would make schemathesis reject every real response (fullApi uses it).
+                `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
+                generated client keeps it a `str` (`toloka_contract.timestamps` turns it into a naive UTC `datetime`)
+                and schemathesis validates it. 0 to 6 fractional digits are accepted (the server has been seen sending
+                0, 3, 5 and 6); the emulator sends exactly 3, because the Java SDK misreads any other count.
     """
 
     id: str
     pool_id: str
     input_values: InputValues
-    created: str
     known_solutions: list[KnownSolution] | Unset = UNSET
     message_on_unknown_solution: str | Unset = UNSET
     baseline_solutions: list[BaselineSolution] | Unset = UNSET
-    overlap: int | Unset = UNSET
+    localization_config: LocalizationConfig | Unset = UNSET
+    overlap: int | None | Unset = UNSET
     remaining_overlap: int | Unset = UNSET
     infinite_overlap: bool | Unset = UNSET
     reserved_for: list[str] | Unset = UNSET
@@ -65,6 +73,7 @@ class Task:
     traits_any_of: list[str] | Unset = UNSET
     traits_none_of_any: list[str] | Unset = UNSET
     origin_task_id: str | Unset = UNSET
+    created: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,8 +82,6 @@ class Task:
         pool_id = self.pool_id
 
         input_values = self.input_values.to_dict()
-
-        created = self.created
 
         known_solutions: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.known_solutions, Unset):
@@ -92,7 +99,15 @@ class Task:
                 baseline_solutions_item = baseline_solutions_item_data.to_dict()
                 baseline_solutions.append(baseline_solutions_item)
 
-        overlap = self.overlap
+        localization_config: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.localization_config, Unset):
+            localization_config = self.localization_config.to_dict()
+
+        overlap: int | None | Unset
+        if isinstance(self.overlap, Unset):
+            overlap = UNSET
+        else:
+            overlap = self.overlap
 
         remaining_overlap = self.remaining_overlap
 
@@ -120,6 +135,8 @@ class Task:
 
         origin_task_id = self.origin_task_id
 
+        created = self.created
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -127,7 +144,6 @@ class Task:
                 "id": id,
                 "pool_id": pool_id,
                 "input_values": input_values,
-                "created": created,
             }
         )
         if known_solutions is not UNSET:
@@ -136,6 +152,8 @@ class Task:
             field_dict["message_on_unknown_solution"] = message_on_unknown_solution
         if baseline_solutions is not UNSET:
             field_dict["baseline_solutions"] = baseline_solutions
+        if localization_config is not UNSET:
+            field_dict["localization_config"] = localization_config
         if overlap is not UNSET:
             field_dict["overlap"] = overlap
         if remaining_overlap is not UNSET:
@@ -154,6 +172,8 @@ class Task:
             field_dict["traits_none_of_any"] = traits_none_of_any
         if origin_task_id is not UNSET:
             field_dict["origin_task_id"] = origin_task_id
+        if created is not UNSET:
+            field_dict["created"] = created
 
         return field_dict
 
@@ -162,6 +182,7 @@ class Task:
         from ..models.baseline_solution import BaselineSolution  # noqa: PLC0415
         from ..models.input_values import InputValues  # noqa: PLC0415
         from ..models.known_solution import KnownSolution  # noqa: PLC0415
+        from ..models.localization_config import LocalizationConfig  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -169,8 +190,6 @@ class Task:
         pool_id = d.pop("pool_id")
 
         input_values = InputValues.from_dict(d.pop("input_values"))
-
-        created = d.pop("created")
 
         _known_solutions = d.pop("known_solutions", UNSET)
         known_solutions: list[KnownSolution] | Unset = UNSET
@@ -192,7 +211,21 @@ class Task:
 
                 baseline_solutions.append(baseline_solutions_item)
 
-        overlap = d.pop("overlap", UNSET)
+        _localization_config = d.pop("localization_config", UNSET)
+        localization_config: LocalizationConfig | Unset
+        if isinstance(_localization_config, Unset):
+            localization_config = UNSET
+        else:
+            localization_config = LocalizationConfig.from_dict(_localization_config)
+
+        def _parse_overlap(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        overlap = _parse_overlap(d.pop("overlap", UNSET))
 
         remaining_overlap = d.pop("remaining_overlap", UNSET)
 
@@ -210,14 +243,16 @@ class Task:
 
         origin_task_id = d.pop("origin_task_id", UNSET)
 
+        created = d.pop("created", UNSET)
+
         task = cls(
             id=id,
             pool_id=pool_id,
             input_values=input_values,
-            created=created,
             known_solutions=known_solutions,
             message_on_unknown_solution=message_on_unknown_solution,
             baseline_solutions=baseline_solutions,
+            localization_config=localization_config,
             overlap=overlap,
             remaining_overlap=remaining_overlap,
             infinite_overlap=infinite_overlap,
@@ -227,6 +262,7 @@ class Task:
             traits_any_of=traits_any_of,
             traits_none_of_any=traits_none_of_any,
             origin_task_id=origin_task_id,
+            created=created,
         )
 
         task.additional_properties = d

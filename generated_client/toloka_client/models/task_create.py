@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.baseline_solution import BaselineSolution
     from ..models.input_values import InputValues
     from ..models.known_solution import KnownSolution
+    from ..models.localization_config import LocalizationConfig
 
 
 T = TypeVar("T", bound="TaskCreate")
@@ -29,9 +30,15 @@ class TaskCreate:
             known_solutions (list[KnownSolution] | Unset):
             message_on_unknown_solution (str | Unset): Shown to a performer whose answer to a control task is wrong.
             baseline_solutions (list[BaselineSolution] | Unset):
-            overlap (int | Unset): How many performers complete the item. Resolved: the pages document `overlap` as "string"
-                while
-                every example carries an integer; it is an integer.
+            localization_config (LocalizationConfig | Unset): Translations of the item (fullApi `LocalizationConfig` on
+                `TaskFormV1` and `RawTask`; the Java SDK's
+                `BaseTask` sends it). Languages are strings here, not fullApi's closed enum of language codes.
+            overlap (int | None | Unset): The overlap of an item to create: an integer from 1 to 30000, or null together
+                with
+                `infinite_overlap: true` (toloka-kit serialises every infinite-overlap task and suite as
+                `"overlap": null, "infinite_overlap": true`; the Java SDK omits the field). A null or missing
+                overlap without `infinite_overlap: true` and without `allow_defaults=true` makes the item invalid
+                (`VALUE_REQUIRED` on `overlap`), a per-item error rather than a malformed request.
             infinite_overlap (bool | Unset): Issue the task to every performer, without a bound.
             reserved_for (list[str] | Unset): A set of strings (no duplicates).
             unavailable_for (list[str] | Unset): A set of strings (no duplicates).
@@ -45,7 +52,8 @@ class TaskCreate:
     known_solutions: list[KnownSolution] | Unset = UNSET
     message_on_unknown_solution: str | Unset = UNSET
     baseline_solutions: list[BaselineSolution] | Unset = UNSET
-    overlap: int | Unset = UNSET
+    localization_config: LocalizationConfig | Unset = UNSET
+    overlap: int | None | Unset = UNSET
     infinite_overlap: bool | Unset = UNSET
     reserved_for: list[str] | Unset = UNSET
     unavailable_for: list[str] | Unset = UNSET
@@ -75,7 +83,15 @@ class TaskCreate:
                 baseline_solutions_item = baseline_solutions_item_data.to_dict()
                 baseline_solutions.append(baseline_solutions_item)
 
-        overlap = self.overlap
+        localization_config: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.localization_config, Unset):
+            localization_config = self.localization_config.to_dict()
+
+        overlap: int | None | Unset
+        if isinstance(self.overlap, Unset):
+            overlap = UNSET
+        else:
+            overlap = self.overlap
 
         infinite_overlap = self.infinite_overlap
 
@@ -113,6 +129,8 @@ class TaskCreate:
             field_dict["message_on_unknown_solution"] = message_on_unknown_solution
         if baseline_solutions is not UNSET:
             field_dict["baseline_solutions"] = baseline_solutions
+        if localization_config is not UNSET:
+            field_dict["localization_config"] = localization_config
         if overlap is not UNSET:
             field_dict["overlap"] = overlap
         if infinite_overlap is not UNSET:
@@ -135,6 +153,7 @@ class TaskCreate:
         from ..models.baseline_solution import BaselineSolution  # noqa: PLC0415
         from ..models.input_values import InputValues  # noqa: PLC0415
         from ..models.known_solution import KnownSolution  # noqa: PLC0415
+        from ..models.localization_config import LocalizationConfig  # noqa: PLC0415
 
         d = dict(src_dict)
         pool_id = d.pop("pool_id")
@@ -161,7 +180,21 @@ class TaskCreate:
 
                 baseline_solutions.append(baseline_solutions_item)
 
-        overlap = d.pop("overlap", UNSET)
+        _localization_config = d.pop("localization_config", UNSET)
+        localization_config: LocalizationConfig | Unset
+        if isinstance(_localization_config, Unset):
+            localization_config = UNSET
+        else:
+            localization_config = LocalizationConfig.from_dict(_localization_config)
+
+        def _parse_overlap(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        overlap = _parse_overlap(d.pop("overlap", UNSET))
 
         infinite_overlap = d.pop("infinite_overlap", UNSET)
 
@@ -181,6 +214,7 @@ class TaskCreate:
             known_solutions=known_solutions,
             message_on_unknown_solution=message_on_unknown_solution,
             baseline_solutions=baseline_solutions,
+            localization_config=localization_config,
             overlap=overlap,
             infinite_overlap=infinite_overlap,
             reserved_for=reserved_for,

@@ -18,22 +18,15 @@ T = TypeVar("T", bound="TaskSuite")
 
 @_attrs_define
 class TaskSuite:
-    """A created task suite, as the server stores it.
+    """A created task suite, as the server stores it; `created` is optional, as for `Task`.
 
     Attributes:
         id (str): Task suite ID.
         pool_id (str):
         tasks (list[TaskSuiteTask]):
-        created (str): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of 1 to 6
-            digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
-            Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
-            `format: date-time` would make schemathesis reject every real response (fullApi uses it).
-            `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
-            generated client keeps it a `str` (`toloka_upload.timestamps` turns it into a naive UTC `datetime`)
-            and schemathesis validates it.
-        overlap (int | Unset): How many performers complete the item. Resolved: the pages document `overlap` as "string"
-            while
-            every example carries an integer; it is an integer.
+        overlap (int | None | Unset): The overlap of a stored item: an integer, 0 (Toloka's set-overlap-or-min can leave
+            0), or null for
+            infinite overlap (a Java SDK spec answers a task with `"overlap": null`).
         remaining_overlap (int | Unset):
         infinite_overlap (bool | Unset):
         reserved_for (list[str] | Unset): A set of strings (no duplicates).
@@ -47,13 +40,21 @@ class TaskSuite:
         traits_none_of_any (list[str] | Unset): A set of strings (no duplicates).
         longitude (float | Unset):
         latitude (float | Unset):
+        created (str | Unset): UTC date and time as the API sends it: `YYYY-MM-DDThh:mm:ss` with an optional fraction of
+            1 to 6
+            digits and no zone designator (`2016-09-29T18:04:00`, `2023-03-28T11:06:09.827`).
+            Resolved: the pages call this "ISO 8601", but it is not RFC 3339 `date-time` (no offset), and
+            `format: date-time` would make schemathesis reject every real response (fullApi uses it).
+            `date-time-local` is the registered OpenAPI format for exactly this; with the `pattern` the
+            generated client keeps it a `str` (`toloka_contract.timestamps` turns it into a naive UTC `datetime`)
+            and schemathesis validates it. 0 to 6 fractional digits are accepted (the server has been seen sending
+            0, 3, 5 and 6); the emulator sends exactly 3, because the Java SDK misreads any other count.
     """
 
     id: str
     pool_id: str
     tasks: list[TaskSuiteTask]
-    created: str
-    overlap: int | Unset = UNSET
+    overlap: int | None | Unset = UNSET
     remaining_overlap: int | Unset = UNSET
     infinite_overlap: bool | Unset = UNSET
     reserved_for: list[str] | Unset = UNSET
@@ -66,6 +67,7 @@ class TaskSuite:
     traits_none_of_any: list[str] | Unset = UNSET
     longitude: float | Unset = UNSET
     latitude: float | Unset = UNSET
+    created: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,9 +80,11 @@ class TaskSuite:
             tasks_item = tasks_item_data.to_dict()
             tasks.append(tasks_item)
 
-        created = self.created
-
-        overlap = self.overlap
+        overlap: int | None | Unset
+        if isinstance(self.overlap, Unset):
+            overlap = UNSET
+        else:
+            overlap = self.overlap
 
         remaining_overlap = self.remaining_overlap
 
@@ -116,6 +120,8 @@ class TaskSuite:
 
         latitude = self.latitude
 
+        created = self.created
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -123,7 +129,6 @@ class TaskSuite:
                 "id": id,
                 "pool_id": pool_id,
                 "tasks": tasks,
-                "created": created,
             }
         )
         if overlap is not UNSET:
@@ -152,6 +157,8 @@ class TaskSuite:
             field_dict["longitude"] = longitude
         if latitude is not UNSET:
             field_dict["latitude"] = latitude
+        if created is not UNSET:
+            field_dict["created"] = created
 
         return field_dict
 
@@ -171,9 +178,14 @@ class TaskSuite:
 
             tasks.append(tasks_item)
 
-        created = d.pop("created")
+        def _parse_overlap(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        overlap = d.pop("overlap", UNSET)
+        overlap = _parse_overlap(d.pop("overlap", UNSET))
 
         remaining_overlap = d.pop("remaining_overlap", UNSET)
 
@@ -199,11 +211,12 @@ class TaskSuite:
 
         latitude = d.pop("latitude", UNSET)
 
+        created = d.pop("created", UNSET)
+
         task_suite = cls(
             id=id,
             pool_id=pool_id,
             tasks=tasks,
-            created=created,
             overlap=overlap,
             remaining_overlap=remaining_overlap,
             infinite_overlap=infinite_overlap,
@@ -217,6 +230,7 @@ class TaskSuite:
             traits_none_of_any=traits_none_of_any,
             longitude=longitude,
             latitude=latitude,
+            created=created,
         )
 
         task_suite.additional_properties = d

@@ -23,9 +23,12 @@ class TaskSuiteCreate:
     Attributes:
         pool_id (str):
         tasks (list[TaskSuiteTaskCreate]):
-        overlap (int | Unset): How many performers complete the item. Resolved: the pages document `overlap` as "string"
-            while
-            every example carries an integer; it is an integer.
+        overlap (int | None | Unset): The overlap of an item to create: an integer from 1 to 30000, or null together
+            with
+            `infinite_overlap: true` (toloka-kit serialises every infinite-overlap task and suite as
+            `"overlap": null, "infinite_overlap": true`; the Java SDK omits the field). A null or missing
+            overlap without `infinite_overlap: true` and without `allow_defaults=true` makes the item invalid
+            (`VALUE_REQUIRED` on `overlap`), a per-item error rather than a malformed request.
         infinite_overlap (bool | Unset):
         reserved_for (list[str] | Unset): A set of strings (no duplicates).
         unavailable_for (list[str] | Unset): A set of strings (no duplicates).
@@ -41,7 +44,7 @@ class TaskSuiteCreate:
 
     pool_id: str
     tasks: list[TaskSuiteTaskCreate]
-    overlap: int | Unset = UNSET
+    overlap: int | None | Unset = UNSET
     infinite_overlap: bool | Unset = UNSET
     reserved_for: list[str] | Unset = UNSET
     unavailable_for: list[str] | Unset = UNSET
@@ -62,7 +65,11 @@ class TaskSuiteCreate:
             tasks_item = tasks_item_data.to_dict()
             tasks.append(tasks_item)
 
-        overlap = self.overlap
+        overlap: int | None | Unset
+        if isinstance(self.overlap, Unset):
+            overlap = UNSET
+        else:
+            overlap = self.overlap
 
         infinite_overlap = self.infinite_overlap
 
@@ -141,7 +148,14 @@ class TaskSuiteCreate:
 
             tasks.append(tasks_item)
 
-        overlap = d.pop("overlap", UNSET)
+        def _parse_overlap(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        overlap = _parse_overlap(d.pop("overlap", UNSET))
 
         infinite_overlap = d.pop("infinite_overlap", UNSET)
 

@@ -102,9 +102,12 @@ def sync_detailed(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Entries for items come in request order. When an operation fails because of invalid items with
-    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
-    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
+    The order of the entries is not promised: toloka-kit's own fixtures (`tests/test_operation_log.py`)
+    list a `TASK_VALIDATE` entry before `TASK_CREATE` ones, and clients match entries to items by
+    `input.__item_idx` (or by comparing `input` with what they sent). When an operation fails because of
+    invalid items with `skip_invalid_items=false`, only the invalid items have entries (nothing was
+    created). Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have
+    a partial log; a pool operation (`POOL.OPEN`, `POOL.CLOSE`) may have an empty one.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
@@ -143,9 +146,12 @@ def sync(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Entries for items come in request order. When an operation fails because of invalid items with
-    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
-    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
+    The order of the entries is not promised: toloka-kit's own fixtures (`tests/test_operation_log.py`)
+    list a `TASK_VALIDATE` entry before `TASK_CREATE` ones, and clients match entries to items by
+    `input.__item_idx` (or by comparing `input` with what they sent). When an operation fails because of
+    invalid items with `skip_invalid_items=false`, only the invalid items have entries (nothing was
+    created). Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have
+    a partial log; a pool operation (`POOL.OPEN`, `POOL.CLOSE`) may have an empty one.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
@@ -179,9 +185,12 @@ async def asyncio_detailed(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Entries for items come in request order. When an operation fails because of invalid items with
-    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
-    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
+    The order of the entries is not promised: toloka-kit's own fixtures (`tests/test_operation_log.py`)
+    list a `TASK_VALIDATE` entry before `TASK_CREATE` ones, and clients match entries to items by
+    `input.__item_idx` (or by comparing `input` with what they sent). When an operation fails because of
+    invalid items with `skip_invalid_items=false`, only the invalid items have entries (nothing was
+    created). Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have
+    a partial log; a pool operation (`POOL.OPEN`, `POOL.CLOSE`) may have an empty one.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,
@@ -218,9 +227,12 @@ async def asyncio(
     (`TASK_CREATE` / `TASK_SUITE_CREATE`, `success: true`) or the validation errors it got
     (`TASK_VALIDATE` / `TASK_SUITE_VALIDATE`, `success: false`). `input` echoes the item as sent,
     unknown top-level keys included (the official SDK relies on its `__item_idx` coming back).
-    Entries for items come in request order. When an operation fails because of invalid items with
-    `skip_invalid_items=false`, only the invalid items have entries (nothing was created). Other steps,
-    such as `POOL_OPEN`, may appear. An operation that has not finished may have a partial log.
+    The order of the entries is not promised: toloka-kit's own fixtures (`tests/test_operation_log.py`)
+    list a `TASK_VALIDATE` entry before `TASK_CREATE` ones, and clients match entries to items by
+    `input.__item_idx` (or by comparing `input` with what they sent). When an operation fails because of
+    invalid items with `skip_invalid_items=false`, only the invalid items have entries (nothing was
+    created). Other steps, such as `POOL_OPEN`, may appear. An operation that has not finished may have
+    a partial log; a pool operation (`POOL.OPEN`, `POOL.CLOSE`) may have an empty one.
 
     Args:
         operation_id (str): The ID of a task, suite or operation in a path. Real IDs use letters,

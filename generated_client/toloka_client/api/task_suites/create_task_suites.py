@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.operation import Operation
+from ...models.task_suite import TaskSuite
 from ...models.task_suite_batch_create_result import TaskSuiteBatchCreateResult
 from ...models.task_suite_create import TaskSuiteCreate
 from ...types import UNSET, Response, Unset
@@ -16,7 +17,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: list[TaskSuiteCreate],
+    body: list[TaskSuiteCreate] | TaskSuiteCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
@@ -48,10 +49,16 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["json"] = []
-    for body_item_data in body:
-        body_item = body_item_data.to_dict()
-        _kwargs["json"].append(body_item)
+    if isinstance(body, list):
+        _kwargs["json"] = []
+        for componentsschemas_task_suite_create_body_type_0_item_data in body:
+            componentsschemas_task_suite_create_body_type_0_item = (
+                componentsschemas_task_suite_create_body_type_0_item_data.to_dict()
+            )
+            _kwargs["json"].append(componentsschemas_task_suite_create_body_type_0_item)
+
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -61,9 +68,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Operation | TaskSuiteBatchCreateResult | None:
+) -> Error | Operation | TaskSuite | TaskSuiteBatchCreateResult | None:
     if response.status_code == 201:
-        response_201 = TaskSuiteBatchCreateResult.from_dict(response.json())
+
+        def _parse_response_201(data: object) -> TaskSuite | TaskSuiteBatchCreateResult:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_task_suite_create_result_type_0 = TaskSuiteBatchCreateResult.from_dict(data)
+
+                return componentsschemas_task_suite_create_result_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_task_suite_create_result_type_1 = TaskSuite.from_dict(data)
+
+            return componentsschemas_task_suite_create_result_type_1
+
+        response_201 = _parse_response_201(response.json())
 
         return response_201
 
@@ -130,7 +153,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | Operation | TaskSuiteBatchCreateResult]:
+) -> Response[Error | Operation | TaskSuite | TaskSuiteBatchCreateResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -142,13 +165,13 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskSuiteCreate],
+    body: list[TaskSuiteCreate] | TaskSuiteCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Response[Error | Operation | TaskSuiteBatchCreateResult]:
+) -> Response[Error | Operation | TaskSuite | TaskSuiteBatchCreateResult]:
     """Create multiple task suites
 
      Creates multiple task suites in one request. You can add a maximum of 100,000 tasks per minute and
@@ -158,6 +181,10 @@ def sync_detailed(
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
     With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
     validated inside the operation, so a 202 may be given for items that then fail validation.
+
+    As for tasks, the body may be one task-suite object instead of an array (fullApi `createTaskSuite`;
+    toloka-kit `create_task_suite`, Java `createTaskSuite`): 201 with the created `TaskSuite` itself, a
+    400 payload keyed by field path without an index, or the usual 202 operation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -166,14 +193,15 @@ def sync_detailed(
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskSuiteCreate]):
+        body (list[TaskSuiteCreate] | TaskSuiteCreate): One task suite or an array of them; the
+            same design as `TaskCreateBody`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Operation | TaskSuiteBatchCreateResult]
+        Response[Error | Operation | TaskSuite | TaskSuiteBatchCreateResult]
     """
 
     kwargs = _get_kwargs(
@@ -195,13 +223,13 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskSuiteCreate],
+    body: list[TaskSuiteCreate] | TaskSuiteCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Error | Operation | TaskSuiteBatchCreateResult | None:
+) -> Error | Operation | TaskSuite | TaskSuiteBatchCreateResult | None:
     """Create multiple task suites
 
      Creates multiple task suites in one request. You can add a maximum of 100,000 tasks per minute and
@@ -211,6 +239,10 @@ def sync(
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
     With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
     validated inside the operation, so a 202 may be given for items that then fail validation.
+
+    As for tasks, the body may be one task-suite object instead of an array (fullApi `createTaskSuite`;
+    toloka-kit `create_task_suite`, Java `createTaskSuite`): 201 with the created `TaskSuite` itself, a
+    400 payload keyed by field path without an index, or the usual 202 operation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -219,14 +251,15 @@ def sync(
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskSuiteCreate]):
+        body (list[TaskSuiteCreate] | TaskSuiteCreate): One task suite or an array of them; the
+            same design as `TaskCreateBody`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Operation | TaskSuiteBatchCreateResult
+        Error | Operation | TaskSuite | TaskSuiteBatchCreateResult
     """
 
     return sync_detailed(
@@ -243,13 +276,13 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskSuiteCreate],
+    body: list[TaskSuiteCreate] | TaskSuiteCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Response[Error | Operation | TaskSuiteBatchCreateResult]:
+) -> Response[Error | Operation | TaskSuite | TaskSuiteBatchCreateResult]:
     """Create multiple task suites
 
      Creates multiple task suites in one request. You can add a maximum of 100,000 tasks per minute and
@@ -259,6 +292,10 @@ async def asyncio_detailed(
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
     With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
     validated inside the operation, so a 202 may be given for items that then fail validation.
+
+    As for tasks, the body may be one task-suite object instead of an array (fullApi `createTaskSuite`;
+    toloka-kit `create_task_suite`, Java `createTaskSuite`): 201 with the created `TaskSuite` itself, a
+    400 payload keyed by field path without an index, or the usual 202 operation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -267,14 +304,15 @@ async def asyncio_detailed(
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskSuiteCreate]):
+        body (list[TaskSuiteCreate] | TaskSuiteCreate): One task suite or an array of them; the
+            same design as `TaskCreateBody`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Operation | TaskSuiteBatchCreateResult]
+        Response[Error | Operation | TaskSuite | TaskSuiteBatchCreateResult]
     """
 
     kwargs = _get_kwargs(
@@ -294,13 +332,13 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskSuiteCreate],
+    body: list[TaskSuiteCreate] | TaskSuiteCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Error | Operation | TaskSuiteBatchCreateResult | None:
+) -> Error | Operation | TaskSuite | TaskSuiteBatchCreateResult | None:
     """Create multiple task suites
 
      Creates multiple task suites in one request. You can add a maximum of 100,000 tasks per minute and
@@ -310,6 +348,10 @@ async def asyncio(
     position in the request; at most 5000 task suites per request (413 above that, nothing created).
     With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends; items are
     validated inside the operation, so a 202 may be given for items that then fail validation.
+
+    As for tasks, the body may be one task-suite object instead of an array (fullApi `createTaskSuite`;
+    toloka-kit `create_task_suite`, Java `createTaskSuite`): 201 with the created `TaskSuite` itself, a
+    400 payload keyed by field path without an index, or the usual 202 operation.
     (Resolved: the source page uses the pre-2022 host `toloka.yandex.com`.)
 
     Args:
@@ -318,14 +360,15 @@ async def asyncio(
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskSuiteCreate]):
+        body (list[TaskSuiteCreate] | TaskSuiteCreate): One task suite or an array of them; the
+            same design as `TaskCreateBody`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Operation | TaskSuiteBatchCreateResult
+        Error | Operation | TaskSuite | TaskSuiteBatchCreateResult
     """
 
     return (

@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.list_task_suites_sort import ListTaskSuitesSort
 from ...models.task_suite_list import TaskSuiteList
 from ...types import UNSET, Response, Unset
 
@@ -19,7 +18,7 @@ def _get_kwargs(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTaskSuitesSort | Unset = ListTaskSuitesSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> dict[str, Any]:
 
@@ -35,11 +34,7 @@ def _get_kwargs(
 
     params["id_lte"] = id_lte
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort.value
-
-    params["sort"] = json_sort
+    params["sort"] = sort
 
     params["limit"] = limit
 
@@ -110,7 +105,7 @@ def sync_detailed(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTaskSuitesSort | Unset = ListTaskSuitesSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Response[Error | TaskSuiteList]:
     """List task suites
@@ -123,7 +118,7 @@ def sync_detailed(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTaskSuitesSort | Unset):  Default: ListTaskSuitesSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:
@@ -159,7 +154,7 @@ def sync(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTaskSuitesSort | Unset = ListTaskSuitesSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Error | TaskSuiteList | None:
     """List task suites
@@ -172,7 +167,7 @@ def sync(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTaskSuitesSort | Unset):  Default: ListTaskSuitesSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:
@@ -203,7 +198,7 @@ async def asyncio_detailed(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTaskSuitesSort | Unset = ListTaskSuitesSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Response[Error | TaskSuiteList]:
     """List task suites
@@ -216,7 +211,7 @@ async def asyncio_detailed(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTaskSuitesSort | Unset):  Default: ListTaskSuitesSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:
@@ -250,7 +245,7 @@ async def asyncio(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTaskSuitesSort | Unset = ListTaskSuitesSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Error | TaskSuiteList | None:
     """List task suites
@@ -263,7 +258,7 @@ async def asyncio(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTaskSuitesSort | Unset):  Default: ListTaskSuitesSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:

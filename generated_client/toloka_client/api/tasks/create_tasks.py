@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.operation import Operation
+from ...models.task import Task
 from ...models.task_batch_create_result import TaskBatchCreateResult
 from ...models.task_create import TaskCreate
 from ...types import UNSET, Response, Unset
@@ -16,7 +17,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: list[TaskCreate],
+    body: list[TaskCreate] | TaskCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
@@ -48,10 +49,16 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["json"] = []
-    for body_item_data in body:
-        body_item = body_item_data.to_dict()
-        _kwargs["json"].append(body_item)
+    if isinstance(body, list):
+        _kwargs["json"] = []
+        for componentsschemas_task_create_body_type_0_item_data in body:
+            componentsschemas_task_create_body_type_0_item = (
+                componentsschemas_task_create_body_type_0_item_data.to_dict()
+            )
+            _kwargs["json"].append(componentsschemas_task_create_body_type_0_item)
+
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -61,9 +68,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Operation | TaskBatchCreateResult | None:
+) -> Error | Operation | Task | TaskBatchCreateResult | None:
     if response.status_code == 201:
-        response_201 = TaskBatchCreateResult.from_dict(response.json())
+
+        def _parse_response_201(data: object) -> Task | TaskBatchCreateResult:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_task_create_result_type_0 = TaskBatchCreateResult.from_dict(data)
+
+                return componentsschemas_task_create_result_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_task_create_result_type_1 = Task.from_dict(data)
+
+            return componentsschemas_task_create_result_type_1
+
+        response_201 = _parse_response_201(response.json())
 
         return response_201
 
@@ -130,7 +153,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | Operation | TaskBatchCreateResult]:
+) -> Response[Error | Operation | Task | TaskBatchCreateResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -142,13 +165,13 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskCreate],
+    body: list[TaskCreate] | TaskCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Response[Error | Operation | TaskBatchCreateResult]:
+) -> Response[Error | Operation | Task | TaskBatchCreateResult]:
     """Create multiple tasks
 
      Creates multiple tasks in one request. You can add a maximum of 100,000 tasks per minute and a
@@ -160,20 +183,33 @@ def sync_detailed(
     answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
     so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
+    The body is an array of tasks or one task object (fullApi `createTask` takes `oneOf [TaskFormV1,
+    array]`; toloka-kit's `create_task` and the Java SDK's `createTask` POST one object here). For one
+    object the synchronous answer is 201 with the created `Task` itself, and an invalid task is a 400
+    `VALIDATION_ERROR` whose `payload` is keyed by field path, with no index (even with
+    `skip_invalid_items=true`); asynchronously it is the same 202 operation, with a one-entry log.
+
     Args:
         async_mode (bool | Unset):  Default: False.
         allow_defaults (bool | Unset):  Default: False.
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskCreate]):
+        body (list[TaskCreate] | TaskCreate): One task or an array of tasks (fullApi `oneOf
+            [TaskFormV1, array]`). Chosen for the generated
+            client: one request body that is a union, so `create_tasks` takes `body=list[TaskCreate]`
+            exactly
+            as before and also `body=TaskCreate`; the 201 answer is then the matching union member
+            (`TaskBatchCreateResult` for an array, `Task` for one object). Two operations would need
+            two paths,
+            which the API does not have.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Operation | TaskBatchCreateResult]
+        Response[Error | Operation | Task | TaskBatchCreateResult]
     """
 
     kwargs = _get_kwargs(
@@ -195,13 +231,13 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskCreate],
+    body: list[TaskCreate] | TaskCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Error | Operation | TaskBatchCreateResult | None:
+) -> Error | Operation | Task | TaskBatchCreateResult | None:
     """Create multiple tasks
 
      Creates multiple tasks in one request. You can add a maximum of 100,000 tasks per minute and a
@@ -213,20 +249,33 @@ def sync(
     answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
     so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
+    The body is an array of tasks or one task object (fullApi `createTask` takes `oneOf [TaskFormV1,
+    array]`; toloka-kit's `create_task` and the Java SDK's `createTask` POST one object here). For one
+    object the synchronous answer is 201 with the created `Task` itself, and an invalid task is a 400
+    `VALIDATION_ERROR` whose `payload` is keyed by field path, with no index (even with
+    `skip_invalid_items=true`); asynchronously it is the same 202 operation, with a one-entry log.
+
     Args:
         async_mode (bool | Unset):  Default: False.
         allow_defaults (bool | Unset):  Default: False.
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskCreate]):
+        body (list[TaskCreate] | TaskCreate): One task or an array of tasks (fullApi `oneOf
+            [TaskFormV1, array]`). Chosen for the generated
+            client: one request body that is a union, so `create_tasks` takes `body=list[TaskCreate]`
+            exactly
+            as before and also `body=TaskCreate`; the 201 answer is then the matching union member
+            (`TaskBatchCreateResult` for an array, `Task` for one object). Two operations would need
+            two paths,
+            which the API does not have.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Operation | TaskBatchCreateResult
+        Error | Operation | Task | TaskBatchCreateResult
     """
 
     return sync_detailed(
@@ -243,13 +292,13 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskCreate],
+    body: list[TaskCreate] | TaskCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Response[Error | Operation | TaskBatchCreateResult]:
+) -> Response[Error | Operation | Task | TaskBatchCreateResult]:
     """Create multiple tasks
 
      Creates multiple tasks in one request. You can add a maximum of 100,000 tasks per minute and a
@@ -261,20 +310,33 @@ async def asyncio_detailed(
     answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
     so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
+    The body is an array of tasks or one task object (fullApi `createTask` takes `oneOf [TaskFormV1,
+    array]`; toloka-kit's `create_task` and the Java SDK's `createTask` POST one object here). For one
+    object the synchronous answer is 201 with the created `Task` itself, and an invalid task is a 400
+    `VALIDATION_ERROR` whose `payload` is keyed by field path, with no index (even with
+    `skip_invalid_items=true`); asynchronously it is the same 202 operation, with a one-entry log.
+
     Args:
         async_mode (bool | Unset):  Default: False.
         allow_defaults (bool | Unset):  Default: False.
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskCreate]):
+        body (list[TaskCreate] | TaskCreate): One task or an array of tasks (fullApi `oneOf
+            [TaskFormV1, array]`). Chosen for the generated
+            client: one request body that is a union, so `create_tasks` takes `body=list[TaskCreate]`
+            exactly
+            as before and also `body=TaskCreate`; the 201 answer is then the matching union member
+            (`TaskBatchCreateResult` for an array, `Task` for one object). Two operations would need
+            two paths,
+            which the API does not have.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Operation | TaskBatchCreateResult]
+        Response[Error | Operation | Task | TaskBatchCreateResult]
     """
 
     kwargs = _get_kwargs(
@@ -294,13 +356,13 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: list[TaskCreate],
+    body: list[TaskCreate] | TaskCreate,
     async_mode: bool | Unset = False,
     allow_defaults: bool | Unset = False,
     skip_invalid_items: bool | Unset = False,
     open_pool: bool | Unset = False,
     operation_id: UUID | Unset = UNSET,
-) -> Error | Operation | TaskBatchCreateResult | None:
+) -> Error | Operation | Task | TaskBatchCreateResult | None:
     """Create multiple tasks
 
      Creates multiple tasks in one request. You can add a maximum of 100,000 tasks per minute and a
@@ -312,20 +374,33 @@ async def asyncio(
     answer is 202 with an `Operation` to poll until it ends; items are validated inside the operation,
     so a 202 may be given for items that then fail validation (see the operation's `details` and log).
 
+    The body is an array of tasks or one task object (fullApi `createTask` takes `oneOf [TaskFormV1,
+    array]`; toloka-kit's `create_task` and the Java SDK's `createTask` POST one object here). For one
+    object the synchronous answer is 201 with the created `Task` itself, and an invalid task is a 400
+    `VALIDATION_ERROR` whose `payload` is keyed by field path, with no index (even with
+    `skip_invalid_items=true`); asynchronously it is the same 202 operation, with a one-entry log.
+
     Args:
         async_mode (bool | Unset):  Default: False.
         allow_defaults (bool | Unset):  Default: False.
         skip_invalid_items (bool | Unset):  Default: False.
         open_pool (bool | Unset):  Default: False.
         operation_id (UUID | Unset):
-        body (list[TaskCreate]):
+        body (list[TaskCreate] | TaskCreate): One task or an array of tasks (fullApi `oneOf
+            [TaskFormV1, array]`). Chosen for the generated
+            client: one request body that is a union, so `create_tasks` takes `body=list[TaskCreate]`
+            exactly
+            as before and also `body=TaskCreate`; the 201 answer is then the matching union member
+            (`TaskBatchCreateResult` for an array, `Task` for one object). Two operations would need
+            two paths,
+            which the API does not have.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Operation | TaskBatchCreateResult
+        Error | Operation | Task | TaskBatchCreateResult
     """
 
     return (

@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.list_tasks_sort import ListTasksSort
 from ...models.task_list import TaskList
 from ...types import UNSET, Response, Unset
 
@@ -19,7 +18,7 @@ def _get_kwargs(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> dict[str, Any]:
 
@@ -35,11 +34,7 @@ def _get_kwargs(
 
     params["id_lte"] = id_lte
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort.value
-
-    params["sort"] = json_sort
+    params["sort"] = sort
 
     params["limit"] = limit
 
@@ -108,7 +103,7 @@ def sync_detailed(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Response[Error | TaskList]:
     """List tasks
@@ -122,7 +117,7 @@ def sync_detailed(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:
@@ -158,7 +153,7 @@ def sync(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Error | TaskList | None:
     """List tasks
@@ -172,7 +167,7 @@ def sync(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:
@@ -203,7 +198,7 @@ async def asyncio_detailed(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Response[Error | TaskList]:
     """List tasks
@@ -217,7 +212,7 @@ async def asyncio_detailed(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:
@@ -251,7 +246,7 @@ async def asyncio(
     id_gte: str | Unset = UNSET,
     id_lt: str | Unset = UNSET,
     id_lte: str | Unset = UNSET,
-    sort: ListTasksSort | Unset = ListTasksSort.ID,
+    sort: str | Unset = "id",
     limit: int | Unset = 50,
 ) -> Error | TaskList | None:
     """List tasks
@@ -265,7 +260,7 @@ async def asyncio(
         id_gte (str | Unset):
         id_lt (str | Unset):
         id_lte (str | Unset):
-        sort (ListTasksSort | Unset):  Default: ListTasksSort.ID.
+        sort (str | Unset):  Default: 'id'.
         limit (int | Unset):  Default: 50.
 
     Raises:

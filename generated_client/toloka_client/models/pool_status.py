@@ -2,11 +2,11 @@
 from enum import StrEnum
 
 
-class ListTaskSuitesSort(StrEnum):
-    CREATED = "created"
-    ID = "id"
-    VALUE_1 = "-id"
-    VALUE_3 = "-created"
+class PoolStatus(StrEnum):
+    ARCHIVED = "ARCHIVED"
+    CLOSED = "CLOSED"
+    LOCKED = "LOCKED"
+    OPEN = "OPEN"
 
     def __str__(self) -> str:
         return str(self.value)

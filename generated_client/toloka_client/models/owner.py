@@ -1,0 +1,81 @@
+# Generated from openapi.yaml by openapi-python-client (config: generator/config.yaml). Do not edit: run `make generate`.
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Owner")
+
+
+@_attrs_define
+class Owner:
+    """Who owns a pool or project (fullApi `owner`).
+
+    Attributes:
+        id (str | Unset):
+        myself (bool | Unset):
+        company_id (str | Unset):
+    """
+
+    id: str | Unset = UNSET
+    myself: bool | Unset = UNSET
+    company_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        myself = self.myself
+
+        company_id = self.company_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if myself is not UNSET:
+            field_dict["myself"] = myself
+        if company_id is not UNSET:
+            field_dict["company_id"] = company_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        myself = d.pop("myself", UNSET)
+
+        company_id = d.pop("company_id", UNSET)
+
+        owner = cls(
+            id=id,
+            myself=myself,
+            company_id=company_id,
+        )
+
+        owner.additional_properties = d
+        return owner
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
