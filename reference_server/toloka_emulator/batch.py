@@ -12,7 +12,14 @@ from toloka_emulator.clock import now_timestamp
 from toloka_emulator.config import PoolConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.input_spec import Errors, InputValidator, field_error
-from toloka_emulator.items import ItemKind, overlap_error, read_only_tail, resolve_overlap, stored_json
+from toloka_emulator.items import (
+    ItemKind,
+    overlap_error,
+    read_only_tail,
+    resolve_overlap,
+    stored_form,
+    stored_json,
+)
 
 # An item without a usable pool has no spec to check its input values against: only their shape is checked,
 # so the pool_id error is not buried under spurious VALUE_NOT_ALLOWED for every field.
@@ -48,25 +55,38 @@ class Evaluation:
     valid: list[tuple[int, dict[str, Any], PoolConfig, int | None]] = field(default_factory=list)
     errors: dict[int, Errors] = field(default_factory=dict)
 
-    def error_payload(self) -> dict[str, Errors]:
-        """Errors keyed by the index as a string, as the API sends them."""
+    def error_payload(self, single: bool = False) -> Errors | dict[str, Errors]:
+        """Errors keyed by the index as a string, as the API sends them; a single object's errors as they are."""
+        if single:
+            return self.errors[0]
         return {str(index): errs for index, errs in self.errors.items()}
 
 
-def parse_items(body: bytes) -> list[dict[str, Any]]:
-    """The request body as a non-empty JSON array of objects, or 400."""
+def parse_items(body: bytes) -> tuple[list[dict[str, Any]], bool]:
+    """The request body's create objects, and whether it was a single object rather than an array; else 400.
+
+    A body is one JSON object or a non-empty JSON array of objects.
+    """
     try:
         items = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise bad_request(f"Malformed JSON body: {exc}") from None
+    if type(items) is dict:
+        return [items], True
     if type(items) is not list:
-        raise bad_request("The body must be a JSON array of objects")
+        raise bad_request("The body must be a JSON object or a JSON array of objects")
     if not items:
         raise bad_request("The body must not be an empty array")
     for index, item in enumerate(items):
         if type(item) is not dict:
             raise bad_request(f"Item {index} of the body is not a JSON object")
-    return items
+    return items, False
+
+
+def stored_items(input_body: bytes) -> list[dict[str, Any]]:
+    """The create objects of an operation's stored request body (one object or an array)."""
+    items = orjson.loads(input_body)
+    return [items] if type(items) is dict else items
 
 
 def check_pools(items: list[dict[str, Any]], account: str, pools: Pools) -> None:
@@ -101,13 +121,17 @@ def evaluate(
             if pool is None or pools.statuses[pool_id] == "archived":
                 # Only reachable when the config changed under a pending operation.
                 errors["pool_id"] = {"code": "DOES_NOT_EXIST", "message": "Pool does not exist"}
-        kind.validate(item, pools.validators[pool.id] if pool else _UNKNOWN_SPEC, errors)
+        read_only = kind.validate(item, pools.validators[pool.id] if pool else _UNKNOWN_SPEC, errors)
         if overlap_error(item, allow_defaults):
             errors["overlap"] = field_error("VALUE_REQUIRED")
         if errors or pool is None:
             result.errors[index] = errors
-        else:
-            result.valid.append((index, item, pool, resolve_overlap(item, pool, kind, allow_defaults)))
+            continue
+        overlap = resolve_overlap(item, pool, kind, allow_defaults)
+        drop_overlap = allow_defaults and overlap is not None and item.get("overlap", 0) is None
+        if read_only or drop_overlap:
+            item = stored_form(item, drop_overlap, read_only)
+        result.valid.append((index, item, pool, overlap))
     return result
 
 
@@ -156,7 +180,7 @@ def operation_results(
 
 def render_log(kind: ItemKind, input_body: bytes, results_body: bytes) -> bytes:
     """The operation log: one entry per item in input order (created or invalid), then one per pool opened."""
-    items = orjson.loads(input_body)
+    items = stored_items(input_body)
     stored = orjson.loads(results_body)
     log: list[dict[str, Any]] = []
     for item, result in zip(items, stored["results"], strict=True):

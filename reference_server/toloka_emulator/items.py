@@ -50,6 +50,24 @@ def _solutions_check(weight_key: str) -> Check:
     return check
 
 
+def _localization_check(value: Any) -> Errors | None:
+    """`localization_config`: `{default_language: string, additional_languages?: [string]}`."""
+    if type(value) is not dict:
+        return {"": field_error("JSON_EXPECTED")}
+    errors: Errors = {}
+    language = value.get("default_language")
+    if language is None:
+        errors[".default_language"] = field_error("VALUE_REQUIRED")
+    elif type(language) is not str:
+        errors[".default_language"] = field_error("STRING_EXPECTED")
+    others = value.get("additional_languages")
+    if others is not None:
+        problems = _LANGUAGES(others)
+        if problems is not None:
+            record(errors, ".additional_languages", problems)
+    return errors or None
+
+
 def _typed(type_: str, **bounds: Any) -> Check:
     """A scalar top-level field; null is a type error, as the schema allows no null."""
     inner = compile_field(FieldSpec(name="", type=type_, **bounds))
@@ -63,9 +81,23 @@ def _typed(type_: str, **bounds: Any) -> Check:
     return check
 
 
+def _overlap_check() -> Check:
+    """`overlap`: an integer in bounds; null is no overlap (valid with infinite_overlap, see `overlap_error`)."""
+    inner = compile_field(FieldSpec(name="", type="integer", min_value=OVERLAP_MIN, max_value=OVERLAP_MAX))
+
+    def check(value: Any) -> Errors | None:
+        return None if value is None else inner(value)
+
+    return check
+
+
+# The bounds of `Overlap` in openapi.yaml (a test pins them to the spec).
+OVERLAP_MIN = 1
+OVERLAP_MAX = 30000
 _SET = _set_check()
+_LANGUAGES = compile_field(FieldSpec(name="", type="array_string"))
 _COMMON: dict[str, Check] = {
-    "overlap": _typed("integer", min_value=1, max_value=30000),
+    "overlap": _overlap_check(),
     "infinite_overlap": _typed("boolean"),
     "reserved_for": _SET,
     "unavailable_for": _SET,
@@ -76,6 +108,7 @@ _COMMON: dict[str, Check] = {
 _SOLUTION_FIELDS: dict[str, Check] = {
     "known_solutions": _solutions_check("correctness_weight"),
     "message_on_unknown_solution": _typed("string"),
+    "localization_config": _localization_check,
 }
 TASK_FIELDS: dict[str, Check] = {
     **_SOLUTION_FIELDS,
@@ -90,6 +123,8 @@ SUITE_FIELDS: dict[str, Check] = {
     "latitude": _typed("float", min_value=-90, max_value=90),
 }
 SUITE_TASK_KEYS = frozenset({"input_values", *_SOLUTION_FIELDS})
+# Read-only fields of a suite's task (its read model carries them): tolerated on create and not stored.
+SUITE_TASK_READ_ONLY = frozenset({"id", "origin_task_id"})
 
 
 @dataclass(frozen=True)
@@ -102,20 +137,26 @@ class ItemKind:
     create_log_type: str
     validate_log_type: str
     id_key: str
-    validate: Callable[[dict[str, Any], InputValidator, Errors], None]
+    # Records the item's errors; True when a valid item's stored form must drop read-only keys it carries.
+    validate: Callable[[dict[str, Any], InputValidator, Errors], bool]
     stored_keys: frozenset[str]
     default_overlap: Callable[[PoolConfig], int]
     read_only: dict[str, Any]
 
 
-def validate_task(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> None:
+def validate_task(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> bool:
     """Record the errors of one task create object (pool and overlap rules aside)."""
     inputs.validate(item.get("input_values"), "input_values", errors)
     _check_fields(item, TASK_FIELDS, errors)
+    return False
 
 
-def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> None:
-    """Record the errors of one task-suite create object, its tasks included (pool and overlap rules aside)."""
+def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> bool:
+    """Record the errors of one task-suite create object, its tasks included (pool and overlap rules aside).
+
+    True when some task carries a read-only key (`id`, `origin_task_id`) that is not to be stored.
+    """
+    read_only = False
     tasks = item.get("tasks")
     if tasks is None:
         errors["tasks"] = field_error("VALUE_REQUIRED")
@@ -130,11 +171,14 @@ def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors)
                 errors[prefix] = field_error("JSON_EXPECTED")
                 continue
             inputs.validate(task.get("input_values"), f"{prefix}.input_values", errors)
-            for key in task:
-                if key not in SUITE_TASK_KEYS:
+            if not task.keys() <= SUITE_TASK_KEYS:
+                extra = task.keys() - SUITE_TASK_KEYS
+                read_only = read_only or not extra.isdisjoint(SUITE_TASK_READ_ONLY)
+                for key in extra - SUITE_TASK_READ_ONLY:
                     errors[f"{prefix}.{key}"] = field_error("VALUE_NOT_ALLOWED")
             _check_fields(task, _SOLUTION_FIELDS, errors, prefix + ".")
     _check_fields(item, SUITE_FIELDS, errors)
+    return read_only
 
 
 def _check_fields(item: dict[str, Any], checks: dict[str, Check], errors: Errors, prefix: str = "") -> None:
@@ -180,18 +224,35 @@ KINDS_BY_OPERATION_TYPE = {kind.operation_type: kind for kind in (TASK, SUITE)}
 
 
 def resolve_overlap(item: dict[str, Any], pool: PoolConfig, kind: ItemKind, allow_defaults: bool) -> int | None:
-    """The overlap an item gets: its own, else the pool default when allowed; None when it has none."""
+    """The overlap an item gets: its own, else the pool default when allowed and the item is not infinite.
+
+    None when it has none (an infinite-overlap item without one keeps none: it is read back as sent).
+    """
     overlap = item.get("overlap")
-    if isinstance(overlap, int | float) and not isinstance(overlap, bool):
+    if type(overlap) is int or type(overlap) is float:
         return int(overlap)  # validated already: a float here is a whole number
-    if allow_defaults:
+    if allow_defaults and item.get("infinite_overlap") is not True:
         return kind.default_overlap(pool)
     return None
 
 
 def overlap_error(item: dict[str, Any], allow_defaults: bool) -> bool:
-    """Whether the item lacks an overlap it needs: none given, no defaults allowed, not infinite."""
-    return not allow_defaults and "overlap" not in item and item.get("infinite_overlap") is not True
+    """Whether the item lacks an overlap it needs: none (or null) given, no defaults allowed, not infinite."""
+    return not allow_defaults and item.get("overlap") is None and item.get("infinite_overlap") is not True
+
+
+def stored_form(item: dict[str, Any], drop_overlap: bool, strip_suite_tasks: bool) -> dict[str, Any]:
+    """A copy of the item as it is to be stored, for the rare items whose stored form differs from what was sent.
+
+    `drop_overlap`: a null overlap filled from the pool default (the default comes in the read-only tail).
+    `strip_suite_tasks`: a suite's tasks lose the read-only `id` / `origin_task_id` a client sent back.
+    """
+    if drop_overlap:
+        item = {key: value for key, value in item.items() if key != "overlap"}
+    if strip_suite_tasks:
+        tasks = [{k: v for k, v in task.items() if k not in SUITE_TASK_READ_ONLY} for task in item["tasks"]]
+        item = {**item, "tasks": tasks}
+    return item
 
 
 def stored_json(item: dict[str, Any], kind: ItemKind, new_id: str, tail: bytes) -> bytes:

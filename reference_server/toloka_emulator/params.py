@@ -12,7 +12,7 @@ from toloka_emulator.service import UploadParams
 from toloka_emulator.storage import ListQuery
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_SORTS = {"id": False, "created": False, "-id": True, "-created": True}
+_SORT_KEYS = {"id": ("id", False), "created": ("created", False), "-id": ("id", True), "-created": ("created", True)}
 MAX_LIMIT = 100_000
 DEFAULT_LIMIT = 50
 
@@ -60,8 +60,11 @@ def list_query(query: QueryParams, kind: ItemKind, account: str) -> ListQuery:
         if query.get(name) == "":
             raise bad_request(f"Query parameter {name} must not be empty")
     sort = query.get("sort", "id")
-    if sort not in _SORTS:
-        raise bad_request(f"Query parameter sort must be one of {', '.join(_SORTS)}", {"sort": sort})
+    order = tuple(_SORT_KEYS.get(key, ("", False)) for key in sort.split(","))
+    fields = [name for name, _ in order]
+    if "" in fields or len(set(fields)) != len(fields):
+        message = "Query parameter sort must be comma-separated distinct keys among id, created, -id, -created"
+        raise bad_request(message, {"sort": sort})
     raw_limit = query.get("limit")
     limit = DEFAULT_LIMIT
     if raw_limit is not None:
@@ -71,6 +74,4 @@ def list_query(query: QueryParams, kind: ItemKind, account: str) -> ListQuery:
     bounds = tuple(
         (name, value) for name in ("id_gt", "id_gte", "id_lt", "id_lte") if (value := query.get(name)) is not None
     )
-    return ListQuery(
-        kind=kind.code, account=account, pool_id=pool_id, bounds=bounds, descending=_SORTS[sort], limit=limit
-    )
+    return ListQuery(kind=kind.code, account=account, pool_id=pool_id, bounds=bounds, order=order, limit=limit)

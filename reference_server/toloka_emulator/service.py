@@ -140,14 +140,14 @@ class Emulator:
         return 201, await self._write(self._upload_sync, kind, account, body, params)
 
     def _upload_sync(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> bytes:
-        items = batch.parse_items(body)
+        items, single = batch.parse_items(body)
         limit = self.config.limits.sync_max_items
         if len(items) > limit:
             raise ApiError(413, "ENTITY_TOO_LARGE", "Too many items in a synchronous request", {"limit": limit})
         batch.check_pools(items, account, self.pools)
         evaluation = batch.evaluate(items, kind, account, self.pools, params.allow_defaults)
         if evaluation.errors and (not params.skip_invalid_items or not evaluation.valid):
-            raise bad_request("Validation failed", evaluation.error_payload())
+            raise bad_request("Validation failed", evaluation.error_payload(single))
         reservation = self._rate.reserve(account, len(evaluation.valid))
         try:
             self._writer.begin()
@@ -159,10 +159,12 @@ class Emulator:
             self._writer.rollback()
             self._rate.release(reservation)
             raise
+        if single:
+            return created[0][2]
         return batch.sync_result(created, evaluation)
 
     def _accept_async(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> bytes:
-        items = batch.parse_items(body)
+        items, _ = batch.parse_items(body)
         batch.check_pools(items, account, self.pools)
         reservation = self._rate.reserve(account, len(items))
         details = {"total_count": len(items), "valid_count": 0, "not_valid_count": 0}
@@ -216,7 +218,7 @@ class Emulator:
         kind = KINDS_BY_OPERATION_TYPE[row.type]
         params = orjson.loads(row.parameters)
         if items is None:
-            items = orjson.loads(self._writer.operation_input(operation_id))
+            items = batch.stored_items(self._writer.operation_input(operation_id))
         evaluation = batch.evaluate(items, kind, row.account, self.pools, params["allow_defaults"])
         succeeds = bool(evaluation.valid) and (params["skip_invalid_items"] or not evaluation.errors)
         statuses_before = dict(self.pools.statuses)

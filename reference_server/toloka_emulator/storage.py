@@ -70,7 +70,7 @@ class ListQuery:
     account: str
     pool_id: str | None
     bounds: tuple[tuple[str, str], ...]
-    descending: bool
+    order: tuple[tuple[str, bool], ...]  # (`id` or `created`, descending), distinct fields, most significant first
     limit: int
 
 
@@ -219,9 +219,7 @@ class Reader:
             clause, clause_args = _id_bound(_BOUND_OPERATORS[name], value)
             where.append(clause)
             args += clause_args
-        # Ids sort as their sequence numbers do, so ordering and bounds use the integer key.
-        order = "DESC" if query.descending else "ASC"
-        sql = f"SELECT body FROM items WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?"  # noqa: S608
+        sql = f"SELECT body FROM items WHERE {' AND '.join(where)} ORDER BY {_order_by(query.order)} LIMIT ?"  # noqa: S608
         rows = self.conn.execute(sql, (*args, query.limit + 1)).fetchall()
         return [bytes(r[0]) for r in rows[: query.limit]], len(rows) > query.limit
 
@@ -240,6 +238,21 @@ class Reader:
             (operation_id,),
         ).fetchone()
         return (bytes(row[0]), bytes(row[1])) if row else None
+
+
+def _order_by(order: tuple[tuple[str, bool], ...]) -> str:
+    """The ORDER BY clause of a list's sort keys.
+
+    Ids sort as their sequence numbers do, and `created` never decreases as they grow (items of one batch
+    share it), so every order is the sequence's in the first key's direction, except `created` followed by
+    `id` the other way: equal `created` values then order by id against the first key, read from the body.
+    """
+    (first, descending), *rest = order
+    direction = "DESC" if descending else "ASC"
+    if first == "created" and rest and rest[0][1] != descending:
+        tie = "DESC" if rest[0][1] else "ASC"
+        return f"json_extract(CAST(body AS TEXT), '$.created') {direction}, seq {tie}"
+    return f"seq {direction}"
 
 
 def _id_bound(operator: str, bound: str) -> tuple[str, list[Any]]:
