@@ -4,11 +4,13 @@ from toloka_conformance.checks import (  # noqa: F401  (imported to register the
     batches,
     isolation,
     links,
+    lists,
     operations,
     pools,
     rate_limit,
     readback,
     requests,
+    single,
     timestamps,
 )
 from toloka_conformance.checks.base import REGISTRY, Check, Context, Failed, Skipped

@@ -11,12 +11,23 @@ from toloka_conformance.target import Target
 
 
 class Failed(Exception):
-    """The server broke the requirement; `exchange` is the request that shows it."""
+    """The server broke a rule: what was expected, what was observed, and the exchange that reproduces it.
 
-    def __init__(self, message: str, exchange: Exchange | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    `rule` is the sentence of the docs or the contract the answer broke, `expected` what it requires here,
+    `observed` what the server did; `message` is derived from the three (the reports show it as the detail).
+    """
+
+    def __init__(self, observed: str, *, expected: str, rule: str, exchange: Exchange | None = None) -> None:
+        self.observed = observed
+        self.expected = expected
+        self.rule = rule
         self.exchange = exchange
+        self.message = f"observed: {observed}; expected: {expected}. Rule: {rule}"
+        super().__init__(self.message)
+
+    def about(self, subject: str) -> Failed:
+        """The same failure, its observation prefixed with what it concerns (one of several cases a check tries)."""
+        return Failed(f"{subject}: {self.observed}", expected=self.expected, rule=self.rule, exchange=self.exchange)
 
 
 class Skipped(Exception):

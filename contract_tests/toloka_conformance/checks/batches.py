@@ -1,4 +1,4 @@
-"""Synchronous batch uploads: index partition, all-or-nothing validation, defaults, limits, read-back."""
+"""Synchronous batch uploads: index partition, all-or-nothing validation, defaults, limits."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from toloka_conformance.checks.support import (
     invalid_task,
     json_object,
     newest_id,
+    pool_defaults,
     string_keyed,
     suite,
     task,
@@ -29,6 +30,10 @@ SKIP_TRUE = (
 SKIP_FALSE = (
     "[Create multiple tasks] skip_invalid_items \"false — If one or more tasks didn't pass validation, stop the "
     "operation and don't create any tasks.\"; [openapi.yaml] answer 400 VALIDATION_ERROR, payload keyed by index."
+)
+NONE_VALID = (
+    '[toloka-api-notes: Batch upload] "With `true` and no valid item at all, also 400"; [openapi.yaml BadRequest] '
+    "400 VALIDATION_ERROR, nothing created."
 )
 SYNC_LIMIT_TASKS = (
     '[Create multiple tasks] async_mode "false — Synchronous. ... Maximum of 5000 tasks per request."; '
@@ -50,29 +55,40 @@ def _partition(exchange: Exchange, size: int, expected_invalid: set[str]) -> Non
     everything = {str(index) for index in range(size)}
     if created & set(errors):
         raise Failed(
-            f"indices {sorted(created & set(errors))} are both created and invalid. Rule: {SKIP_TRUE}", exchange
+            f"indices {sorted(created & set(errors))} are both in items and in validation_errors",
+            expected="each index in exactly one of the two",
+            rule=SKIP_TRUE,
+            exchange=exchange,
         )
     if created | set(errors) != everything:
         raise Failed(
-            f"items {sorted(created)} + validation_errors {sorted(errors)} do not cover the request's indices "
-            f"{sorted(everything)} (0-based positions as strings). Rule: {SKIP_TRUE}",
-            exchange,
+            f"items {sorted(created)} + validation_errors {sorted(errors)}",
+            expected=f"together the request's indices {sorted(everything)} (0-based positions as strings)",
+            rule=SKIP_TRUE,
+            exchange=exchange,
         )
     if set(errors) != expected_invalid:
         raise Failed(
-            f"validation_errors is keyed {sorted(errors)}, the invalid items were at {sorted(expected_invalid)}. "
-            f"Rule: {SKIP_TRUE}",
-            exchange,
+            f"validation_errors keyed {sorted(errors)}",
+            expected=f"keyed by the invalid items' indices {sorted(expected_invalid)}",
+            rule=SKIP_TRUE,
+            exchange=exchange,
         )
     for index, item_errors in errors.items():
         if not isinstance(item_errors, dict) or not item_errors:
-            raise Failed(f"validation_errors[{index!r}] is not a field path → error map. Rule: {SKIP_TRUE}", exchange)
+            raise Failed(
+                f"validation_errors[{index!r}] is {item_errors!r}",
+                expected="a field path -> {code, message} map",
+                rule=SKIP_TRUE,
+                exchange=exchange,
+            )
         for path, error in item_errors.items():
             if not isinstance(error, dict) or not isinstance(error.get("code"), str):
                 raise Failed(
-                    f"validation_errors[{index!r}][{path!r}] has no `code`: field paths map to {{code, message}}. "
-                    f"Rule: {SKIP_TRUE}",
-                    exchange,
+                    f"validation_errors[{index!r}][{path!r}] is {error!r}",
+                    expected="{code, message} with a string code",
+                    rule=SKIP_TRUE,
+                    exchange=exchange,
                 )
 
 
@@ -92,6 +108,26 @@ def suites_partition(ctx: Context) -> None:
     _partition(ctx.api.post(SUITES, items, skip_invalid_items=True), len(items), {"0"})
 
 
+def _none_valid(ctx: Context, path: str, items: list[dict[str, Any]]) -> str:
+    before = newest_id(ctx, path)
+    exchange = ctx.api.post(path, items, skip_invalid_items=True)
+    expect_error(exchange, 400, "VALIDATION_ERROR", NONE_VALID)
+    expect_nothing_created(ctx, path, before, NONE_VALID, exchange)
+    return f"{len(items)} invalid items with skip_invalid_items=true: 400 VALIDATION_ERROR, nothing created"
+
+
+@check("tasks.skip_invalid.none_valid", "skip_invalid_items=true, no valid task: 400, nothing created", NONE_VALID)
+def tasks_none_valid(ctx: Context) -> str:
+    """[invalid, invalid] tasks with skip_invalid_items=true: 400 VALIDATION_ERROR and the pool unchanged."""
+    return _none_valid(ctx, TASKS, [invalid_task(ctx), invalid_task(ctx)])
+
+
+@check("suites.skip_invalid.none_valid", "skip_invalid_items=true, no valid suite: 400, nothing created", NONE_VALID)
+def suites_none_valid(ctx: Context) -> str:
+    """[invalid] suites with skip_invalid_items=true: 400 VALIDATION_ERROR and the pool unchanged."""
+    return _none_valid(ctx, SUITES, [suite(ctx, valid=False)])
+
+
 def _all_or_nothing(ctx: Context, path: str, items: list[dict[str, Any]], invalid_index: str) -> None:
     before = newest_id(ctx, path)
     exchange = ctx.api.post(path, items, skip_invalid_items=False)
@@ -100,9 +136,10 @@ def _all_or_nothing(ctx: Context, path: str, items: list[dict[str, Any]], invali
     if not isinstance(payload, dict) or set(payload) != {invalid_index}:
         keys = sorted(payload) if isinstance(payload, dict) else payload
         raise Failed(
-            f"the 400 payload must be keyed by the invalid item's index {invalid_index!r}, got {keys!r}. "
-            f"Rule: {SKIP_FALSE}",
-            exchange,
+            f"the 400 payload is keyed {keys!r}",
+            expected=f"keyed by the invalid item's index {invalid_index!r}",
+            rule=SKIP_FALSE,
+            exchange=exchange,
         )
     expect_nothing_created(ctx, path, before, SKIP_FALSE, exchange)
 
@@ -123,34 +160,89 @@ ALLOW_DEFAULTS = (
     '[Create multiple tasks] allow_defaults "true — Use the overlap that is set in the pool parameters (in the '
     'defaults.default_overlap_for_new_tasks key)." (task suites: default_overlap_for_new_task_suites)'
 )
+KEEPS_OWN = (
+    "[openapi.yaml AllowDefaults; toloka-kit create_tasks(allow_defaults=True)] the pool default is for items "
+    "without an overlap of their own: an item that sets `overlap` keeps it."
+)
 NO_OVERLAP = (
     '[Create multiple tasks] allow_defaults "false — Use the overlap that is set in the task parameters"; '
     "[openapi.yaml AllowDefaults] an item without one is invalid."
 )
+_DEFAULT_KEYS = {TASKS: "default_overlap_for_new_tasks", SUITES: "default_overlap_for_new_task_suites"}
 
 
-def _takes_default(ctx: Context, path: str, item: dict[str, Any], expected: int | None, flag: str) -> None:
-    if expected is None:
-        raise Skipped(f"the pool's default overlap is unknown ({flag})")
+def _pool_default(ctx: Context, path: str) -> tuple[int, str]:
+    """The pool's default overlap for `path`'s items: read with GET /pools/{id}, else the flag; and its source."""
+    key = _DEFAULT_KEYS[path]
+    flag = ctx.target.default_overlap if path == TASKS else ctx.target.default_suite_overlap
+    try:
+        value = pool_defaults(ctx, ctx.target.pool_id).get(key)
+    except Failed:
+        value = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        if flag is not None and flag != value:
+            raise Skipped(f"the flag says the pool's {key} is {flag}, GET /pools/{{id}} says {value}: which is it?")
+        return value, f"defaults.{key} of GET /pools/{{id}}"
+    if flag is None:
+        raise Skipped(f"the pool's {key} is unknown: GET /pools/{{id}} has none and no --default-overlap was given")
+    return flag, "the flag"
+
+
+def _takes_default(ctx: Context, path: str, item: dict[str, Any]) -> str:
+    expected, source = _pool_default(ctx, path)
     del item["overlap"]
     created, exchange = create_one(ctx, path, item, ALLOW_DEFAULTS, allow_defaults=True)
     if created.get("overlap") != expected:
         raise Failed(
-            f"created overlap is {created.get('overlap')!r}, the pool's default is {expected}. Rule: {ALLOW_DEFAULTS}",
-            exchange,
+            f"created overlap {created.get('overlap')!r}",
+            expected=f"the pool's default {expected} ({source})",
+            rule=ALLOW_DEFAULTS,
+            exchange=exchange,
         )
+    return f"created with overlap {expected}, the pool's default ({source})"
 
 
 @check("tasks.allow_defaults", "allow_defaults=true takes the pool's default task overlap", ALLOW_DEFAULTS, creates=1)
-def tasks_allow_defaults(ctx: Context) -> None:
+def tasks_allow_defaults(ctx: Context) -> str:
     """A task without overlap, allow_defaults=true: created with default_overlap_for_new_tasks."""
-    _takes_default(ctx, TASKS, task(ctx), ctx.target.default_overlap, "--default-overlap")
+    return _takes_default(ctx, TASKS, task(ctx))
 
 
 @check("suites.allow_defaults", "allow_defaults=true takes the pool's default suite overlap", ALLOW_DEFAULTS, creates=1)
-def suites_allow_defaults(ctx: Context) -> None:
+def suites_allow_defaults(ctx: Context) -> str:
     """A suite without overlap, allow_defaults=true: created with default_overlap_for_new_task_suites."""
-    _takes_default(ctx, SUITES, suite(ctx), ctx.target.default_suite_overlap, "--default-suite-overlap")
+    return _takes_default(ctx, SUITES, suite(ctx))
+
+
+def _keeps_own(ctx: Context, path: str, make: Any) -> str:
+    default, source = _pool_default(ctx, path)
+    own = default + 1 if default < 30_000 else default - 1  # never equal to the default: no pass by coincidence
+    with_own, without = make(ctx, overlap=own), make(ctx)
+    del without["overlap"]
+    exchange = ctx.api.post(path, [with_own, without], allow_defaults=True)
+    expect_status(exchange, 201, KEEPS_OWN)
+    items = string_keyed(json_object(exchange, KEEPS_OWN), "items", exchange, KEEPS_OWN)
+    observed = [(items.get(index) or {}).get("overlap") for index in ("0", "1")]
+    if observed != [own, default]:
+        raise Failed(
+            f"overlaps created {observed!r} for [an item with overlap {own}, an item without]",
+            expected=f"[{own}, {default}] (the pool's default from {source} only for the item without one)",
+            rule=KEEPS_OWN,
+            exchange=exchange,
+        )
+    return f"overlap {own} kept, the item without one took the pool default {default} ({source})"
+
+
+@check("tasks.allow_defaults.keeps_own", "allow_defaults=true keeps a task's own overlap", KEEPS_OWN, creates=2)
+def tasks_keeps_own(ctx: Context) -> str:
+    """[overlap default+1, no overlap] with allow_defaults=true: created with default+1 and the default."""
+    return _keeps_own(ctx, TASKS, task)
+
+
+@check("suites.allow_defaults.keeps_own", "allow_defaults=true keeps a suite's own overlap", KEEPS_OWN, creates=2)
+def suites_keeps_own(ctx: Context) -> str:
+    """[overlap default+1, no overlap] suites with allow_defaults=true: created with default+1 and the default."""
+    return _keeps_own(ctx, SUITES, suite)
 
 
 @check(

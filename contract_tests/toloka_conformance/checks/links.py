@@ -6,6 +6,7 @@ from typing import Any
 
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, check
+from toloka_conformance.checks.readback import differences
 from toloka_conformance.checks.support import (
     SUITES,
     TASKS,
@@ -50,7 +51,10 @@ def _evaluate(expression: str, exchange: Exchange, name: str) -> str:
             break
     if not isinstance(node, str) or not node:
         raise Failed(
-            f"the spec's link {name} ({expression}) finds no id in {exchange.summary()}. Rule: {LINKS}", exchange
+            f"the spec's link {name} ({expression}) finds no id in {exchange.summary()}",
+            expected="a string id where the link points",
+            rule=LINKS,
+            exchange=exchange,
         )
     return node
 
@@ -73,10 +77,15 @@ def _chain(ctx: Context, path: str, item: dict[str, Any], create: str, item_link
     _, ended = poll_until_ended(ctx, operation_id, accepted)
     log = follow(ctx, ended, "get_operation", 200, "GetOperationLog")
     created = json_object(follow(ctx, log, "get_operation_log", 200, item_link), LINKS)
-    sent = item.get("input_values", item.get("tasks"))
-    stored = created.get("input_values", created.get("tasks"))
-    if stored != sent:
-        raise Failed(f"the item the log links to is not the one uploaded: {created!r}. Rule: {LINKS}", log)
+    key = "input_values" if "input_values" in item else "tasks"
+    wrong = differences({key: item[key]}, created)
+    if wrong:
+        raise Failed(
+            f"the item the log links to is not the one uploaded: {'; '.join(wrong)}",
+            expected=f"the uploaded item's {key}",
+            rule=LINKS,
+            exchange=log,
+        )
     return f"{create} 202 -> GetOperation -> GetOperationLog -> {item_link}: {created.get('id')}"
 
 

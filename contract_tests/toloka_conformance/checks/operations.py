@@ -10,12 +10,16 @@ from typing import Any
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, check
 from toloka_conformance.checks.support import (
+    OPERATIONS,
     SUITES,
     TASKS,
     created_after,
     expect_error,
     expect_nothing_created,
+    expect_status,
     invalid_task,
+    item_index,
+    json_object,
     newest_id,
     poll_until_ended,
     read_log,
@@ -33,7 +37,9 @@ COUNTS = (
 LOG = (
     "[openapi.yaml get_operation_log] for every input item, either the id it became (TASK_CREATE / "
     "TASK_SUITE_CREATE, success: true) or the validation errors it got (TASK_VALIDATE / TASK_SUITE_VALIDATE, "
-    "success: false). `input` echoes the item as sent, unknown top-level keys included."
+    "success: false). `input` echoes the item as sent, unknown top-level keys included. The log's order is not "
+    "promised: clients key on `input.__item_idx` (toloka-kit tests/test_operation_log.py lists a TASK_VALIDATE entry "
+    "first)."
 )
 SAME_ID = "[openapi.yaml Operation.id] Operation ID; equals the `operation_id` sent with the upload, if one was sent."
 IDEMPOTENT = (
@@ -43,6 +49,15 @@ IDEMPOTENT = (
 )
 UUID_ONLY = '[Create multiple tasks] operation_id: "The ID should conform to the RFC4122 standard."'
 SUITE_COUNTS = "[openapi.yaml OperationDetails] An async tasks upload counts tasks, a suites upload counts suites."
+FAIL_COUNTS = (
+    "[openapi.yaml OperationDetails, the FAIL example of get_operation] success_count: items created, failed_count: "
+    "items not created; an async upload with skip_invalid_items=false and an invalid item ends FAIL with "
+    "success_count 0 and failed_count = total_count, nothing created."
+)
+ID_CASE = (
+    "[openapi.yaml Operation.id, OperationIdParam] UUIDs are case-insensitive: `AAAA…` and `aaaa…` name one "
+    "operation (read it either way; reusing it in another case is a 409)."
+)
 
 # Two valid items and one invalid one: the counts and the log have something to disagree about.
 _MIXED_SIZE = 3
@@ -69,11 +84,22 @@ def _mixed_upload(ctx: Context) -> _Mixed:
 
 
 def _details(mixed: _Mixed) -> dict[str, int]:
-    details = mixed.operation.get("details")
-    names = ("total_count", "valid_count", "not_valid_count", "success_count", "failed_count")
-    if not isinstance(details, dict) or not all(isinstance(details.get(name), int) for name in names):
-        raise Failed(f"the ended operation lacks integer details {names}: {mixed.polled.summary()}", mixed.polled)
-    return {name: details[name] for name in names}
+    return _counts(mixed.operation, mixed.polled)
+
+
+_NAMES = ("total_count", "valid_count", "not_valid_count", "success_count", "failed_count")
+
+
+def _counts(operation: dict[str, Any], polled: Exchange) -> dict[str, int]:
+    details = operation.get("details")
+    if not isinstance(details, dict) or not all(type(details.get(name)) is int for name in _NAMES):
+        raise Failed(
+            polled.summary(),
+            expected=f"the ended operation with integer details {_NAMES}",
+            rule=COUNTS,
+            exchange=polled,
+        )
+    return {name: details[name] for name in _NAMES}
 
 
 @check("operations.ends", "An async upload's operation ends in SUCCESS or FAIL", ENDS, creates=2)
@@ -90,12 +116,19 @@ def counts_add_up(ctx: Context) -> str:
     d = _details(mixed)
     if d["total_count"] != _MIXED_SIZE:
         raise Failed(
-            f"total_count is {d['total_count']}, the request had {_MIXED_SIZE} tasks. Rule: {COUNTS}", mixed.polled
+            f"total_count {d['total_count']}",
+            expected=f"{_MIXED_SIZE}, the tasks in the request",
+            rule=COUNTS,
+            exchange=mixed.polled,
         )
     if d["valid_count"] + d["not_valid_count"] != d["total_count"]:
-        raise Failed(f"valid_count + not_valid_count != total_count in {d}. Rule: {COUNTS}", mixed.polled)
+        raise Failed(
+            f"details {d}", expected="valid_count + not_valid_count == total_count", rule=COUNTS, exchange=mixed.polled
+        )
     if d["success_count"] + d["failed_count"] != d["total_count"]:
-        raise Failed(f"success_count + failed_count != total_count in {d}. Rule: {COUNTS}", mixed.polled)
+        raise Failed(
+            f"details {d}", expected="success_count + failed_count == total_count", rule=COUNTS, exchange=mixed.polled
+        )
     return f"details {d} after 2 valid + 1 invalid tasks"
 
 
@@ -109,40 +142,64 @@ def log_matches_counts(ctx: Context) -> str:
     created, rejected = kinds[("TASK_CREATE", True)], kinds[("TASK_VALIDATE", False)]
     if (created, rejected) != (d["success_count"], d["not_valid_count"]):
         raise Failed(
-            f"the log has {created} TASK_CREATE and {rejected} TASK_VALIDATE entries, the operation counts "
-            f"success_count={d['success_count']} and not_valid_count={d['not_valid_count']}. Rule: {LOG}",
-            read,
+            f"{created} TASK_CREATE and {rejected} TASK_VALIDATE entries, the operation counts "
+            f"success_count={d['success_count']} and not_valid_count={d['not_valid_count']}",
+            expected="as many entries of each kind as counted",
+            rule=LOG,
+            exchange=read,
         )
     if (created, rejected) != (_MIXED_SIZE - 1, 1):
         raise Failed(
-            f"expected 2 created and 1 rejected task in the log, got {created} and {rejected}. Rule: {LOG}", read
+            f"{created} created and {rejected} rejected task(s) in the log", expected="2 and 1", rule=LOG, exchange=read
         )
     for entry in log:
         if entry.get("type") == "TASK_CREATE" and not isinstance((entry.get("output") or {}).get("task_id"), str):
-            raise Failed(f"a TASK_CREATE entry has no output.task_id: {entry!r}. Rule: {LOG}", read)
+            raise Failed(f"a TASK_CREATE entry {entry!r}", expected="output.task_id, a string", rule=LOG, exchange=read)
     return f"{created} TASK_CREATE with task_id and {rejected} TASK_VALIDATE, as counted"
 
 
 @check("operations.log_echoes_input", "The log echoes each item as sent, __item_idx included", LOG, creates=2)
 def log_echoes_input(ctx: Context) -> str:
-    """Per-item log entries in request order, each `input` equal to the item sent (its own `__item_idx`)."""
+    """Per-item log entries, in any order, each `input` equal to the item sent under its own `__item_idx`."""
     mixed = _mixed_upload(ctx)
     log, read = read_log(ctx, mixed.operation_id)
     entries = [entry for entry in log if entry.get("type") in ("TASK_CREATE", "TASK_VALIDATE")]
-    echoed = [entry.get("input") for entry in entries]
-    if echoed != mixed.items:
+    sent = {str(item["__item_idx"]): item for item in mixed.items}
+    by_index: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        index = item_index(entry)
+        if index not in sent or index in by_index:
+            raise Failed(
+                f"an entry with input.__item_idx {index!r}: {entry!r}",
+                expected=f"exactly one entry for each __item_idx of {sorted(sent)}",
+                rule=LOG,
+                exchange=read,
+            )
+        by_index[index] = entry
+    if set(by_index) != set(sent):
         raise Failed(
-            f"the log's inputs are {echoed!r}; the items were sent, in this order, as {mixed.items!r}. Rule: {LOG}",
-            read,
+            f"entries for __item_idx {sorted(by_index)}",
+            expected=f"one for each of {sorted(sent)}",
+            rule=LOG,
+            exchange=read,
         )
-    wrong = [
-        f"__item_idx {index}: {entry.get('type')}"
-        for index, entry in enumerate(entries)
-        if (entry.get("type") == "TASK_VALIDATE") != (index == _INVALID_INDEX)
-    ]
-    if wrong:
-        raise Failed(f"only item {_INVALID_INDEX} is invalid, but the log says {', '.join(wrong)}. Rule: {LOG}", read)
-    return f"{len(entries)} entries echo the sent items in order, only __item_idx {_INVALID_INDEX} TASK_VALIDATE"
+    for index, entry in sorted(by_index.items()):
+        if entry.get("input") != sent[index]:
+            raise Failed(
+                f"the entry for __item_idx {index} has input {entry.get('input')!r}",
+                expected=f"the item as sent: {sent[index]!r}",
+                rule=LOG,
+                exchange=read,
+            )
+        if (entry.get("type") == "TASK_VALIDATE") != (index == str(_INVALID_INDEX)):
+            raise Failed(
+                f"the entry for __item_idx {index} is {entry.get('type')}",
+                expected=f"TASK_VALIDATE only for item {_INVALID_INDEX}, TASK_CREATE for the others",
+                rule=LOG,
+                exchange=read,
+            )
+    order = [item_index(entry) for entry in entries]
+    return f"{len(entries)} entries (order {order}) echo the sent items, only __item_idx {_INVALID_INDEX} TASK_VALIDATE"
 
 
 @check("operations.id_is_operation_id", "The operation's id is the operation_id sent", SAME_ID, creates=1)
@@ -151,7 +208,12 @@ def id_is_operation_id(ctx: Context) -> None:
     chosen = str(uuid.uuid4())
     operation_id, exchange = start_async(ctx, TASKS, [task(ctx)], operation_id=chosen)
     if operation_id != chosen:
-        raise Failed(f"sent operation_id {chosen}, the operation's id is {operation_id!r}. Rule: {SAME_ID}", exchange)
+        raise Failed(
+            f"the operation's id {operation_id!r}",
+            expected=f"the operation_id sent, {chosen}",
+            rule=SAME_ID,
+            exchange=exchange,
+        )
     wait_until_ended(ctx, chosen, exchange)
 
 
@@ -168,10 +230,45 @@ def reused_operation_id(ctx: Context) -> None:
     created = created_after(ctx, TASKS, before)
     if len(created) != len(items):
         raise Failed(
-            f"{len(created)} tasks were created by two uploads sharing operation_id {chosen}; expected "
-            f"{len(items)}. Rule: {IDEMPOTENT}",
-            second,
+            f"{len(created)} tasks created by two uploads sharing operation_id {chosen}",
+            expected=f"{len(items)}",
+            rule=IDEMPOTENT,
+            exchange=second,
         )
+
+
+@check(
+    "operations.id_case_insensitive", "An operation_id in another letter case is the same operation", ID_CASE, creates=1
+)
+def operation_id_case(ctx: Context) -> str:
+    """Upload with operation_id=u (lowercase): GET /operations/U (uppercase) finds it; reusing U is a 409."""
+    chosen = str(uuid.uuid4())
+    upper = chosen.upper()
+    before = newest_id(ctx, TASKS)
+    items = [task(ctx)]
+    _, first = start_async(ctx, TASKS, items, operation_id=chosen)
+    read = ctx.api.get(f"{OPERATIONS}/{upper}")
+    expect_status(read, 200, ID_CASE)
+    found = json_object(read, ID_CASE).get("id")
+    if not isinstance(found, str) or found.lower() != chosen:
+        raise Failed(
+            f"GET /operations/{upper} answers id {found!r}",
+            expected=f"the operation {chosen}",
+            rule=ID_CASE,
+            exchange=read,
+        )
+    second = ctx.api.post(TASKS, items, async_mode=True, operation_id=upper)
+    expect_error(second, 409, "OPERATION_ALREADY_EXISTS", ID_CASE)
+    wait_until_ended(ctx, chosen, first)
+    created = created_after(ctx, TASKS, before)
+    if len(created) != len(items):
+        raise Failed(
+            f"{len(created)} tasks created by uploads with operation_id {chosen} and {upper}",
+            expected=f"{len(items)}",
+            rule=ID_CASE,
+            exchange=second,
+        )
+    return f"{upper} reads operation {found} and reusing it answers 409"
 
 
 @check("operations.invalid_operation_id", "A non-UUID operation_id answers 400, nothing created", UUID_ONLY)
@@ -181,6 +278,26 @@ def invalid_operation_id(ctx: Context) -> None:
     exchange = ctx.api.post(TASKS, [task(ctx)], async_mode=True, operation_id="not-a-uuid")
     expect_error(exchange, 400, "VALIDATION_ERROR", UUID_ONLY)
     expect_nothing_created(ctx, TASKS, before, UUID_ONLY, exchange)
+
+
+@check("operations.fail_counts", "A FAILed upload counts nothing created: success 0, failed = total", FAIL_COUNTS)
+def fail_counts(ctx: Context) -> str:
+    """Async [valid, invalid] with skip_invalid_items=false: FAIL, success_count 0, failed_count 2, pool unchanged."""
+    before = newest_id(ctx, TASKS)
+    items = [task(ctx, __item_idx="0"), invalid_task(ctx, __item_idx="1")]
+    operation_id, started = start_async(ctx, TASKS, items, skip_invalid_items=False)
+    operation, polled = poll_until_ended(ctx, operation_id, started)
+    if operation.get("status") != "FAIL":
+        raise Failed(
+            f"the operation ended {operation.get('status')!r}", expected="FAIL", rule=FAIL_COUNTS, exchange=polled
+        )
+    d = _counts(operation, polled)
+    wanted = {"total_count": 2, "success_count": 0, "failed_count": 2}
+    wrong = {name: d[name] for name, value in wanted.items() if d[name] != value}
+    if wrong:
+        raise Failed(f"details {d}", expected=f"{wanted} (nothing was created)", rule=FAIL_COUNTS, exchange=polled)
+    expect_nothing_created(ctx, TASKS, before, FAIL_COUNTS, started)
+    return f"FAIL with details {d}, nothing created"
 
 
 @check(
@@ -195,17 +312,21 @@ def suites_counted(ctx: Context) -> str:
     operation, polled = poll_until_ended(ctx, operation_id, exchange)
     if operation.get("type") != "TASK_SUITE.BATCH_CREATE":
         raise Failed(
-            f"operation type is {operation.get('type')!r}, expected TASK_SUITE.BATCH_CREATE. Rule: {SUITE_COUNTS}",
-            polled,
+            f"operation type {operation.get('type')!r}",
+            expected="TASK_SUITE.BATCH_CREATE",
+            rule=SUITE_COUNTS,
+            exchange=polled,
         )
     total = (operation.get("details") or {}).get("total_count")
     if total != 2:
-        raise Failed(f"total_count is {total!r} for 2 suites. Rule: {SUITE_COUNTS}", polled)
+        raise Failed(f"total_count {total!r} for 2 suites", expected="2", rule=SUITE_COUNTS, exchange=polled)
     log, read = read_log(ctx, operation_id)
     steps = [e for e in log if e.get("type") == "TASK_SUITE_CREATE" and e.get("success")]
     if len(steps) != 2 or not all(isinstance((e.get("output") or {}).get("task_suite_id"), str) for e in steps):
         raise Failed(
-            f"expected two TASK_SUITE_CREATE entries with output.task_suite_id, got {steps!r}. Rule: {SUITE_COUNTS}",
-            read,
+            f"successful TASK_SUITE_CREATE entries {steps!r}",
+            expected="two, each with output.task_suite_id",
+            rule=SUITE_COUNTS,
+            exchange=read,
         )
     return "TASK_SUITE.BATCH_CREATE, total_count 2, two TASK_SUITE_CREATE entries with task_suite_id"

@@ -1,68 +1,124 @@
-"""What a sync upload answers is what was stored: the created item, GET by id and the list agree with the request."""
+"""What a sync upload answers is what was stored: the created item, GET by id and the list agree with the request.
+
+"Agree" means: every field sent comes back with the value sent. What a read model adds is ignored (`id`,
+`created`, `remaining_overlap`, a suite task's `id` / `origin_task_id`, ...); the fields the contract defines as
+sets (`reserved_for`, `unavailable_for`, `traits_*`) compare as sets; an optional boolean sent `false` may come
+back `false` or be left out (its documented default).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from toloka_conformance.api import Exchange
-from toloka_conformance.checks.base import Context, Failed, Skipped, check
-from toloka_conformance.checks.support import SUITES, TASKS, create_one, expect_status, json_object, suite, task
+from toloka_conformance.checks.base import Context, Failed, check
+from toloka_conformance.checks.support import (
+    SUITES,
+    TASKS,
+    create_one,
+    expect_status,
+    json_object,
+    output_values,
+    suite,
+    task,
+)
 
 READ_BACK = (
     "[openapi.yaml get_task / get_task_suite / list_*] Reads one task back; lists the caller's tasks, optionally of "
-    "one pool. A created item carries the fields it was sent with."
+    "one pool. A created item carries the fields it was sent with (read-only additions aside; `reserved_for`, "
+    "`unavailable_for`, `traits_*` are sets: uniqueItems, order not kept)."
 )
-_KEPT = ("id", "created")
+INFINITE = (
+    '[openapi.yaml TaskCreate.overlap; toloka-kit serialises infinite overlap as "overlap": null, "infinite_overlap": '
+    "true] overlap null is valid on create with infinite_overlap true; the item reads back infinite_overlap true "
+    "(its overlap: an integer >= 0 or null)."
+)
 # Every optional create field both kinds share, with values valid in any pool: a finite overlap, made explicit.
 _COMMON: dict[str, Any] = {
     "overlap": 2,
     "infinite_overlap": False,
-    "reserved_for": ["conformance-performer-a"],
+    "reserved_for": ["conformance-performer-a", "conformance-performer-z"],
     "unavailable_for": ["conformance-performer-b"],
     "traits_all_of": ["conformance-trait-a"],
-    "traits_any_of": ["conformance-trait-b", "conformance-trait-c"],
+    "traits_any_of": ["conformance-trait-c", "conformance-trait-b"],
     "traits_none_of_any": ["conformance-trait-d"],
 }
 _SUITE_ONLY: dict[str, Any] = {"issuing_order_override": 12.5, "mixed": False, "longitude": 37.62, "latitude": 55.75}
+_SETS = frozenset({"reserved_for", "unavailable_for", "traits_all_of", "traits_any_of", "traits_none_of_any"})
+# Free-form values: compared whole (a key the server adds there is a change of the data, not a read-only field).
+_WHOLE = frozenset({"input_values", "output_values"})
 _MESSAGE = "conformance: this answer differs from the known solution"
 
 
-def _differences(sent: dict[str, Any], stored: dict[str, Any]) -> list[str]:
-    """The sent fields that the stored object lacks or changed."""
-    return [
-        f"{key}: sent {value!r}, stored {stored.get(key, '<missing>')!r}"
-        for key, value in sent.items()
-        if stored.get(key) != value
-    ]
+def differences(sent: Any, stored: Any, where: str = "") -> list[str]:
+    """Where `stored` does not carry what was `sent` (objects: sent keys only; lists: element by element)."""
+    if isinstance(sent, dict):
+        if not isinstance(stored, dict):
+            return [f"{where or 'the item'}: sent an object, stored {stored!r}"]
+        found = []
+        for key, value in sent.items():
+            path = f"{where}.{key}" if where else str(key)
+            if key not in stored:
+                if value is False:  # an optional boolean's documented default
+                    continue
+                found.append(f"{path}: sent {value!r}, stored <missing>")
+            elif key in _SETS and isinstance(value, list) and isinstance(stored[key], list):
+                if sorted(map(repr, set(map(_hashable, value)))) != sorted(map(repr, set(map(_hashable, stored[key])))):
+                    found.append(f"{path}: sent the set {value!r}, stored {stored[key]!r}")
+            elif key in _WHOLE:
+                if stored[key] != value:
+                    found.append(f"{path}: sent {value!r}, stored {stored[key]!r}")
+            else:
+                found += differences(value, stored[key], path)
+        return found
+    if isinstance(sent, list):
+        if not isinstance(stored, list) or len(stored) != len(sent):
+            return [f"{where}: sent {sent!r}, stored {stored!r}"]
+        return [
+            problem
+            for index, pair in enumerate(zip(sent, stored, strict=False))
+            for problem in differences(*pair, f"{where}.{index}")
+        ]
+    if sent != stored or (type(sent) is bool and type(stored) is not bool):
+        return [f"{where}: sent {sent!r}, stored {stored!r}"]
+    return []
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
 
 
 def _read_back(ctx: Context, path: str, sent: dict[str, Any]) -> str:
     """Create `sent`, then compare it with the 201 item, GET by id and the list; describe what was compared."""
     created, exchange = create_one(ctx, path, sent, READ_BACK)
     _compare("the 201 answer", sent, created, exchange)
+    kept: dict[str, Any] = {key: created[key] for key in ("id", "created") if key in created}
     by_id = ctx.api.get(f"{path}/{created['id']}")
     expect_status(by_id, 200, READ_BACK)
-    _compare(f"GET {path}/{{id}}", {**sent, **{k: created.get(k) for k in _KEPT}}, json_object(by_id, READ_BACK), by_id)
+    _compare(f"GET {path}/{{id}}", {**sent, **kept}, json_object(by_id, READ_BACK), by_id)
     listed = ctx.api.get(path, pool_id=ctx.target.pool_id, id_gte=created["id"], id_lte=created["id"])
     items = json_object(listed, READ_BACK).get("items")
     if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
-        raise Failed(f"listing exactly this id should return it once: {listed.summary()}. Rule: {READ_BACK}", listed)
+        raise Failed(listed.summary(), expected="exactly this id, once", rule=READ_BACK, exchange=listed)
     _compare(f"GET {path}?id_gte=id&id_lte=id", {**sent, "id": created["id"]}, items[0], listed)
     return f"{len(sent)} sent fields ({', '.join(sorted(sent))}) equal in the 201 item, GET by id and the list"
 
 
 def _compare(where: str, sent: dict[str, Any], stored: dict[str, Any], exchange: Exchange) -> None:
-    wrong = _differences(sent, stored)
+    wrong = differences(sent, stored)
     if wrong:
-        raise Failed(f"{where} differs from what was sent: {'; '.join(wrong)}. Rule: {READ_BACK}", exchange)
+        raise Failed(
+            f"{where} differs from what was sent: {'; '.join(wrong)}",
+            expected="every field sent, with the value sent",
+            rule=READ_BACK,
+            exchange=exchange,
+        )
 
 
 def _solutions(ctx: Context) -> dict[str, Any]:
     """known_solutions and message_on_unknown_solution with the pool's valid answer, or skip without one."""
-    if ctx.target.output_values is None:
-        raise Skipped("needs a valid output_values for the pool's project (--output-values)")
     return {
-        "known_solutions": [{"output_values": dict(ctx.target.output_values), "correctness_weight": 1}],
+        "known_solutions": [{"output_values": output_values(ctx), "correctness_weight": 1}],
         "message_on_unknown_solution": _MESSAGE,
     }
 
@@ -93,3 +149,41 @@ def suites_solutions_read_back(ctx: Context) -> str:
     item = suite(ctx)
     item["tasks"][0].update(_solutions(ctx))
     return _read_back(ctx, SUITES, item)
+
+
+def _infinite(ctx: Context, path: str, item: dict[str, Any]) -> str:
+    item.update(overlap=None, infinite_overlap=True)
+    created, exchange = create_one(ctx, path, item, INFINITE)
+    by_id = ctx.api.get(f"{path}/{created['id']}")
+    expect_status(by_id, 200, INFINITE)
+    for where, stored, shown in (
+        ("the 201 item", created, exchange),
+        ("GET by id", json_object(by_id, INFINITE), by_id),
+    ):
+        overlap = stored.get("overlap")
+        if stored.get("infinite_overlap") is not True:
+            raise Failed(
+                f"{where} has infinite_overlap {stored.get('infinite_overlap', '<missing>')!r}",
+                expected="true, as sent",
+                rule=INFINITE,
+                exchange=shown,
+            )
+        if overlap is not None and (type(overlap) is not int or overlap < 0):
+            raise Failed(
+                f"{where} has overlap {overlap!r}", expected="null or an integer >= 0", rule=INFINITE, exchange=shown
+            )
+    return f"overlap null + infinite_overlap true: created {created['id']}, reads back infinite_overlap true"
+
+
+@check("tasks.infinite_overlap", "A task with overlap null and infinite_overlap true round-trips", INFINITE, creates=1)
+def tasks_infinite_overlap(ctx: Context) -> str:
+    """Create a task as toloka-kit sends an infinite-overlap one; the 201 item and GET say infinite_overlap true."""
+    return _infinite(ctx, TASKS, task(ctx))
+
+
+@check(
+    "suites.infinite_overlap", "A suite with overlap null and infinite_overlap true round-trips", INFINITE, creates=1
+)
+def suites_infinite_overlap(ctx: Context) -> str:
+    """Create a suite as toloka-kit sends an infinite-overlap one; the 201 item and GET say infinite_overlap true."""
+    return _infinite(ctx, SUITES, suite(ctx))

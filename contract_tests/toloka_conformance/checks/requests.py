@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from toloka_conformance.checks.base import Context, Failed, check
+import json
+
+from toloka_conformance.checks.base import Context, Failed, Skipped, check
 from toloka_conformance.checks.support import (
     TASKS,
     expect_error,
@@ -11,14 +13,20 @@ from toloka_conformance.checks.support import (
     newest_id,
     task,
 )
-from toloka_conformance.redaction import Secret
 
 BAD_BODY = (
     "[openapi.yaml BadRequest] Malformed JSON, a body that is not a non-empty array, and query parameters of the "
     "wrong type answer 400 too."
 )
 MEDIA_TYPE = "[openapi.yaml UnsupportedMediaType] 415: The body is not `application/json`."
-AUTH = "[openapi.yaml TolokaToken] A missing or unknown token answers 401 (AUTHENTICATION_ERROR)."
+AUTH = (
+    "[openapi.yaml TolokaToken] A missing or unknown token answers 401 (AUTHENTICATION_ERROR), under either scheme "
+    "(`OAuth <token>`, `ApiKey <key>`)."
+)
+API_KEY = (
+    "[openapi.yaml TolokaToken; toloka-kit: `ApiKey <key>` for an API key, `OAuth <token>` for an OAuth token] An "
+    "account's API key is accepted as `ApiKey <key>` as its OAuth token is as `OAuth <token>`."
+)
 
 _BAD_BODIES: tuple[tuple[str, bytes], ...] = (
     ("an empty body", b""),
@@ -37,7 +45,7 @@ def bad_bodies(ctx: Context) -> None:
         try:
             expect_error(exchange, 400, "VALIDATION_ERROR", BAD_BODY)
         except Failed as failure:
-            raise Failed(f"{description}: {failure.message}", exchange) from None
+            raise failure.about(description) from None
 
 
 @check("requests.bad_query", "A non-boolean async_mode answers 400 and creates nothing", BAD_BODY)
@@ -51,17 +59,48 @@ def bad_query(ctx: Context) -> None:
 
 @check("requests.media_type", "A body that is not application/json answers 415", MEDIA_TYPE)
 def wrong_media_type(ctx: Context) -> None:
-    """A valid JSON array sent as text/plain: 415 UNSUPPORTED_MEDIA_TYPE."""
-    exchange = ctx.api.send("POST", TASKS, content=b"[]", headers={"Content-Type": "text/plain"})
+    """A valid upload (one valid task) sent as text/plain: 415 UNSUPPORTED_MEDIA_TYPE, nothing created."""
+    before = newest_id(ctx, TASKS)
+    body = json.dumps([task(ctx)]).encode()
+    exchange = ctx.api.send("POST", TASKS, content=body, headers={"Content-Type": "text/plain"})
     expect_status(exchange, 415, MEDIA_TYPE)
+    expect_nothing_created(ctx, TASKS, before, MEDIA_TYPE, exchange)
 
 
 @check("auth.required", "No token or an unknown token: 401, nothing created", AUTH)
 def auth_required(ctx: Context) -> None:
     """An upload without Authorization, and one with a made-up token, are refused with 401."""
     before = newest_id(ctx, TASKS)
-    made_up = ctx.target.authorization(Secret("conformance-made-up-token")).reveal()
-    for headers in ({}, {"Authorization": made_up}):
+    cases: dict[str, dict[str, str]] = {"no Authorization": {}}
+    for scheme, made_up in _MADE_UP.items():
+        cases[f"{scheme} with an unknown credential"] = {"Authorization": f"{scheme} {made_up}"}
+    for description, headers in cases.items():
         exchange = ctx.anonymous.send("POST", TASKS, json_body=[task(ctx)], headers=headers)
-        expect_error(exchange, 401, "AUTHENTICATION_ERROR", AUTH)
+        try:
+            expect_error(exchange, 401, "AUTHENTICATION_ERROR", AUTH)
+        except Failed as failure:
+            raise failure.about(description) from None
         expect_nothing_created(ctx, TASKS, before, AUTH, exchange)
+
+
+# Unknown credentials shaped like each kind: an OAuth token, an API key (two dots, the first at 22-24).
+_MADE_UP = {"OAuth": "conformance-made-up-token", "ApiKey": "conformance-made-up-key.abcdef.0123456789abcdef"}
+
+
+@check("auth.api_key", "An API key is accepted as `ApiKey <key>`, the OAuth token as `OAuth <token>`", API_KEY)
+def api_key_accepted(ctx: Context) -> str:
+    """GET the pool's task list with `ApiKey <api key>` and with `OAuth <token>`: 200 both; swapped schemes aside."""
+    api_key = getattr(ctx.target, "api_key", None)
+    if api_key is None:
+        raise Skipped("needs the account's API key (--api-key-env)")
+    token = ctx.target.token
+    for scheme, credential in (("ApiKey", api_key), ("OAuth", token)):
+        header = f"{scheme} {credential.reveal()}"
+        exchange = ctx.anonymous.send(
+            "GET", TASKS, params={"pool_id": ctx.target.pool_id, "limit": 1}, headers={"Authorization": header}
+        )
+        if exchange.status != 200:
+            raise Failed(exchange.summary(), expected="200", rule=API_KEY, exchange=exchange).about(
+                f"`{scheme} <the account's {'API key' if scheme == 'ApiKey' else 'token'}>`"
+            )
+    return "`ApiKey <key>` and `OAuth <token>` both read the account's tasks (200)"

@@ -1,18 +1,31 @@
-"""Building blocks the checks share: example items, status expectations, read-back and polling."""
+"""Building blocks the checks share: example items, status expectations, read-back, pools and polling."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from toloka_conformance.api import Exchange
-from toloka_conformance.checks.base import Context, Failed
+from toloka_conformance.checks.base import Context, Failed, Skipped
 
 TASKS = "/api/v1/tasks"
 SUITES = "/api/v1/task-suites"
 OPERATIONS = "/api/v1/operations"
+POOLS = "/api/v1/pools"
+PROJECTS = "/api/v1/projects"
 ENDED = ("SUCCESS", "FAIL")
 _POLL_INTERVAL = 0.1
+
+POOL_READ = (
+    "[openapi.yaml get_pool; fullApi getPool] GET /api/v1/pools/{pool_id} answers the pool: `id`, `project_id`, "
+    "`status` (OPEN, CLOSED, ARCHIVED, LOCKED), `defaults`."
+)
+POOL_CLOSE = (
+    "[openapi.yaml close_pool; fullApi closePool] POST /api/v1/pools/{pool_id}/close answers 202 with a POOL.CLOSE "
+    "Operation, or 204 when the pool already is closed; afterwards the pool reads CLOSED."
+)
 
 
 def task(ctx: Context, **fields: Any) -> dict[str, Any]:
@@ -34,15 +47,16 @@ def suite(ctx: Context, *, valid: bool = True, **fields: Any) -> dict[str, Any]:
 def expect_status(exchange: Exchange, status: int, rule: str) -> None:
     """Fail unless the response has `status`."""
     if exchange.status != status:
-        raise Failed(f"expected HTTP {status}, got {exchange.summary()}. Rule: {rule}", exchange)
+        raise Failed(exchange.summary(), expected=f"HTTP {status}", rule=rule, exchange=exchange)
 
 
 def expect_error(exchange: Exchange, status: int, code: str, rule: str) -> dict[str, Any]:
     """Fail unless the response is the Toloka error body with `status` and `code`; return the body."""
-    expect_status(exchange, status, rule)
+    if exchange.status != status:
+        raise Failed(exchange.summary(), expected=f"HTTP {status} with code {code}", rule=rule, exchange=exchange)
     body = exchange.json()
     if not isinstance(body, dict) or body.get("code") != code:
-        raise Failed(f"expected error code {code}, got {exchange.summary()}. Rule: {rule}", exchange)
+        raise Failed(exchange.summary(), expected=f"error code {code}", rule=rule, exchange=exchange)
     return body
 
 
@@ -50,7 +64,7 @@ def json_object(exchange: Exchange, rule: str) -> dict[str, Any]:
     """The response body, which must be a JSON object."""
     body = exchange.json()
     if not isinstance(body, dict):
-        raise Failed(f"expected a JSON object, got {exchange.summary()}. Rule: {rule}", exchange)
+        raise Failed(exchange.summary(), expected="a JSON object", rule=rule, exchange=exchange)
     return body
 
 
@@ -60,7 +74,12 @@ def string_keyed(body: dict[str, Any], key: str, exchange: Exchange, rule: str) 
     if value is None:
         value = {}
     if not isinstance(value, dict):
-        raise Failed(f"`{key}` is not an object keyed by index: {exchange.summary()}. Rule: {rule}", exchange)
+        raise Failed(
+            f"`{key}` is {type(value).__name__}: {exchange.summary()}",
+            expected=f"`{key}` an object keyed by index",
+            rule=rule,
+            exchange=exchange,
+        )
     return value
 
 
@@ -72,14 +91,14 @@ def create_one(
     expect_status(exchange, 201, rule)
     created = string_keyed(json_object(exchange, rule), "items", exchange, rule).get("0")
     if not isinstance(created, dict) or not isinstance(created.get("id"), str):
-        raise Failed(f"items['0'] with an id is missing: {exchange.summary()}. Rule: {rule}", exchange)
+        raise Failed(exchange.summary(), expected="items['0'] with a string id", rule=rule, exchange=exchange)
     return created, exchange
 
 
 def newest_id(ctx: Context, path: str, pool_id: str | None = None) -> str | None:
     """The id of the newest item in the pool (ids sort as strings in creation order), None if empty."""
     exchange = ctx.api.get(path, pool_id=pool_id or ctx.target.pool_id, sort="-id", limit=1)
-    items = _list_items(exchange)
+    items = list_items(exchange)
     return str(items[0]["id"]) if items else None
 
 
@@ -88,7 +107,7 @@ def created_after(ctx: Context, path: str, after: str | None, pool_id: str | Non
     params: dict[str, str | int | bool] = {"pool_id": pool_id or ctx.target.pool_id, "limit": 100_000}
     if after is not None:
         params["id_gt"] = after
-    return _list_items(ctx.api.get(path, **params))
+    return list_items(ctx.api.get(path, **params))
 
 
 def expect_nothing_created(
@@ -98,16 +117,24 @@ def expect_nothing_created(
     created = created_after(ctx, path, after, pool_id)
     if created:
         raise Failed(
-            f"{len(created)} item(s) were created although the request was refused ({cause.summary()}); "
-            f"read back with GET {path}?pool_id=...&id_gt=... Rule: {rule}",
-            cause,
+            f"{len(created)} item(s) were created (read back with GET {path}?pool_id=...&id_gt=...) after "
+            f"{cause.summary()}",
+            expected="nothing created by a refused request",
+            rule=rule,
+            exchange=cause,
         )
 
 
-def _list_items(exchange: Exchange) -> list[dict[str, Any]]:
+def list_items(exchange: Exchange) -> list[dict[str, Any]]:
+    """The `items` of a list answer; fail unless it is 200 with an array of items."""
     body = exchange.json()
     if exchange.status != 200 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
-        raise Failed(f"cannot read items back: {exchange.summary()}", exchange)
+        raise Failed(
+            exchange.summary(),
+            expected="200 with {items: [...], has_more}",
+            rule="[openapi.yaml list_tasks / list_task_suites] a list answers `items` and `has_more`",
+            exchange=exchange,
+        )
     return [item for item in body["items"] if isinstance(item, dict)]
 
 
@@ -121,29 +148,36 @@ def poll_until_ended(ctx: Context, operation_id: str, cause: Exchange) -> tuple[
     deadline = time.monotonic() + ctx.target.operation_timeout
     while True:
         exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}")
-        body = json_object(exchange, "GET /operations/{id} answers the operation")
+        body = json_object(exchange, "[openapi.yaml get_operation] GET /operations/{id} answers the operation")
         if body.get("status") in ENDED:
             return body, exchange
         if time.monotonic() > deadline:
             raise Failed(
                 f"operation {operation_id} is still {body.get('status')!r} after {ctx.target.operation_timeout:g} s "
-                "(--operation-timeout). Rule: poll the operation until `status` is `SUCCESS` or `FAIL`.",
-                cause,
+                "(--operation-timeout)",
+                expected="`status` SUCCESS or FAIL within the timeout",
+                rule="[openapi.yaml get_operation] Poll the operation until `status` is `SUCCESS` or `FAIL`.",
+                exchange=cause,
             )
         time.sleep(_POLL_INTERVAL)
 
 
-def start_async(
-    ctx: Context, path: str, items: list[dict[str, Any]], **params: str | int | bool
-) -> tuple[str, Exchange]:
-    """POST in async mode; fail unless it answers 202 with an operation id. Returns (id, exchange)."""
+ASYNC_ACCEPTED = "[openapi.yaml] With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends."
+
+
+def start_async(ctx: Context, path: str, items: Any, **params: str | int | bool) -> tuple[str, Exchange]:
+    """POST in async mode (an array, or one object); fail unless 202 with an operation id. Returns (id, exchange)."""
     exchange = ctx.api.post(path, items, async_mode=True, **params)
-    expect_status(exchange, 202, "With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends.")
-    body = json_object(exchange, "202 carries an Operation")
-    operation_id = body.get("id")
+    return accepted_operation(exchange), exchange
+
+
+def accepted_operation(exchange: Exchange, rule: str = ASYNC_ACCEPTED) -> str:
+    """The operation id of a 202 answer; fail unless it is one."""
+    expect_status(exchange, 202, rule)
+    operation_id = json_object(exchange, rule).get("id")
     if not isinstance(operation_id, str) or not operation_id:
-        raise Failed(f"the 202 answer has no operation id: {exchange.summary()}", exchange)
-    return operation_id, exchange
+        raise Failed(exchange.summary(), expected="a 202 Operation with a string `id`", rule=rule, exchange=exchange)
+    return operation_id
 
 
 def read_log(ctx: Context, operation_id: str) -> tuple[list[dict[str, Any]], Exchange]:
@@ -151,5 +185,182 @@ def read_log(ctx: Context, operation_id: str) -> tuple[list[dict[str, Any]], Exc
     exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}/log")
     body = exchange.json()
     if exchange.status != 200 or not isinstance(body, list):
-        raise Failed(f"expected the log as a JSON array, got {exchange.summary()}", exchange)
+        raise Failed(
+            exchange.summary(),
+            expected="200 with the log as a JSON array",
+            rule="[openapi.yaml get_operation_log] the log is a JSON array of entries",
+            exchange=exchange,
+        )
     return [entry for entry in body if isinstance(entry, dict)], exchange
+
+
+def item_index(entry: dict[str, Any]) -> str | None:
+    """The `input.__item_idx` a log entry answers for (clients key on it: the log's order is not promised)."""
+    value = (entry.get("input") or {}).get("__item_idx") if isinstance(entry.get("input"), dict) else None
+    return None if value is None else str(value)
+
+
+# ---- pools and projects
+
+
+def read_pool(ctx: Context, pool_id: str, rule: str = POOL_READ) -> tuple[dict[str, Any], Exchange]:
+    """GET the pool; fail unless 200 with an object."""
+    exchange = ctx.api.get(f"{POOLS}/{pool_id}")
+    expect_status(exchange, 200, rule)
+    return json_object(exchange, rule), exchange
+
+
+def pool_status(ctx: Context, pool_id: str, rule: str = POOL_READ) -> tuple[str, Exchange]:
+    """The pool's `status` as read by GET /pools/{id}."""
+    body, exchange = read_pool(ctx, pool_id, rule)
+    status = body.get("status")
+    if not isinstance(status, str):
+        raise Failed(exchange.summary(), expected="the pool with a string `status`", rule=rule, exchange=exchange)
+    return status, exchange
+
+
+def pool_defaults(ctx: Context, pool_id: str) -> dict[str, Any]:
+    """The pool's `defaults` as read by GET /pools/{id} (an empty dict when it has none)."""
+    body, exchange = read_pool(ctx, pool_id)
+    defaults = body.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise Failed(exchange.summary(), expected="`defaults` an object", rule=POOL_READ, exchange=exchange)
+    return defaults
+
+
+def close_pool(ctx: Context, pool_id: str) -> str:
+    """Close the pool (POST /close, waiting for its operation) and check it reads CLOSED; what happened."""
+    exchange = ctx.api.post(f"{POOLS}/{pool_id}/close", None)
+    if exchange.status == 204:
+        how = "204 (already closed)"
+    else:
+        operation_id = accepted_operation(exchange, POOL_CLOSE)
+        operation = wait_until_ended(ctx, operation_id, exchange)
+        if operation.get("type") != "POOL.CLOSE" or operation.get("status") != "SUCCESS":
+            raise Failed(
+                f"the close operation ended as type {operation.get('type')!r}, status {operation.get('status')!r}",
+                expected="a POOL.CLOSE operation that ends in SUCCESS",
+                rule=POOL_CLOSE,
+                exchange=exchange,
+            )
+        how = "202 POOL.CLOSE -> SUCCESS"
+    status, read = pool_status(ctx, pool_id, POOL_CLOSE)
+    if status != "CLOSED":
+        raise Failed(f"after closing it, the pool reads {status!r}", expected="CLOSED", rule=POOL_CLOSE, exchange=read)
+    return how
+
+
+def closed_pool(ctx: Context) -> str:
+    """The closed pool the suite may upload into, closed now (a run interrupted earlier may have left it open)."""
+    pool_id = ctx.target.closed_pool_id
+    if pool_id is None:
+        raise Skipped("needs a closed pool the suite may upload into and open (--closed-pool-id)")
+    status, _ = pool_status(ctx, pool_id)
+    if status != "CLOSED":
+        close_pool(ctx, pool_id)
+    return pool_id
+
+
+@contextmanager
+def restoring_closed(ctx: Context, pool_id: str) -> Iterator[None]:
+    """Close the pool again after the block, so the next check (and the next run) finds it closed.
+
+    A failure of the block wins over a failure to close; the close is still tried.
+    """
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):  # the block's own failure is the one to report
+            close_pool(ctx, pool_id)
+        raise
+    close_pool(ctx, pool_id)
+
+
+def read_project(ctx: Context, project_id: str) -> tuple[dict[str, Any], Exchange]:
+    """GET the project; fail unless 200 with an object."""
+    rule = PROJECT_READ
+    exchange = ctx.api.get(f"{PROJECTS}/{project_id}")
+    expect_status(exchange, 200, rule)
+    return json_object(exchange, rule), exchange
+
+
+PROJECT_READ = (
+    "[openapi.yaml get_project; fullApi getProject] GET /api/v1/projects/{project_id} answers the project with "
+    "`task_spec.input_spec` and `task_spec.output_spec` (field name -> FieldSpec)."
+)
+
+
+def project_specs(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The target pool's project's (input_spec, output_spec), read through GET pool and GET project."""
+    pool, pool_read = read_pool(ctx, ctx.target.pool_id)
+    project_id = pool.get("project_id")
+    if not isinstance(project_id, (str, int)) or isinstance(project_id, bool):
+        raise Failed(pool_read.summary(), expected="the pool with a `project_id`", rule=POOL_READ, exchange=pool_read)
+    project, read = read_project(ctx, str(project_id))
+    spec = project.get("task_spec")
+    if not isinstance(spec, dict):
+        raise Failed(read.summary(), expected="`task_spec` an object", rule=PROJECT_READ, exchange=read)
+    specs = []
+    for key in ("input_spec", "output_spec"):
+        value = spec.get(key) or {}
+        if not isinstance(value, dict):
+            raise Failed(read.summary(), expected=f"`task_spec.{key}` an object", rule=PROJECT_READ, exchange=read)
+        specs.append(value)
+    return specs[0], specs[1]
+
+
+def output_values(ctx: Context) -> dict[str, Any]:
+    """A valid answer for the target pool's project: --output-values, else built from the project's output spec."""
+    if ctx.target.output_values is not None:
+        return dict(ctx.target.output_values)
+    try:
+        _, spec = project_specs(ctx)
+    except Failed as failure:
+        raise Skipped(f"needs --output-values (the project's output spec is unreadable: {failure.observed})") from None
+    values = valid_values(spec)
+    if values is None:
+        raise Skipped("needs --output-values (no valid value derivable from the project's output spec)")
+    return values
+
+
+def valid_values(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """A value for each required field of an input or output spec, valid by its type and bounds; None if unknown."""
+    values: dict[str, Any] = {}
+    for name, field in spec.items():
+        if not isinstance(field, dict) or field.get("required", True) is False:
+            continue
+        value = _valid_value(field)
+        if value is None:
+            return None
+        values[str(name)] = value
+    return values
+
+
+def _valid_value(field: dict[str, Any]) -> Any:
+    kind = str(field.get("type", "")).lower()
+    allowed = field.get("allowed_values")
+    if isinstance(allowed, list) and allowed:
+        return allowed[0]
+    if kind.startswith("array_"):
+        inner = _valid_value({**field, "type": kind.removeprefix("array_"), "allowed_values": None})
+        size = field.get("min_size")
+        return None if inner is None else [inner] * max(size if isinstance(size, int) else 1, 1)
+    if kind == "url":
+        return "https://example.com/conformance.png"
+    if kind == "string":
+        low, high = field.get("min_length"), field.get("max_length")
+        length = max(low if isinstance(low, int) else 1, 1)
+        if isinstance(high, int):
+            length = min(length, high)
+        return "c" * length
+    if kind in ("integer", "float"):
+        low, high = field.get("min_value"), field.get("max_value")
+        value: int | float = low if isinstance(low, (int, float)) else (high if isinstance(high, (int, float)) else 1)
+        return int(value) if kind == "integer" else float(value)
+    if kind == "boolean":
+        return True
+    if kind == "json":
+        return {"conformance": True}
+    if kind == "coordinates":
+        return "55.75,37.62"
+    return None
