@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -31,7 +31,7 @@ from toloka_client.types import Response
 
 from toloka_conformance import curl
 from toloka_conformance.redaction import scrub
-from toloka_conformance.results import Outcome, Requirement, Verdict
+from toloka_conformance.results import Outcome, Requirement, Verdict, error_outcome
 from toloka_conformance.target import Target
 
 DOCS = "[issue 3] The generated client performs every operation against a live server and parses every answer."
@@ -49,7 +49,12 @@ _MISSING_ID = "conformance-missing-id"
 
 
 class _Mismatch(Exception):
-    """A call answered, but not with the documented status and parsed type."""
+    """A call answered, but not with the documented status and parsed type: what was expected and observed."""
+
+    def __init__(self, observed: str, expected: str) -> None:
+        super().__init__(f"{observed}; expected {expected}")
+        self.observed = observed
+        self.expected = expected
 
 
 @dataclass
@@ -58,7 +63,7 @@ class _Session:
 
     target: Target
     last_request: list[httpx.Request] = field(default_factory=list)
-    failures: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    problems: dict[str, Outcome] = field(default_factory=dict)  # the first failure or error per operation
     calls: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     client: AuthenticatedClient = field(init=False)
@@ -88,25 +93,58 @@ class _Session:
 
     def _checked(self, operation: str, expected: tuple[int, type | None], send: Callable[[], Response[Any]]) -> Any:
         status, kind = expected
+        wanted = f"HTTP {status} parsed into {_kind_name(kind)}"
         try:
             response = send()
             if response.status_code != status:
-                raise _Mismatch(f"answered {response.status_code}, expected {status}: {response.content[:300]!r}")
+                raise _Mismatch(f"HTTP {response.status_code}: {response.content[:300]!r}", wanted)
             parsed = response.parsed
             if kind is list:
                 if not isinstance(parsed, list) or not all(isinstance(e, OperationLogItem) for e in parsed):
-                    raise _Mismatch(f"parsed into {type(parsed).__name__}, expected list[OperationLogItem]")
+                    raise _Mismatch(f"parsed into {type(parsed).__name__}", wanted)
             elif kind is not None and not isinstance(parsed, kind):
-                raise _Mismatch(f"parsed into {type(parsed).__name__}, expected {kind.__name__}")
+                raise _Mismatch(f"parsed into {type(parsed).__name__}", wanted)
             return parsed
+        except httpx.TransportError as exc:  # no answer: an error of the run, not a finding
+            self._note(operation, error_outcome(requirement(operation), exc))
+        except _Mismatch as mismatch:
+            self._fail(operation, mismatch.observed, mismatch.expected)
         except Exception as exc:  # any parse error is the finding: the client could not read the answer
-            self._fail(operation, f"{type(exc).__name__}: {exc}")
-            return None
+            self._fail(operation, f"the client raised {type(exc).__name__}: {exc}", wanted)
+        return None
 
-    def _fail(self, operation: str, message: str) -> None:
+    def _fail(self, operation: str, observed: str, expected: str) -> None:
         request = self.last_request[0] if self.last_request else None
-        command = curl.render(request.method, str(request.url), request.headers, request.content) if request else None
-        self.failures.setdefault(operation, (scrub(message, self.target.secrets()), command))
+        detail = f"observed: {observed}; expected: {expected}"
+        self._note(
+            operation,
+            Outcome(
+                requirement(operation),
+                Verdict.FAIL,
+                detail,
+                curl=curl.of_request(request) if request is not None else None,
+                rule=DOCS,
+                expected=expected,
+                observed=observed,
+                request=f"{request.method} {request.url}" if request is not None else None,
+            ),
+        )
+
+    def _note(self, operation: str, outcome: Outcome) -> None:
+        secrets = self.target.secrets()
+        if operation not in self.problems:
+            self.problems[operation] = replace(
+                outcome,
+                detail=scrub(outcome.detail, secrets),
+                observed=scrub(outcome.observed, secrets) if outcome.observed else None,
+                curl=scrub(outcome.curl, secrets) if outcome.curl else None,
+            )
+
+
+def _kind_name(kind: type | None) -> str:
+    if kind is None:
+        return "nothing"
+    return "list[OperationLogItem]" if kind is list else kind.__name__
 
 
 def _task(target: Target, **extra: Any) -> TaskCreate:
@@ -208,9 +246,8 @@ def requirement(name: str) -> Requirement:
 
 def _outcome(session: _Session, name: str) -> Outcome:
     row = requirement(name)
-    if name in session.failures:
-        message, command = session.failures[name]
-        return Outcome(row, Verdict.FAIL, message, command, session.seconds.get(name, 0.0))
+    if name in session.problems:
+        return replace(session.problems[name], seconds=session.seconds.get(name, 0.0))
     if not session.calls.get(name):
         return Outcome(row, Verdict.SKIP, "not reached: an earlier call failed")
     return Outcome(row, Verdict.PASS, f"{session.calls[name]} call(s) parsed", seconds=session.seconds[name])

@@ -8,22 +8,54 @@ from pathlib import Path
 
 from toloka_conformance.results import Outcome, Verdict, overall_verdict
 
-_MARK = {Verdict.PASS: "PASS", Verdict.FAIL: "**FAIL**", Verdict.SKIP: "skip"}
+_MARK = {Verdict.PASS: "PASS", Verdict.FAIL: "**FAIL**", Verdict.SKIP: "skip", Verdict.ERROR: "**ERROR**"}
+# Outcomes whose facts every report lists: the failures and the errors.
+_EXPLAINED = (Verdict.FAIL, Verdict.ERROR)
 
 
 def summary_line(outcomes: list[Outcome], seconds: float) -> str:
-    """`PASSED|FAILED: n passed, n failed, n skipped in s`."""
+    """`PASSED|FAILED|ERROR|INCOMPLETE: n passed, n failed, n errors, n skipped in s`."""
     counts = Counter(outcome.verdict for outcome in outcomes)
     verdict = overall_verdict(outcomes)
     return (
         f"{verdict}: {counts[Verdict.PASS]} passed, {counts[Verdict.FAIL]} failed, "
-        f"{counts[Verdict.SKIP]} skipped in {seconds:.1f} s"
+        f"{counts[Verdict.ERROR]} errors, {counts[Verdict.SKIP]} skipped in {seconds:.1f} s"
     )
+
+
+def fact_lines(outcome: Outcome) -> list[str]:
+    """`label: value` per fact of the outcome: the text every report shows for a failure or an error.
+
+    Line breaks inside a fact become spaces (the curl command is kept verbatim: it must still run).
+    """
+    return [
+        f"{label}: {value if label == 'reproduce' else ' '.join(value.splitlines())}"
+        for label, value in outcome.facts()
+    ]
+
+
+def console(outcome: Outcome, *, curl_limit: int | None = None) -> str:
+    """The console's block for a failure or an error: `FAIL id: title`, then its fact lines, indented."""
+    lines = [f"{outcome.verdict.name} {outcome.requirement.id}: {outcome.requirement.title}"]
+    for line in fact_lines(outcome):
+        if line.startswith("reproduce: ") and curl_limit is not None and len(line) > curl_limit:
+            line = line[:curl_limit] + " ... (whole in report.md)"
+        lines.append(f"  {line}")
+    return "\n".join(lines)
 
 
 def junit(outcomes: list[Outcome], seconds: float) -> str:
     """JUnit XML: one testsuite per area, one testcase per requirement."""
-    root = ET.Element("testsuites", name="toloka-conformance", time=f"{seconds:.3f}")
+    totals = Counter(outcome.verdict for outcome in outcomes)
+    root = ET.Element(
+        "testsuites",
+        name="toloka-conformance",
+        tests=str(len(outcomes)),
+        failures=str(totals[Verdict.FAIL]),
+        errors=str(totals[Verdict.ERROR]),
+        skipped=str(totals[Verdict.SKIP]),
+        time=f"{seconds:.3f}",
+    )
     areas: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         areas.setdefault(outcome.requirement.area, []).append(outcome)
@@ -36,7 +68,7 @@ def junit(outcomes: list[Outcome], seconds: float) -> str:
             tests=str(len(members)),
             failures=str(counts[Verdict.FAIL]),
             skipped=str(counts[Verdict.SKIP]),
-            errors="0",
+            errors=str(counts[Verdict.ERROR]),
             time=f"{sum(o.seconds for o in members):.3f}",
         )
         for outcome in members:
@@ -48,10 +80,11 @@ def junit(outcomes: list[Outcome], seconds: float) -> str:
                 time=f"{outcome.seconds:.3f}",
             )
             if outcome.verdict is Verdict.FAIL:
-                failure = ET.SubElement(case, "failure", message=outcome.detail[:500])
-                failure.text = (
-                    f"{outcome.detail}\n\nRule: {outcome.requirement.docs}\n\nReproduce:\n{outcome.curl or '-'}"
-                )
+                failure = ET.SubElement(case, "failure", message=outcome.detail[:500], type="ContractViolation")
+                failure.text = "\n".join(fact_lines(outcome))
+            elif outcome.verdict is Verdict.ERROR:
+                error = ET.SubElement(case, "error", message=outcome.detail[:500], type=outcome.error or "Error")
+                error.text = "\n".join(fact_lines(outcome))
             elif outcome.verdict is Verdict.SKIP:
                 ET.SubElement(case, "skipped", message=outcome.detail)
             else:
@@ -61,24 +94,29 @@ def junit(outcomes: list[Outcome], seconds: float) -> str:
 
 
 def markdown(outcomes: list[Outcome], seconds: float, header: list[str]) -> str:
-    """The human report: verdict, how it was run, one row per requirement, then each failure's curl."""
+    """The human report: verdict, how it was run, one row per requirement, then each failure's and error's facts."""
     lines = ["# Toloka batch API conformance report", "", f"**{summary_line(outcomes, seconds)}**", ""]
     lines += [f"- {line}" for line in header]
     lines += ["", "| requirement | what the docs say | verdict | detail |", "|---|---|---|---|"]
     for outcome in outcomes:
         detail = outcome.detail
-        if outcome.verdict is Verdict.FAIL and outcome.curl:
-            detail += f" ([reproduce](#{_anchor(outcome.requirement.id)}))"
+        if outcome.verdict in _EXPLAINED:
+            detail += f" ([facts](#{_anchor(outcome.requirement.id)}))"
         lines.append(
             f"| `{outcome.requirement.id}`<br>{_cell(outcome.requirement.title)} | {_cell(outcome.requirement.docs)} "
             f"| {_MARK[outcome.verdict]} | {_cell(detail)} |"
         )
-    failures = [o for o in outcomes if o.verdict is Verdict.FAIL and o.curl]
-    if failures:
-        lines += ["", "## Reproducing the failures", "", "Replace REDACTED with your token."]
-        for outcome in failures:
-            lines += ["", f'### <a id="{_anchor(outcome.requirement.id)}"></a>{outcome.requirement.id}', ""]
-            lines += ["```sh", outcome.curl or "", "```"]
+    explained = [o for o in outcomes if o.verdict in _EXPLAINED]
+    if explained:
+        lines += ["", "## Failures and errors", "", "In the curl commands, replace REDACTED with your token."]
+        for outcome in explained:
+            title = f"{outcome.verdict.name} {outcome.requirement.id}: {outcome.requirement.title}"
+            lines += ["", f'### <a id="{_anchor(outcome.requirement.id)}"></a>{title}', ""]
+            for line in fact_lines(outcome):
+                if line.startswith("reproduce: "):
+                    lines += ["- reproduce:", "", "```sh", line.removeprefix("reproduce: "), "```"]
+                else:
+                    lines.append(f"- {line}")
     return "\n".join(lines) + "\n"
 
 
@@ -97,4 +135,4 @@ def _cell(text: str) -> str:
 
 
 def _anchor(requirement_id: str) -> str:
-    return "fail-" + requirement_id.replace(".", "-").replace("_", "-")
+    return "row-" + requirement_id.replace(".", "-").replace("_", "-")

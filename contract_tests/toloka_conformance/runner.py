@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-
-import httpx
+from dataclasses import dataclass, replace
 
 from toloka_conformance import client_run, fuzzing
-from toloka_conformance.api import Api
+from toloka_conformance.api import Api, Exchange
 from toloka_conformance.checks import REGISTRY, Check, Context, Failed, Skipped
 from toloka_conformance.checks.rate_limit import provoking_items
 from toloka_conformance.fuzzing import FuzzSettings
 from toloka_conformance.redaction import scrub
-from toloka_conformance.results import Outcome, Requirement, Verdict
-from toloka_conformance.target import Target
+from toloka_conformance.results import TRANSPORT_ERRORS, Outcome, Requirement, Verdict, error_outcome
+from toloka_conformance.target import Target, probe
 
 # Items the generated-client pass creates: one sync and one async task, one sync and one async suite.
 CLIENT_ITEMS = 4
@@ -73,7 +71,13 @@ def item_plan(target: Target, settings: Settings) -> str:
 
 
 def run(target: Target, settings: Settings, progress: Progress = lambda _: None) -> list[Outcome]:
-    """Every part of the suite, in order; the outcomes in report order."""
+    """Every part of the suite, in order; the outcomes in report order.
+
+    A check whose request gets no answer (timeout, refused or reset connection) is an ERROR of the run; the server
+    is then probed again, and when it no longer answers, nothing more is sent: every remaining row is an ERROR
+    (`error == HALTED`) saying so. An exception of the suite's own code is an ERROR of that row (or of every row
+    of the part it broke), never a FAIL.
+    """
     outcomes: list[Outcome] = []
     first = [check for check in REGISTRY if not check.runs_last]
     last = [check for check in REGISTRY if check.runs_last]
@@ -81,32 +85,111 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
         other_token = target.other_token
         other = Api(target.base_url, target.authorization(other_token)) if other_token is not None else None
         context = Context(target, api, other, anonymous)
+        halt = _Halt(target)
         try:
-            if settings.behaviour:
-                outcomes += _run_checks(first, context, progress)
-            else:
-                outcomes += _left_out([check.requirement for check in first], "behaviour")
-            if settings.schemathesis:
-                progress("schemathesis: examples, coverage, fuzzing and stateful phases ...")
-                started = time.monotonic()
-                fuzz_outcomes, budget = fuzzing.run(target, settings.fuzz)
-                progress(f"schemathesis: done in {time.monotonic() - started:.1f} s, {budget.used} items generated")
-                outcomes += fuzz_outcomes
-            else:
-                outcomes += _left_out(fuzzing.requirements(), "schemathesis")
-            if settings.client:
-                progress("generated client: every operation ...")
-                outcomes += client_run.run(target)
-            else:
-                outcomes += _left_out([client_run.requirement(name) for name in client_run.OPERATIONS], "client")
-            if settings.behaviour:
-                outcomes += _run_checks(last, context, progress)
-            else:
-                outcomes += _left_out([check.requirement for check in last], "behaviour")
+            parts: list[tuple[str, bool, list[Requirement], Callable[[], list[Outcome]]]] = [
+                ("behaviour", settings.behaviour, _rows(first), lambda: _run_checks(first, context, progress, halt)),
+                (
+                    "schemathesis",
+                    settings.schemathesis,
+                    fuzzing.requirements(),
+                    lambda: _fuzz(target, settings, progress),
+                ),
+                ("client", settings.client, _client_rows(), lambda: _client(target, progress)),
+                ("behaviour", settings.behaviour, _rows(last), lambda: _run_checks(last, context, progress, halt)),
+            ]
+            for part, enabled, rows, execute in parts:
+                if not enabled:
+                    outcomes += _left_out(rows, part)
+                elif halt.reason is not None:
+                    outcomes += [halt.not_run(row) for row in rows]
+                else:
+                    produced = _guarded(rows, execute, target)
+                    outcomes += halt.after(part, produced)
         finally:
             if other is not None:
                 other.close()
     return outcomes
+
+
+# The `error` of rows a run did not reach because the server stopped answering.
+HALTED = "ServerStoppedAnswering"
+
+
+@dataclass
+class _Halt:
+    """Whether the server stopped answering during the run (re-probed after an ERROR or, for schemathesis, a FAIL)."""
+
+    target: Target
+    reason: str | None = None
+
+    def stopped(self) -> bool:
+        """Probe the server again; True (and `reason` set) when it can no longer be tested."""
+        if self.reason is None:
+            found = probe(self.target)
+            if found is not None:
+                self.reason = found.message
+        return self.reason is not None
+
+    def not_run(self, requirement: Requirement) -> Outcome:
+        """A row the run did not reach."""
+        detail = f"not checked: the server stopped answering during the run ({self.reason})"
+        return Outcome(requirement, Verdict.ERROR, detail, observed=self.reason, error=HALTED)
+
+    def after(self, part: str, produced: list[Outcome]) -> list[Outcome]:
+        """A part's outcomes, the server re-probed when they suggest it went away.
+
+        Schemathesis reports a vanished server as failures: when the server no longer answers after it, its
+        failures become errors (`not counted`), since they may be nothing but the server's absence.
+        """
+        suspicious = any(o.verdict is Verdict.ERROR and o.error in TRANSPORT_ERRORS for o in produced) or (
+            part == "schemathesis" and any(o.verdict is Verdict.FAIL for o in produced)
+        )
+        if not suspicious or not self.stopped() or part != "schemathesis":
+            return produced
+        prefix = f"not counted: the server stopped answering during schemathesis ({self.reason}); it reported: "
+        return [
+            replace(o, verdict=Verdict.ERROR, error=HALTED, observed=self.reason, detail=prefix + o.detail)
+            if o.verdict is Verdict.FAIL
+            else o
+            for o in produced
+        ]
+
+
+def _rows(checks: list[Check]) -> list[Requirement]:
+    return [check.requirement for check in checks]
+
+
+def _client_rows() -> list[Requirement]:
+    return [client_run.requirement(name) for name in client_run.OPERATIONS]
+
+
+def _fuzz(target: Target, settings: Settings, progress: Progress) -> list[Outcome]:
+    progress("schemathesis: examples, coverage, fuzzing and stateful phases ...")
+    started = time.monotonic()
+    fuzz_outcomes, budget = fuzzing.run(target, settings.fuzz)
+    progress(f"schemathesis: done in {time.monotonic() - started:.1f} s, {budget.used} items generated")
+    return [_with_rule(outcome) for outcome in fuzz_outcomes]
+
+
+def _client(target: Target, progress: Progress) -> list[Outcome]:
+    progress("generated client: every operation ...")
+    return client_run.run(target)
+
+
+def _with_rule(outcome: Outcome) -> Outcome:
+    """A failure always names its rule: the requirement's docs sentence unless the part gave a narrower one."""
+    if outcome.verdict is Verdict.FAIL and not outcome.rule:
+        return replace(outcome, rule=outcome.requirement.docs)
+    return outcome
+
+
+def _guarded(rows: list[Requirement], execute: Callable[[], list[Outcome]], target: Target) -> list[Outcome]:
+    """A part's outcomes; when the part itself raises, an ERROR for each of its rows."""
+    try:
+        return execute()
+    except Exception as exc:  # whatever broke the part is reported on its rows
+        return [_scrubbed(error_outcome(row, exc), target) for row in rows]
 
 
 def _left_out(requirements: list[Requirement], part: str) -> list[Outcome]:
@@ -116,36 +199,73 @@ def _left_out(requirements: list[Requirement], part: str) -> list[Outcome]:
     ]
 
 
-def _run_checks(checks: list[Check], context: Context, progress: Progress) -> list[Outcome]:
+def _run_checks(checks: list[Check], context: Context, progress: Progress, halt: _Halt) -> list[Outcome]:
     outcomes = []
     for check in checks:
+        if halt.reason is not None:
+            outcomes.append(halt.not_run(check.requirement))
+            continue
         outcome = run_check(check, context)
-        progress(f"{outcome.verdict.value:4} {check.requirement.id}")
+        progress(f"{outcome.verdict.value:5} {check.requirement.id}")
         outcomes.append(outcome)
+        if outcome.verdict is Verdict.ERROR and outcome.error in TRANSPORT_ERRORS and halt.stopped():
+            progress(f"the server stopped answering: {halt.reason}")
     return outcomes
 
 
 def run_check(check: Check, context: Context) -> Outcome:
-    """One behavioural check; a crash on an unexpected answer is that check's failure, not the suite's."""
+    """One behavioural check: PASS, FAIL (with the facts of `Failed`), SKIP, or ERROR (the run or the suite broke)."""
     started = time.monotonic()
-    secrets = context.target.secrets()
-    verdict, command = Verdict.PASS, None
+    requirement = check.requirement
     try:
         observed = check.function(context)
         detail = observed or f"checked: {(check.function.__doc__ or '').strip().splitlines()[0]}"
+        outcome = Outcome(requirement, Verdict.PASS, detail)
     except Failed as failure:
-        verdict, detail = Verdict.FAIL, failure.message
-        command = failure.exchange.curl() if failure.exchange is not None else None
+        outcome = failed_outcome(requirement, failure)
     except Skipped as skip:
-        verdict, detail = Verdict.SKIP, str(skip)
-    except httpx.HTTPError as exc:
-        verdict, detail = Verdict.FAIL, f"the server did not answer properly: {type(exc).__name__}: {exc}"
-    except Exception as exc:  # an answer the check could not even interpret is a failure of that requirement
-        verdict, detail = Verdict.FAIL, f"unexpected answer shape: {type(exc).__name__}: {exc}"
+        outcome = Outcome(requirement, Verdict.SKIP, str(skip))
+    except Exception as exc:  # the suite's own bug or a broken run: an ERROR, never a FAIL
+        outcome = error_outcome(requirement, exc)
+    return _scrubbed(replace(outcome, seconds=time.monotonic() - started), context.target)
+
+
+def failed_outcome(requirement: Requirement, failure: Failed) -> Outcome:
+    """The FAIL row of a `Failed`: its rule (else the requirement's), expected, observed, and the exchange."""
+    exchange: Exchange | None = failure.exchange
+    observed = _text(getattr(failure, "observed", None))
+    if observed is None and exchange is not None:
+        observed = exchange.summary()
     return Outcome(
-        check.requirement,
-        verdict,
-        scrub(detail, secrets),
-        scrub(command, secrets) if command else None,
-        time.monotonic() - started,
+        requirement,
+        Verdict.FAIL,
+        failure.message,
+        curl=exchange.curl() if exchange is not None else None,
+        rule=_text(getattr(failure, "rule", None)) or requirement.docs,
+        expected=_text(getattr(failure, "expected", None)),
+        observed=observed,
+        request=f"{exchange.request.method} {exchange.request.url}" if exchange is not None else None,
+    )
+
+
+# Exceptions that mean a request got no HTTP answer: the run broke, the requirement was not judged.
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _scrubbed(outcome: Outcome, target: Target) -> Outcome:
+    """The outcome with every token scrubbed from every text it shows."""
+    secrets = target.secrets()
+
+    def clean(text: str | None) -> str | None:
+        return scrub(text, secrets) if text else text
+
+    return replace(
+        outcome,
+        detail=scrub(outcome.detail, secrets),
+        curl=clean(outcome.curl),
+        rule=clean(outcome.rule),
+        expected=clean(outcome.expected),
+        observed=clean(outcome.observed),
+        request=clean(outcome.request),
     )

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from toloka_conformance.redaction import Secret
+import httpx
+
+from toloka_conformance.redaction import Secret, scrub
 
 UNKNOWN_INPUT_FIELD = "conformance_unknown_field"
 AUTH_SCHEMES = ("auto", "OAuth", "ApiKey")
@@ -29,6 +36,7 @@ class Target:
     default_overlap: int | None = None
     default_suite_overlap: int | None = None
     other_token: Secret | None = None
+    api_key: Secret | None = None
     foreign_pool_id: str | None = None
     closed_pool_id: str | None = None
     archived_pool_id: str | None = None
@@ -53,7 +61,7 @@ class Target:
 
     def secrets(self) -> tuple[Secret | None, ...]:
         """Every token the suite holds, for scrubbing text before it is shown."""
-        return (self.token, self.other_token)
+        return (self.token, self.other_token, self.api_key)
 
 
 def from_emulator_config(base_url: str, config_path: str | None = None, **overrides: Any) -> Target:
@@ -78,6 +86,7 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
         "default_overlap": pool.default_overlap_for_new_tasks,
         "default_suite_overlap": pool.default_overlap_for_new_task_suites,
         "other_token": Secret(other.tokens[0]) if other is not None else None,
+        "api_key": _api_key(me),
         "foreign_pool_id": foreign.id if foreign is not None else None,
         "closed_pool_id": by_status["closed"].id if "closed" in by_status else None,
         "archived_pool_id": by_status["archived"].id if "archived" in by_status else None,
@@ -90,3 +99,165 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
 
 # The most items the 429 check will upload to provoke a rate limit on its own initiative.
 MAX_PROVOKED_ITEMS = 20_000
+
+
+def _api_key(account: Any) -> Secret | None:
+    """The account's API key in an emulator config: its `api_keys[0]`, else a token shaped like an API key."""
+    keys = [*getattr(account, "api_keys", ()), *(t for t in account.tokens if scheme_for(t) == "ApiKey")]
+    return Secret(keys[0]) if keys else None
+
+
+class Blocker(StrEnum):
+    """Why a server cannot be tested at all (exit status 4): the run would say nothing about the contract."""
+
+    REFUSED = "connection refused"
+    DNS = "DNS lookup failed"
+    TLS = "TLS handshake failed"
+    TIMEOUT = "no answer in time"
+    NETWORK = "no HTTP answer"
+    GATEWAY = "a gateway error"
+    TOKEN_REFUSED = "token refused"  # noqa: S105  (a case, not a password)
+    NOT_THIS_API = "not the Toloka API"
+
+
+@dataclass(frozen=True)
+class Untestable:
+    """The preflight probe's finding: `blocker` says which case, `message` says it in one line (token-free).
+
+    `credential` names the target field whose token was refused (`token`, `other_token`, `api_key`).
+    """
+
+    blocker: Blocker
+    message: str
+    credential: str | None = None
+
+
+# The probe's paths: an operation that cannot exist (Toloka: 404 DOES_NOT_EXIST) and the pool's task list (200).
+PROBE_OPERATION = "/api/v1/operations/{id}"
+PROBE_LIST = "/api/v1/tasks"
+PROBE_TIMEOUT = 10.0
+_GATEWAY = (502, 503, 504)
+
+
+def probe(target: Target, *, timeout: float = PROBE_TIMEOUT) -> Untestable | None:
+    """Whether the target can be tested at all; None when it can, else why not. Sends two or three GETs.
+
+    Only documented behaviour of the real API is relied on: GET of a random operation id answers 404 with a
+    Toloka error body, GET /api/v1/tasks?pool_id=...&limit=1 answers 200. A refused token (401, or 403 to both) is
+    untestable; a server answering both with 404 is not this API (a base URL ending in /api/v1, say), as is one
+    answering neither with JSON (a web site, a login redirect). Anything else, however wrong, is left for the
+    checks to report: a broken server is a finding, not an obstacle.
+    """
+    operation_path = PROBE_OPERATION.format(id=uuid.uuid4())
+    try:
+        with httpx.Client(base_url=target.base_url.rstrip("/"), timeout=timeout) as http:
+
+            def get(path: str, token: Secret, **params: str | int) -> httpx.Response:
+                headers = {"Authorization": target.authorization(token).reveal()}
+                return http.get(path, params=params, headers=headers)
+
+            operation = get(operation_path, target.token)
+            listing = get(PROBE_LIST, target.token, pool_id=target.pool_id, limit=1)
+            found = _token_refused("token", operation, listing) or _not_this_api(target, operation, listing)
+            for name in ("other_token", "api_key"):
+                secret = getattr(target, name)
+                if found is None and secret is not None:
+                    answer = get(operation_path, secret)
+                    found = _token_refused(name, answer, answer)
+    except httpx.TransportError as exc:
+        found = transport_blocker(exc)
+    except ValueError as exc:  # a token that an HTTP header cannot carry (httpx refuses it)
+        found = Untestable(Blocker.TOKEN_REFUSED, f"the token cannot be sent in a header: {exc}", "token")
+    if found is None:
+        return None
+    return Untestable(found.blocker, scrub(found.message, target.secrets()), found.credential)
+
+
+def _token_refused(name: str, first: httpx.Response, second: httpx.Response) -> Untestable | None:
+    refused = first.status_code == 401 or second.status_code == 401
+    if not refused and not (first.status_code == 403 and second.status_code == 403):
+        return None
+    answer = first if first.status_code in (401, 403) else second
+    return Untestable(Blocker.TOKEN_REFUSED, f"the {_CREDENTIALS[name]} was refused: {_said(answer)}", name)
+
+
+_CREDENTIALS = {"token": "token", "other_token": "second account's token", "api_key": "API key"}
+
+
+def _not_this_api(target: Target, operation: httpx.Response, listing: httpx.Response) -> Untestable | None:
+    statuses = (operation.status_code, listing.status_code)
+    hint = ""
+    if target.base_url.rstrip("/").endswith("/api/v1"):
+        hint = f"; the base URL is the part before /api/v1: {target.base_url.rstrip('/').removesuffix('/api/v1')}"
+    if statuses == (404, 404):
+        return Untestable(
+            Blocker.NOT_THIS_API, f"not the Toloka API: every request answers 404 ({_said(listing)}){hint}"
+        )
+    if all(status in _GATEWAY for status in statuses):
+        return Untestable(
+            Blocker.GATEWAY, f"a gateway error: every request answers {_status(listing)} ({_said(listing)})"
+        )
+    if not (_is_json(operation) or _is_json(listing)):
+        if listing.is_redirect:
+            location = listing.headers.get("location", "?")
+            return Untestable(
+                Blocker.NOT_THIS_API, f"not the Toloka API: it redirects ({_said(listing)} to {location})"
+            )
+        return Untestable(Blocker.NOT_THIS_API, f"not the Toloka API: it does not answer JSON ({_said(listing)}){hint}")
+    return None
+
+
+def _status(response: httpx.Response) -> str:
+    return f"{response.status_code} {response.reason_phrase}".strip()
+
+
+def _is_json(response: httpx.Response) -> bool:
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
+
+
+def _said(response: httpx.Response) -> str:
+    """`GET /path -> 404 CODE` (the Toloka error code when the body has one, else its content type)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    code = body.get("code") if isinstance(body, dict) else None
+    kind = code if isinstance(code, str) else (response.headers.get("content-type", "no body").split(";")[0])
+    return f"GET {response.request.url.path} answered {response.status_code} {kind}".rstrip()
+
+
+def transport_blocker(exc: httpx.TransportError) -> Untestable:
+    """The case of a request that got no HTTP answer: refused, DNS, TLS, timeout, or another network error."""
+    causes = list(_causes(exc))
+    where = _where(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return Untestable(Blocker.TIMEOUT, f"no answer from {where} in time ({type(exc).__name__})")
+    for cause in causes:
+        if isinstance(cause, ssl.SSLError):
+            return Untestable(
+                Blocker.TLS, f"TLS handshake with {where} failed ({getattr(cause, 'reason', None) or cause})"
+            )
+        if isinstance(cause, socket.gaierror):
+            return Untestable(Blocker.DNS, f"DNS lookup of {where.rsplit(':', 1)[0]} failed ({cause.strerror})")
+        if isinstance(cause, ConnectionRefusedError):
+            return Untestable(Blocker.REFUSED, f"connection refused: nothing listens at {where}")
+    return Untestable(Blocker.NETWORK, f"no HTTP answer from {where} ({type(exc).__name__}: {exc})")
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: BaseException | None = exc
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def _where(exc: httpx.TransportError) -> str:
+    try:
+        url = exc.request.url
+    except RuntimeError:
+        return "the server"
+    return f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
