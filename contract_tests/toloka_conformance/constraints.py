@@ -1,14 +1,22 @@
 """Keeps schemathesis' generated requests inside the chosen pool and item budget, and judges per-item rejections.
 
 Three schema-scoped hooks, installed per run so several runs in one process do not share state:
-- `map_case` points uploads at the target pool and makes positive items valid for it (the schema allows any
-  `input_values`; the pool does not), never turns `open_pool` on, and gives every async upload a fresh
-  `operation_id` (a reused one is correctly refused with 409). Only values that are already valid are
-  replaced, so a negative case keeps the violation it was generated with.
-- `filter_case` bounds the items one case may create and the items the whole run may create.
+- `map_case` points uploads (an array or one object) at the target pool and makes positive items valid for it:
+  `input_values` become the pool's valid example and every solution's `output_values` the project's valid
+  answer (`--output-values`, or one built from the project's output spec), never an arbitrary object, since a
+  server may check answers against the output spec. Every async upload gets a fresh `operation_id` (a reused
+  one is correctly refused with 409). `open_pool` stays as generated: the target pool is open, so
+  `open_pool=true` is exercised without changing anything. Only values that are already valid are replaced,
+  so a negative case keeps the violation it was generated with.
+- `map_case` also turns a generated open or close of the suite's own pools (the target pool, the closed pool)
+  to a pool that does not exist: the target pool must stay open and the closed one closed for the checks.
+- `filter_case` bounds the items one case may create and the items the whole run may create; every case it
+  drops is counted with its reason, for the report.
 - `filter_failure` accepts one kind of "accepted negative data": an upload with `skip_invalid_items=true`
   (or an async one, whose items are validated by the operation) whose invalid items were rejected item by
-  item, as the docs require, instead of failing the request.
+  item, as the docs require, instead of failing the request, and were not created: a sync answer's
+  `validation_errors` and `items` must partition the request and the pool must hold nothing but `items`;
+  an async operation must count no invalid item as created.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import json
 import random
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,35 +40,58 @@ from toloka_conformance.spec import is_uuid
 from toloka_conformance.target import Target
 
 UPLOADS = frozenset({"create_tasks", "create_task_suites"})
+POOL_ACTIONS = frozenset({"open_pool", "close_pool"})
+# Where a generated open/close of one of the suite's own pools goes instead: a pool id no server hands out.
+SPARED_POOL_ID = "999999999"
 MAX_ITEMS_PER_CASE = 5
+_LISTS = {"create_tasks": "/api/v1/tasks", "create_task_suites": "/api/v1/task-suites"}
+OVER_CASE_LIMIT = f"more than {MAX_ITEMS_PER_CASE} items in one case"
+BUDGET_SPENT = "the run's item budget was spent"
 
 
 @dataclass
 class ItemBudget:
-    """The items generated uploads may create, counted before they are sent (an upper bound)."""
+    """The items generated uploads may create, counted before they are sent (an upper bound), and what was dropped."""
 
     limit: int
     used: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
 
     def take(self, count: int) -> bool:
-        """Reserve `count` items; False (and nothing reserved) when that would exceed the limit."""
+        """Reserve `count` items; False (and nothing reserved, the drop counted) when that would exceed the limit."""
         if self.used + count > self.limit:
+            self.dropped[BUDGET_SPENT] += 1
             return False
         self.used += count
         return True
 
+    def drop(self, reason: str) -> None:
+        """Count a case left out for `reason`."""
+        self.dropped[reason] += 1
+
+    def dropped_summary(self) -> str:
+        """`N upload cases dropped: n <reason>, ...`, or an empty string when none was."""
+        if not self.dropped:
+            return ""
+        reasons = ", ".join(f"{count} because {reason}" for reason, count in sorted(self.dropped.items()))
+        total = sum(self.dropped.values())
+        return f"{total} generated upload case(s) not sent: {reasons} (limit {self.limit} items, {self.used} used)"
+
 
 @dataclass
 class Constraints:
-    """The hooks of one run, bound to its target, budget and seed."""
+    """The hooks of one run, bound to its target, budget and seed; `answer` is a valid output_values (or None)."""
 
     target: Target
     budget: ItemBudget
     seed: int
+    answer: dict[str, Any] | None = None
     _random: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+        if self.answer is None and self.target.output_values is not None:
+            self.answer = dict(self.target.output_values)
 
     def install(self, schema: BaseSchema) -> None:
         """Register the hooks on this schema only."""
@@ -69,18 +101,27 @@ class Constraints:
 
     def map_case(self, context: HookContext, case: Case[Any]) -> Case[Any]:
         """Aim uploads at the target pool; see the module docstring."""
+        if _operation_id(case) in POOL_ACTIONS:
+            return self._spare_pools(case)
         if _operation_id(case) not in UPLOADS:
             return case
         query = case.query if isinstance(case.query, dict) else {}
-        if _is_true(query.get("open_pool")):
-            # Same type as generated: booleans in most phases, already-serialized strings in the stateful one.
-            query["open_pool"] = False if query["open_pool"] is True else "false"
         if isinstance(query.get("operation_id"), str) and is_uuid(query["operation_id"]):
             query["operation_id"] = str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        positive = _mode(case) is GenerationMode.POSITIVE
+        fill_overlap = positive and not _is_true(query.get("allow_defaults"))
         if isinstance(case.body, list):
-            positive = _mode(case) is GenerationMode.POSITIVE
-            fill_overlap = positive and not _is_true(query.get("allow_defaults"))
             case.body = [self._aim(item, positive=positive, fill_overlap=fill_overlap) for item in case.body]
+        elif isinstance(case.body, dict):
+            case.body = self._aim(case.body, positive=positive, fill_overlap=fill_overlap)
+        return case
+
+    def _spare_pools(self, case: Case[Any]) -> Case[Any]:
+        """Never open or close the suite's own pools: the open one must stay open, the closed one closed."""
+        parameters = case.path_parameters if isinstance(case.path_parameters, dict) else {}
+        ours = {self.target.pool_id, self.target.closed_pool_id} - {None}
+        if str(parameters.get("pool_id")) in ours:
+            parameters["pool_id"] = SPARED_POOL_ID
         return case
 
     def _aim(self, item: Any, *, positive: bool, fill_overlap: bool) -> Any:
@@ -89,46 +130,107 @@ class Constraints:
         if isinstance(item.get("pool_id"), str) and item["pool_id"]:
             item["pool_id"] = self.target.pool_id
         if positive:
-            if isinstance(item.get("input_values"), dict):
-                item["input_values"] = dict(self.target.input_values)
+            self._make_valid(item)
             for inner in item.get("tasks") or ():
-                if isinstance(inner, dict) and isinstance(inner.get("input_values"), dict):
-                    inner["input_values"] = dict(self.target.input_values)
+                if isinstance(inner, dict):
+                    self._make_valid(inner)
             if fill_overlap and "overlap" not in item:
                 # The server requires an overlap when allow_defaults is not true; the schema cannot say so.
                 item["overlap"] = 1
         return item
 
+    def _make_valid(self, item: dict[str, Any]) -> None:
+        """The pool's valid input_values, and the project's valid answer in every solution (or no solutions)."""
+        if isinstance(item.get("input_values"), dict):
+            item["input_values"] = dict(self.target.input_values)
+        for key in ("known_solutions", "baseline_solutions"):
+            solutions = item.get(key)
+            if not isinstance(solutions, list):
+                continue
+            if self.answer is None:
+                item[key] = []  # no valid answer known: an arbitrary one would make a valid case invalid
+                continue
+            for solution in solutions:
+                if isinstance(solution, dict) and isinstance(solution.get("output_values"), dict):
+                    solution["output_values"] = dict(self.answer)
+
     def filter_case(self, context: HookContext, case: Case[Any]) -> bool:
-        """Drop uploads over the per-case size and any upload once the run's item budget is spent."""
-        if _operation_id(case) not in UPLOADS or not isinstance(case.body, list):
+        """Drop uploads over the per-case size and any upload once the run's item budget is spent (counted)."""
+        if _operation_id(case) not in UPLOADS:
+            return True
+        if isinstance(case.body, dict):
+            return self.budget.take(1)
+        if not isinstance(case.body, list):
             return True
         if len(case.body) > MAX_ITEMS_PER_CASE:
+            self.budget.drop(OVER_CASE_LIMIT)
             return False
         return self.budget.take(len(case.body))
 
     def filter_failure(self, context: HookContext, failure: Failure, case: Case[Any], response: Response) -> bool:
-        """Keep every failure except negative items that the server rejected item by item."""
+        """Keep every failure except negative items that the server rejected item by item and did not create."""
         if not isinstance(failure, AcceptedNegativeData) or _operation_id(case) not in UPLOADS:
             return True
         query = case.query if isinstance(case.query, dict) else {}
         body = _json(response.content)
-        if response.status_code == 201 and _is_true(query.get("skip_invalid_items")):
-            return not (isinstance(body, dict) and body.get("validation_errors"))
+        if response.status_code == 201 and _is_true(query.get("skip_invalid_items")) and isinstance(case.body, list):
+            return not self._rejected_and_absent(case, body)
         if response.status_code == 202 and isinstance(body, dict) and isinstance(body.get("id"), str):
             return not self._operation_rejected_items(body["id"])
         return True
 
-    def _operation_rejected_items(self, operation_id: str) -> bool:
-        """Whether the operation ended having found invalid items (FAIL or not_valid_count > 0)."""
-        deadline = time.monotonic() + self.target.operation_timeout
+    def _client(self) -> httpx.Client:
         headers = {"Authorization": self.target.authorization(self.target.token).reveal()}
-        with httpx.Client(base_url=self.target.base_url, headers=headers, timeout=10) as client:
+        return httpx.Client(base_url=self.target.base_url, headers=headers, timeout=10)
+
+    def _rejected_and_absent(self, case: Case[Any], body: Any) -> bool:
+        """A sync 201: validation_errors non-empty, partitioning the request with items, and nothing else created."""
+        if not isinstance(body, dict) or not isinstance(case.body, list):
+            return False
+        items, errors = body.get("items") or {}, body.get("validation_errors") or {}
+        if not isinstance(items, dict) or not isinstance(errors, dict) or not errors:
+            return False
+        indices = {str(index) for index in range(len(case.body))}
+        if set(items) & set(errors) or set(items) | set(errors) != indices:
+            return False
+        created = {str(item.get("id")) for item in items.values() if isinstance(item, dict)}
+        if not created:
+            return False  # no valid item at all: the answer must be a 400, not a 201
+        path = _LISTS[str(_operation_id(case))]
+        with self._client() as client:
+            answer = _json(
+                client.get(
+                    path, params={"pool_id": self.target.pool_id, "sort": "-id", "limit": len(created) + 1}
+                ).content
+            )
+        newest = answer.get("items") if isinstance(answer, dict) else None
+        if not isinstance(newest, list):
+            return False
+        # The newest items of the pool: the created ones, then older ones. An id among them that the answer did
+        # not list but that is newer than one it did was created by this request too: an invalid item, stored.
+        oldest_created = min(created)
+        stray = [
+            str(item.get("id"))
+            for item in newest
+            if isinstance(item, dict) and str(item.get("id")) not in created and str(item.get("id")) > oldest_created
+        ]
+        return not stray
+
+    def _operation_rejected_items(self, operation_id: str) -> bool:
+        """Whether the operation ended having found invalid items (FAIL or not_valid_count > 0) and created none."""
+        deadline = time.monotonic() + self.target.operation_timeout
+        with self._client() as client:
             while time.monotonic() < deadline:
                 operation = _json(client.get(f"/api/v1/operations/{operation_id}").content)
                 if isinstance(operation, dict) and operation.get("status") in ("SUCCESS", "FAIL"):
                     details = operation.get("details") or {}
-                    return operation["status"] == "FAIL" or bool(details.get("not_valid_count"))
+                    if not isinstance(details, dict):
+                        return False
+                    created, valid = details.get("success_count"), details.get("valid_count")
+                    if operation["status"] == "FAIL":
+                        return created in (0, None)
+                    invalid_found = bool(details.get("not_valid_count"))
+                    return invalid_found and isinstance(created, int) and isinstance(valid, int) and created <= valid
                 time.sleep(0.1)
         return False
 

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.transport import Response
@@ -14,6 +15,7 @@ from schemathesis.engine import Status, events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.schemas import BaseSchema
 
+from toloka_conformance.checks.support import valid_values
 from toloka_conformance.constraints import Constraints, ItemBudget
 from toloka_conformance.redaction import REDACTED, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict
@@ -28,10 +30,14 @@ CHECK_DOCS: dict[str, str] = {
     "status_code_conformance": "Every answer's status code is one the operation documents in openapi.yaml.",
     "content_type_conformance": "Every answer's Content-Type is one documented for its status (application/json).",
     "response_schema_conformance": "Every JSON answer validates against the documented schema of its status.",
-    "response_headers_conformance": "Required headers are sent (429 carries an integer Retry-After).",
-    "positive_data_acceptance": "A request valid by the contract (inside the chosen pool) is accepted.",
+    "response_headers_conformance": "Documented headers are well-formed (a Retry-After, when sent, is an integer).",
+    "positive_data_acceptance": (
+        "A request valid by the contract (inside the chosen pool: its valid input_values, the project's valid "
+        "output_values in solutions) is accepted."
+    ),
     "negative_data_rejection": (
-        "A request that breaks the contract is rejected with a 4xx (per item with skip_invalid_items=true)."
+        "A request that breaks the contract is rejected with a 4xx (per item with skip_invalid_items=true, the "
+        "invalid item then absent from the pool)."
     ),
     "ensure_resource_availability": "A resource a create call reported is readable right after (via the links).",
     "missing_required_header": "A request without a required header is rejected.",
@@ -134,12 +140,27 @@ def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudg
     started = time.monotonic()
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
-    Constraints(target, budget, settings.seed).install(schema)
+    Constraints(target, budget, settings.seed, answer=_answer(target)).install(schema)
     _uploads_start_workflows(schema)
     summary = _Events(target)
     for event in from_schema(schema).execute():
         summary.take(event)
-    return _outcomes(summary, time.monotonic() - started), budget
+    return _outcomes(summary, time.monotonic() - started, budget), budget
+
+
+def _answer(target: Target) -> dict[str, Any] | None:
+    """A valid output_values for the pool's project: --output-values, else built from the project's output spec."""
+    if target.output_values is not None:
+        return dict(target.output_values)
+    headers = {"Authorization": target.authorization(target.token).reveal()}
+    try:
+        with httpx.Client(base_url=target.base_url, headers=headers, timeout=10) as client:
+            pool = client.get(f"/api/v1/pools/{target.pool_id}").json()
+            project = client.get(f"/api/v1/projects/{pool['project_id']}").json()
+        spec = project["task_spec"].get("output_spec") or {}
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no valid answer known: the hooks then send no solutions in positive cases
+    return valid_values(spec) if isinstance(spec, dict) else None
 
 
 def _uploads_start_workflows(schema: BaseSchema) -> None:
@@ -194,7 +215,7 @@ def requirements() -> list[Requirement]:
     return [*(_requirement(name) for name in CHECK_DOCS), RUN_REQUIREMENT]
 
 
-def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
+def _outcomes(summary: _Events, seconds: float, budget: ItemBudget | None = None) -> list[Outcome]:
     outcomes = []
     for name, tally in summary.tallies.items():
         requirement = _requirement(name)
@@ -203,13 +224,26 @@ def _outcomes(summary: _Events, seconds: float) -> list[Outcome]:
             # The reproduction shown is the one of the first failure listed, so the message and the curl agree.
             first_curl = next(iter(tally.failures.values()))[1]
             detail = f"{len(messages)} distinct failure(s), the first reproduced below: " + " | ".join(messages[:5])
-            outcomes.append(Outcome(requirement, Verdict.FAIL, detail, first_curl))
+            outcomes.append(
+                Outcome(
+                    requirement,
+                    Verdict.FAIL,
+                    detail,
+                    first_curl,
+                    rule=requirement.docs,
+                    expected=f"every generated request's answer passes schemathesis' {name} check",
+                    observed=detail,
+                )
+            )
         elif tally.passed:
             outcomes.append(Outcome(requirement, Verdict.PASS, f"{tally.passed} responses checked"))
         else:
             outcomes.append(Outcome(requirement, Verdict.SKIP, "no response exercised this check"))
     run_requirement = RUN_REQUIREMENT
     timing = f"{summary.scenarios} scenarios; {summary.timing()}"
+    dropped = budget.dropped_summary() if budget is not None else ""
+    if dropped:
+        timing += f"; {dropped}"
     if summary.errors:
         detail = " | ".join(summary.errors[:5]) + f" ({timing})"
         outcomes.append(Outcome(run_requirement, Verdict.FAIL, detail, seconds=seconds))

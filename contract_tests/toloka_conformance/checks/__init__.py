@@ -12,6 +12,7 @@ from toloka_conformance.checks import (  # noqa: F401  (imported to register the
     requests,
     single,
     timestamps,
+    validation,
 )
 from toloka_conformance.checks.base import REGISTRY, Check, Context, Failed, Skipped
 
