@@ -209,7 +209,7 @@ async def test_bad_sort_keys_are_400(client: httpx.AsyncClient, sort: str) -> No
         assert response.json()["code"] == "VALIDATION_ERROR"
 
 
-LOCALIZATION = {"default_language": "EN", "additional_languages": ["FR", "DE"]}
+LOCALIZATION = {"default_language": "EN", "additional_languages": [{"language": "FR", "x": 1}, {}], "other": True}
 
 
 async def test_localization_config_is_stored_on_tasks_and_suite_tasks(client: httpx.AsyncClient) -> None:
@@ -220,6 +220,7 @@ async def test_localization_config_is_stored_on_tasks_and_suite_tasks(client: ht
     assert fetched["localization_config"] == LOCALIZATION
     inner = [
         {"input_values": {"image": SAMPLE_IMAGE}, "localization_config": {"default_language": "RU"}},
+        {"input_values": {"image": SAMPLE_IMAGE}, "localization_config": {}},
         {"input_values": {"image": SAMPLE_IMAGE}},
     ]
     suite = (await post(client, "/api/v1/task-suites", [sample_suite(tasks=inner)])).json()["items"]["0"]
@@ -232,16 +233,14 @@ async def test_localization_config_is_stored_on_tasks_and_suite_tasks(client: ht
     ("config", "path", "code"),
     [
         ("EN", "localization_config", "JSON_EXPECTED"),
-        ({}, "localization_config.default_language", "VALUE_REQUIRED"),
+        (None, "localization_config", "JSON_EXPECTED"),
         ({"default_language": 1}, "localization_config.default_language", "STRING_EXPECTED"),
+        ({"default_language": None}, "localization_config.default_language", "STRING_EXPECTED"),
+        ({"additional_languages": "FR"}, "localization_config.additional_languages", "ARRAY_EXPECTED"),
+        ({"additional_languages": ["FR"]}, "localization_config.additional_languages.0", "JSON_EXPECTED"),
         (
-            {"default_language": "EN", "additional_languages": "FR"},
-            "localization_config.additional_languages",
-            "ARRAY_EXPECTED",
-        ),
-        (
-            {"default_language": "EN", "additional_languages": [1]},
-            "localization_config.additional_languages.0",
+            {"additional_languages": [{"language": 1}]},
+            "localization_config.additional_languages.0.language",
             "STRING_EXPECTED",
         ),
     ],
@@ -261,6 +260,8 @@ async def test_read_only_keys_of_a_suites_tasks_are_tolerated_and_not_stored(cli
     assert created["tasks"] == [{"input_values": {"image": SAMPLE_IMAGE}}] * 2
     response = await post(client, "/api/v1/task-suites", [sample_suite(tasks=[{**inner, "other": 1}])])
     assert list(response.json()["payload"]["0"]) == ["tasks.0.other"]
+    response = await post(client, "/api/v1/task-suites", [sample_suite(tasks=[{**inner, "id": 5}])])
+    assert response.json()["payload"]["0"]["tasks.0.id"]["code"] == "STRING_EXPECTED"
 
 
 async def test_foreign_reads_of_single_objects_are_404(client: httpx.AsyncClient) -> None:

@@ -51,20 +51,24 @@ def _solutions_check(weight_key: str) -> Check:
 
 
 def _localization_check(value: Any) -> Errors | None:
-    """`localization_config`: `{default_language: string, additional_languages?: [string]}`."""
+    """`localization_config` as the contract has it: an object (other keys allowed) whose `default_language` is a
+    string and whose `additional_languages` is an array of objects, each `language` a string."""
     if type(value) is not dict:
         return {"": field_error("JSON_EXPECTED")}
     errors: Errors = {}
-    language = value.get("default_language")
-    if language is None:
-        errors[".default_language"] = field_error("VALUE_REQUIRED")
-    elif type(language) is not str:
+    if "default_language" in value and type(value["default_language"]) is not str:
         errors[".default_language"] = field_error("STRING_EXPECTED")
-    others = value.get("additional_languages")
-    if others is not None:
-        problems = _LANGUAGES(others)
-        if problems is not None:
-            record(errors, ".additional_languages", problems)
+    if "additional_languages" in value:
+        others = value["additional_languages"]
+        if type(others) is not list:
+            errors[".additional_languages"] = field_error("ARRAY_EXPECTED")
+        else:
+            for index, other in enumerate(others):
+                where = f".additional_languages.{index}"
+                if type(other) is not dict:
+                    errors[where] = field_error("JSON_EXPECTED")
+                elif "language" in other and type(other["language"]) is not str:
+                    errors[f"{where}.language"] = field_error("STRING_EXPECTED")
     return errors or None
 
 
@@ -95,7 +99,6 @@ def _overlap_check() -> Check:
 OVERLAP_MIN = 1
 OVERLAP_MAX = 30000
 _SET = _set_check()
-_LANGUAGES = compile_field(FieldSpec(name="", type="array_string"))
 _COMMON: dict[str, Check] = {
     "overlap": _overlap_check(),
     "infinite_overlap": _typed("boolean"),
@@ -172,10 +175,13 @@ def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors)
                 continue
             inputs.validate(task.get("input_values"), f"{prefix}.input_values", errors)
             if not task.keys() <= SUITE_TASK_KEYS:
-                extra = task.keys() - SUITE_TASK_KEYS
-                read_only = read_only or not extra.isdisjoint(SUITE_TASK_READ_ONLY)
-                for key in extra - SUITE_TASK_READ_ONLY:
-                    errors[f"{prefix}.{key}"] = field_error("VALUE_NOT_ALLOWED")
+                for key in task.keys() - SUITE_TASK_KEYS:
+                    if key not in SUITE_TASK_READ_ONLY:
+                        errors[f"{prefix}.{key}"] = field_error("VALUE_NOT_ALLOWED")
+                    elif type(task[key]) is not str:
+                        errors[f"{prefix}.{key}"] = field_error("STRING_EXPECTED")
+                    else:
+                        read_only = True
             _check_fields(task, _SOLUTION_FIELDS, errors, prefix + ".")
     _check_fields(item, SUITE_FIELDS, errors)
     return read_only
