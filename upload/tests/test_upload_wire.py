@@ -98,5 +98,6 @@ def test_a_regenerated_request_shape_stops_the_upload_loudly(monkeypatch: pytest
     unreachable = httpx.MockTransport(lambda request: httpx.Response(500))
     with pytest.raises(RequestShapeError):  # not swallowed into an "outcome unknown" batch
         upload_tasks(
-            [{"input_values": {}}], pool_id="1", token=TOKEN, base_url="http://api.test", transport=unreachable
-        )
+            [{"input_values": {}, "overlap": 1}], pool_id="1", token=TOKEN, base_url="http://api.test",
+            transport=unreachable, read_input_spec=False,
+        )  # fmt: skip

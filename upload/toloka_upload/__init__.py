@@ -2,19 +2,22 @@
 
 from toloka_upload.api import (
     UploadCall,
+    async_upload,
     async_upload_task_suites,
     async_upload_tasks,
     upload_task_suites,
     upload_tasks,
 )
+from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError, Token
-from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError
+from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
 from toloka_upload.items import InvalidInput
 from toloka_upload.kinds import Kind
 from toloka_upload.results import BatchOutcome, ItemOutcome, ItemStatus, UploadResult
 from toloka_upload.settings import PollPolicy, RetryPolicy, Settings
 from toloka_upload.timestamps import parse_timestamp
-from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader, UploadOptions
+from toloka_upload.timing import FakeClock, Timing
+from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
 
 __all__ = [
     "PRODUCTION_URL",
@@ -25,6 +28,8 @@ __all__ = [
     "AuthenticationError",
     "BatchOutcome",
     "CheckpointMismatchError",
+    "FakeClock",
+    "InputSpec",
     "InvalidInput",
     "ItemOutcome",
     "ItemStatus",
@@ -33,11 +38,13 @@ __all__ = [
     "PollPolicy",
     "RetryPolicy",
     "Settings",
+    "Timing",
     "Token",
     "UploadCall",
     "UploadError",
-    "UploadOptions",
     "UploadResult",
+    "UsageError",
+    "async_upload",
     "async_upload_task_suites",
     "async_upload_tasks",
     "parse_timestamp",

@@ -1,59 +1,105 @@
-"""The one-call functions: upload_tasks / upload_task_suites (blocking) and their async twins."""
+"""The one-call functions: upload_tasks / upload_task_suites (blocking) and their async twins.
+
+Every option is keyword-only and spelt out: a misspelt one (`skip_invalid=True`) is a TypeError.
+"""
 
 import asyncio
 import concurrent.futures
-from collections.abc import Coroutine, Iterable
-from typing import Any, TypeVar, Unpack
+import os
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import httpx
 
+from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import Token
 from toloka_upload.kinds import Kind
-from toloka_upload.results import UploadResult
+from toloka_upload.results import BatchOutcome, UploadResult
 from toloka_upload.settings import Settings
-from toloka_upload.uploader import AsyncUploader, UploadOptions
+from toloka_upload.timing import Clock, Sleep
+from toloka_upload.uploader import PRODUCTION_URL, AsyncUploader
 
 T = TypeVar("T")
-CLIENT_KEYS = ("token", "base_url", "settings", "transport")
 
 
-class UploadCall(UploadOptions, total=False):
-    """The keyword arguments of the one-call functions: where and how to connect, then the upload's options."""
+class UploadCall(TypedDict, total=False):
+    """The keyword arguments of the one-call functions, for type checkers (at run time, async_upload's own
+    signature refuses anything else)."""
 
     token: str | Token | None
-    """The API token; `TOLOKA_TOKEN` when absent."""
     base_url: str
-    """https://toloka.dev by default."""
     settings: Settings | None
     transport: httpx.AsyncBaseTransport | None
-    """An httpx transport to send through instead of the network (tests)."""
+    clock: Clock | None
+    sleep: Sleep | None
+    pool_id: str | None
+    async_mode: bool
+    skip_invalid_items: bool
+    allow_defaults: bool
+    open_pool: bool
+    checkpoint: str | os.PathLike[str] | None
+    again: bool | str
+    give_up_after: float | None
+    input_spec: InputSpec | None
+    read_input_spec: bool
+    on_batch: Callable[[BatchOutcome], None] | None
+    keep_items: bool
 
 
-async def _upload(kind: Kind, items: Iterable[object], call: UploadCall) -> UploadResult:
-    client: dict[str, Any] = {key: call[key] for key in CLIENT_KEYS if key in call}  # type: ignore[literal-required]
-    options: dict[str, Any] = {key: value for key, value in call.items() if key not in CLIENT_KEYS}
-    async with AsyncUploader(**client) as uploader:
-        return await uploader.upload(kind, items, **options)
+async def async_upload(
+    kind: Kind,
+    items: Iterable[object],
+    *,
+    token: str | Token | None = None,
+    base_url: str = PRODUCTION_URL,
+    settings: Settings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+    sleep: Sleep | None = None,
+    pool_id: str | None = None,
+    async_mode: bool = True,
+    skip_invalid_items: bool = False,
+    allow_defaults: bool = False,
+    open_pool: bool = False,
+    checkpoint: str | os.PathLike[str] | None = None,
+    again: bool | str = False,
+    give_up_after: float | None = None,
+    input_spec: InputSpec | None = None,
+    read_input_spec: bool = True,
+    on_batch: Callable[[BatchOutcome], None] | None = None,
+    keep_items: bool = True,
+) -> UploadResult:
+    """Create `kind` from `items` (dicts or generated create models); every position ends created, invalid,
+    failed or unknown. `token` (else `TOLOKA_TOKEN`), `base_url`, `settings`, `transport`, `clock`/`sleep` set
+    up the connection (see AsyncUploader); the rest are the options of AsyncUploader.upload."""
+    uploader = AsyncUploader(token, base_url=base_url, settings=settings, transport=transport, clock=clock, sleep=sleep)
+    async with uploader:
+        return await uploader.upload(
+            kind, items, pool_id=pool_id, async_mode=async_mode, skip_invalid_items=skip_invalid_items,
+            allow_defaults=allow_defaults, open_pool=open_pool, checkpoint=checkpoint, again=again,
+            give_up_after=give_up_after, input_spec=input_spec, read_input_spec=read_input_spec,
+            on_batch=on_batch, keep_items=keep_items,
+        )  # fmt: skip
 
 
-async def async_upload_tasks(items: Iterable[object], **call: Unpack[UploadCall]) -> UploadResult:
-    """Create tasks (dicts or TaskCreate) in batches; every position ends created, invalid or failed."""
-    return await _upload(Kind.TASKS, items, call)
+async def async_upload_tasks(items: Iterable[object], **options: Unpack[UploadCall]) -> UploadResult:
+    """Create tasks (dicts or TaskCreate); the options are those of async_upload (unknown ones: TypeError)."""
+    return await async_upload(Kind.TASKS, items, **options)
 
 
-async def async_upload_task_suites(items: Iterable[object], **call: Unpack[UploadCall]) -> UploadResult:
-    """Create task suites (dicts or TaskSuiteCreate) in batches; as async_upload_tasks."""
-    return await _upload(Kind.TASK_SUITES, items, call)
+async def async_upload_task_suites(items: Iterable[object], **options: Unpack[UploadCall]) -> UploadResult:
+    """Create task suites (dicts or TaskSuiteCreate); as async_upload_tasks."""
+    return await async_upload(Kind.TASK_SUITES, items, **options)
 
 
-def upload_tasks(items: Iterable[object], **call: Unpack[UploadCall]) -> UploadResult:
+def upload_tasks(items: Iterable[object], **options: Unpack[UploadCall]) -> UploadResult:
     """The blocking form of async_upload_tasks (works inside a running event loop too, e.g. in Jupyter)."""
-    return run_blocking(_upload(Kind.TASKS, items, call))
+    return run_blocking(async_upload(Kind.TASKS, items, **options))
 
 
-def upload_task_suites(items: Iterable[object], **call: Unpack[UploadCall]) -> UploadResult:
+def upload_task_suites(items: Iterable[object], **options: Unpack[UploadCall]) -> UploadResult:
     """The blocking form of async_upload_task_suites."""
-    return run_blocking(_upload(Kind.TASK_SUITES, items, call))
+    return run_blocking(async_upload(Kind.TASK_SUITES, items, **options))
 
 
 def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -1,7 +1,6 @@
 """Uploading one prepared batch, synchronously or as an async operation, down to an outcome per position."""
 
-import time
-import uuid
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,16 +9,21 @@ from toloka_client.models.operation import Operation
 from toloka_client.models.operation_status import OperationStatus
 
 from toloka_upload.errors import ApiError, AuthenticationError, UploadError
+from toloka_upload.identity import Target
 from toloka_upload.items import PreparedBatch
 from toloka_upload.kinds import Kind
 from toloka_upload.oplog import take_log
 from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome
-from toloka_upload.retrying import OutcomeUnknownError, Sleep, send_with_retry
+from toloka_upload.retrying import GaveUpError, OutcomeUnknownError, send_with_retry
 from toloka_upload.settings import Settings
+from toloka_upload.timing import DeadlinePassed, Timing
 from toloka_upload.wire import Wire, api_error, parse_json, parse_operation
 
+logger = logging.getLogger("toloka_upload")
 ENDED = (OperationStatus.SUCCESS, OperationStatus.FAIL)
+MAX_OPERATION_ATTEMPTS = 5
+"""Derived ids tried for one batch whose earlier operations failed server-side without creating anything."""
 
 
 @attrs.frozen
@@ -40,62 +44,72 @@ def _rejected_reason(batch: PreparedBatch) -> str:
 
 
 def _blank(batch: PreparedBatch) -> BatchOutcome:
-    return BatchOutcome(batch.number, batch.start, [None] * batch.size, errors=dict(batch.errors))
+    ids: list[str | None] = [None] * batch.size
+    for offset, item_id in batch.created.items():
+        ids[offset] = item_id
+    return BatchOutcome(
+        batch.number, batch.start, ids, errors=dict(batch.errors), earlier=set(batch.created),
+        unknown=dict(batch.unknown),
+    )  # fmt: skip
+
+
+def unknown_reason(detail: str, operation_id: str | None) -> str:
+    """Why a position may or may not have been created, and how to settle it."""
+    if operation_id is None:
+        return (
+            f"outcome unknown: {detail}; a synchronous request cannot be told apart from a new one, so it is not "
+            "resent: look for the item in the pool, or upload in async mode (the default) next time"
+        )
+    return (
+        f"outcome unknown: {detail}; operation {operation_id} may have created it: rerun the same command to "
+        "settle it (it follows that operation, creating nothing twice)"
+    )
 
 
 class BatchUploader:
     """Turns a prepared batch into a BatchOutcome, retrying only what is safe to retry."""
 
     def __init__(
-        self,
-        wire: Wire,
-        kind: Kind,
-        flags: ApiFlags,
-        settings: Settings,
-        pacer: Pacer | None,
-        sleep: Sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+        self, wire: Wire, kind: Kind, flags: ApiFlags, target: Target, settings: Settings, pacer: Pacer | None,
+        timing: Timing,
+    ) -> None:  # fmt: skip
         self._wire = wire
         self._kind = kind
         self._flags = flags
+        self._target = target
         self._settings = settings
         self._pacer = pacer
-        self._sleep = sleep
-        self._clock = clock
+        self._timing = timing
 
-    @staticmethod
-    def new_operation_id() -> str:
-        """A fresh client-made operation id."""
-        return str(uuid.uuid4())
+    def operation_id(self, batch: PreparedBatch, attempt: int = 0) -> str:
+        """The batch's derived operation id."""
+        return self._target.operation_id(batch.start, batch.digest(), attempt)
 
-    @staticmethod
-    def interrupted(batch: PreparedBatch) -> BatchOutcome:
-        """The outcome of a synchronous batch an earlier run sent without getting the answer."""
-        return _blank(batch).settle(
-            "outcome unknown: an earlier run sent this synchronous batch and stopped before the answer; it is not "
-            "resent, so nothing is created twice (async mode, the default, resumes such batches safely)"
-        )
+    def not_sent(self, batch: PreparedBatch, reason: str) -> BatchOutcome:
+        """The outcome of a batch that was never sent."""
+        return _blank(batch).settle(f"not created: {reason}")
 
-    async def run(
-        self, batch: PreparedBatch, operation_id: str | None = None, on_send: Callable[[], None] | None = None
-    ) -> BatchOutcome:
-        """Upload `batch`; async batches use `operation_id` (a fresh uuid4 when None) for every attempt.
+    async def run(self, batch: PreparedBatch, on_send: Callable[[str | None], None] | None = None) -> BatchOutcome:
+        """Upload `batch` (async batches under their derived operation id).
 
-        `on_send` is called once the pacer has admitted the batch, right before its first request: a batch
-        still waiting for its turn was never sent, so a checkpoint must not record it as started.
+        `on_send` is called with the operation id once the pacer has admitted the batch, right before its first
+        request: a batch still waiting for its turn was never sent, so a checkpoint must not record it as started.
         """
         outcome = _blank(batch)
         if not batch.sent:
-            return outcome.settle(_rejected_reason(batch))
-        if self._pacer is not None:
-            await self._pacer.acquire(len(batch.sent))
-        if on_send is not None:
-            on_send()
+            return outcome.settle(_rejected_reason(batch)) if batch.errors else outcome
         try:
-            if self._flags.async_mode:
-                outcome.operation_id = operation_id or self.new_operation_id()
-                await self._run_async(batch, outcome, outcome.operation_id)
+            if self._pacer is not None:
+                await self._pacer.acquire(len(batch.sent))
+        except DeadlinePassed:
+            return outcome.settle("not created: the deadline (give_up_after) passed before it was sent")
+        operation_id = self.operation_id(batch) if self._flags.async_mode else None
+        if on_send is not None:
+            on_send(operation_id)
+        outcome.operation_id = operation_id
+        try:
+            if operation_id is not None:
+                await self._run_async(batch, outcome, operation_id)
             else:
                 await self._run_sync(batch, outcome)
         except AuthenticationError:
@@ -105,13 +119,18 @@ class BatchUploader:
             if exc.code == "VALIDATION_ERROR" and outcome.errors:
                 return outcome.settle(_rejected_reason(batch))
             return outcome.settle(f"not created: {exc.describe()}")
+        except GaveUpError as exc:
+            if exc.maybe_sent:
+                return outcome.settle(unknown_reason(str(exc), outcome.operation_id), unknown=True)
+            return outcome.settle(f"not created: {exc}")
+        except OutcomeUnknownError as exc:
+            return outcome.settle(unknown_reason(str(exc), outcome.operation_id), unknown=True)
         except UploadError as exc:
             return outcome.settle(f"not created: {exc}")
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             # An answer that is not what the contract says: what happened on the server cannot be told.
-            return outcome.settle(
-                f"outcome unknown: the server's answer could not be read ({type(exc).__name__}: {exc})"
-            )
+            detail = f"the server's answer could not be read ({type(exc).__name__}: {exc})"
+            return outcome.settle(unknown_reason(detail, outcome.operation_id), unknown=True)
         return outcome.settle("not created: the server reported no outcome for this item")
 
     def _send(self, batch: PreparedBatch, operation_id: str | None) -> Callable[[], Any]:
@@ -126,15 +145,18 @@ class BatchUploader:
             operation_id=operation_id,
         )
 
+    def _what(self, batch: PreparedBatch) -> str:
+        return f"batch {batch.number} ({len(batch.sent)} items from position {batch.start})"
+
     async def _run_sync(self, batch: PreparedBatch, outcome: BatchOutcome) -> None:
         response = await send_with_retry(
-            self._send(batch, None), self._settings.retry, replay_safe=False, sleep=self._sleep
-        )
+            self._send(batch, None), self._settings.retry, replay_safe=False, timing=self._timing,
+            what=self._what(batch),
+        )  # fmt: skip
         if response.status_code != 201:
             if response.status_code >= 500 and response.status_code != 503:
                 raise OutcomeUnknownError(
-                    f"HTTP {response.status_code} to a synchronous upload: it may or may not have been processed, "
-                    "so it is not resent"
+                    f"HTTP {response.status_code} to a synchronous upload: it may or may not have been processed"
                 )
             raise api_error(response)
         answer = parse_json(response)
@@ -146,28 +168,75 @@ class BatchUploader:
             outcome.errors[sent[int(key)]] = errors
 
     async def _run_async(self, batch: PreparedBatch, outcome: BatchOutcome, operation_id: str) -> None:
+        """Create the batch as an operation (or follow the one an earlier attempt or run made)."""
+        what = self._what(batch)
+        for attempt in range(MAX_OPERATION_ATTEMPTS):
+            if attempt:
+                operation_id = outcome.operation_id = self.operation_id(batch, attempt)
+            response = await send_with_retry(
+                self._send(batch, operation_id), self._settings.retry, replay_safe=True, timing=self._timing,
+                what=what,
+            )  # fmt: skip
+            earlier = False
+            if response.status_code == 202:
+                operation = parse_operation(response)
+            else:
+                error = api_error(response)
+                if error.code != "OPERATION_ALREADY_EXISTS":
+                    raise error
+                # An earlier attempt or run got through: follow its operation rather than create anything again.
+                logger.info("%s: operation %s exists already: following it", what, operation_id)
+                earlier = True
+                operation = await self._get_operation(operation_id)
+            try:
+                operation = await self._wait(operation, operation_id)
+                log = parse_json(await self._read(self._wire.operation_log, operation_id))
+            except GaveUpError as exc:
+                # The server holds the operation: whatever stopped the client, it may create the items.
+                raise GaveUpError(str(exc), maybe_sent=True) from None
+            take_log(log, batch, self._kind.created_key, outcome)
+            if earlier:
+                outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
+            if operation.status is OperationStatus.FAIL:
+                if earlier and not outcome.errors and all(outcome.ids[o] is None for o in batch.sent):
+                    # The operation met again failed server-side and created nothing: a new id can still create.
+                    logger.info("%s: operation %s failed without creating anything: sending anew", what, operation_id)
+                    continue
+                reason = _rejected_reason(batch) if outcome.errors else f"not created: operation {operation_id} failed"
+                outcome.settle(reason)
+            return
+        outcome.settle(f"not created: {MAX_OPERATION_ATTEMPTS} operations for it failed")
+
+    async def follow(self, operation_id: str, batch: PreparedBatch) -> BatchOutcome | None:
+        """What an earlier run's operation did with `batch` (None when the server never got it)."""
+        outcome = _blank(batch)
+        outcome.operation_id = operation_id
         response = await send_with_retry(
-            self._send(batch, operation_id), self._settings.retry, replay_safe=True, sleep=self._sleep
-        )
-        if response.status_code == 202:
-            operation = parse_operation(response)
-        else:
-            error = api_error(response)
-            if error.code != "OPERATION_ALREADY_EXISTS":
-                raise error
-            # An earlier attempt got through: follow its operation rather than create anything again.
-            operation = await self._get_operation(operation_id)
-        operation = await self._wait(operation, operation_id)
-        log = await self._read(self._wire.operation_log, operation_id)
-        take_log(parse_json(log), batch, self._kind.created_key, outcome)
+            lambda: self._wire.operation(operation_id), self._settings.retry, replay_safe=True, timing=self._timing,
+            what=f"operation {operation_id}",
+        )  # fmt: skip
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise api_error(response)
+        operation = await self._wait(parse_operation(response), operation_id)
         if operation.status is OperationStatus.FAIL:
-            reason = _rejected_reason(batch) if outcome.errors else f"not created: operation {operation_id} failed"
-            outcome.settle(reason)
+            return outcome  # a failed operation creates nothing
+        log = parse_json(await self._read(self._wire.operation_log, operation_id))
+        try:
+            take_log(log, batch, self._kind.created_key, outcome)
+        except ValueError as exc:
+            outcome.settle(
+                unknown_reason(f"its operation's log could not be mapped ({exc})", operation_id), unknown=True
+            )
+        outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
+        return outcome
 
     async def _read(self, request: Callable[[str], Any], operation_id: str) -> Any:
         response = await send_with_retry(
-            lambda: request(operation_id), self._settings.retry, replay_safe=True, sleep=self._sleep
-        )
+            lambda: request(operation_id), self._settings.retry, replay_safe=True, timing=self._timing,
+            what=f"operation {operation_id}",
+        )  # fmt: skip
         if response.status_code != 200:
             raise api_error(response)
         return response
@@ -177,21 +246,30 @@ class BatchUploader:
 
     async def _wait(self, operation: Operation, operation_id: str) -> Operation:
         poll = self._settings.poll
-        deadline = self._clock() + poll.give_up_after
+        timing = self._timing
+        deadline = timing.clock() + poll.give_up_after
         delay = poll.initial
         while operation.status not in ENDED:
-            if self._clock() > deadline:
-                raise UploadError(
-                    f"operation {operation_id} still {operation.status.value} after {poll.give_up_after:.0f} s"
+            if timing.clock() + delay > deadline:
+                raise GaveUpError(
+                    f"operation {operation_id} still {operation.status.value} after {poll.give_up_after:.0f} s",
+                    maybe_sent=True,
                 )
-            await self._sleep(delay)
+            try:
+                await timing.wait(delay)
+            except DeadlinePassed:
+                raise GaveUpError(
+                    f"the deadline passed while operation {operation_id} was {operation.status.value}",
+                    maybe_sent=True,
+                ) from None
             delay = poll.next_interval(delay)
             operation = await self._get_operation(operation_id)
         return operation
 
     @staticmethod
     def _take_validation_payload(batch: PreparedBatch, outcome: BatchOutcome, error: ApiError) -> None:
-        """A 400 VALIDATION_ERROR keyed by request index names the items that made the batch fail."""
+        """A 400 VALIDATION_ERROR keyed by request index names the items that made the batch fail; a single
+        object's payload is keyed by field path (no index)."""
         if error.code != "VALIDATION_ERROR" or not isinstance(error.payload, dict):
             return
         for key, errors in error.payload.items():

@@ -1,11 +1,18 @@
-"""The resume file: which batches are done (with their outcomes) and which async operation each started one uses.
+"""The resume file: what an upload is for, and per input position what became of it.
 
-An append-only JSON Lines file: a header naming the upload's shape, then per batch a `start` record written
-(and fsynced) before its first request, and a `done` record with its outcome. A rerun skips done batches and
-re-sends started async batches with the same operation_id, which the API never executes twice.
+An append-only JSON Lines file, each record fsynced: a header with the upload's target (base URL, kind, pool,
+flags, salt); per batch a `start` record written before its first request (its input positions, the digest of
+each item, the operation id in async mode) and a `done` record with its outcome. A rerun:
+- is refused when the target differs (the message says what differs and what to do);
+- settles first what an earlier run left open (started async batches, or ones it reported unknown): it
+  follows their operations, so what they created is known by position;
+- then sends only the positions not yet created (per item, not per batch), reports the others as created by
+  the earlier run (with their ids), and refuses to go on when an item it created has changed since.
 """
 
 import os
+import time
+import uuid
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,34 +20,48 @@ import attrs
 import orjson
 
 from toloka_upload.errors import CheckpointMismatchError
+from toloka_upload.identity import Target, differences
+from toloka_upload.items import PreparedBatch
 from toloka_upload.results import BatchOutcome
 
-FORMAT = "toloka-upload-checkpoint/1"
+FORMAT = "toloka-upload-checkpoint/2"
 
 
-@attrs.frozen
-class Started:
-    """A batch that was sent (or about to be) in an earlier run."""
+@attrs.define
+class Pending:
+    """A batch an earlier run sent (or was about to) without learning what became of all of it."""
 
-    digest: str
+    key: str
+    start: int
+    size: int
+    sent: list[int]
+    digests: list[str | None]
     operation_id: str | None
+    at: float
+    """Wall-clock time of the start record."""
+    known: BatchOutcome | None = None
+    """The outcome the earlier run did record (with unknown positions), if any."""
 
 
 class Checkpoint:
-    """Reads the state of an earlier run and records this one's progress."""
+    """Reads the state of earlier runs and records this one's progress."""
 
-    def __init__(self, path: Path, header: dict[str, Any]) -> None:
+    def __init__(self, path: Path, target: Target) -> None:
         self.path = path
-        self._started: dict[int, Started] = {}
-        self._done: dict[int, dict[str, Any]] = {}
-        header = {"format": FORMAT, **header}
+        self.target = target
+        self.created: dict[int, tuple[str, str]] = {}
+        """Input position -> (item digest, id) of everything earlier runs created."""
+        self.unknown: dict[int, str] = {}
+        """Input position -> why: what earlier runs could not settle (synchronous batches whose answer was lost)."""
+        self.pending: list[Pending] = []
+        header = {"format": FORMAT, "target": target.to_record()}
         resumed = path.exists() and self._load(header)
         self._file: IO[bytes] = path.open("ab")
         if not resumed:
             self._append(header)
 
     def _load(self, header: dict[str, Any]) -> bool:
-        """Read an earlier run's records; False when the file holds none (not even a whole header)."""
+        """Read earlier runs' records; False when the file holds none (not even a whole header)."""
         content = self.path.read_bytes()
         if not content.endswith(b"\n"):
             # A crash mid-write leaves at most a torn last line: drop it before appending after it.
@@ -54,39 +75,72 @@ class Checkpoint:
                 raise CheckpointMismatchError(f"{self.path}: line {number + 1} is not JSON") from None
         if not records:
             return False
-        if records[0] != header:
+        first = records[0]
+        if not isinstance(first, dict) or first.get("format") != FORMAT:
             raise CheckpointMismatchError(
-                f"{self.path} belongs to another upload (it has {records[0]}, "
-                f"this one is {header}); use another checkpoint file or delete it"
+                f"{self.path} is not a checkpoint of this version of toloka-upload; use a new checkpoint file"
             )
+        if first != header:
+            found = differences(first.get("target", {}), header["target"])
+            raise CheckpointMismatchError(
+                f"{self.path} was made for another upload ({'; '.join(found)}). Nothing was sent. To resume that "
+                "upload, rerun it as it was; to make this one, use another --checkpoint file"
+            )
+        starts: dict[str, Pending] = {}
         for record in records[1:]:
             if record.get("event") == "start":
-                self._started[record["batch"]] = Started(record["digest"], record.get("operation_id"))
+                starts[record["key"]] = Pending(
+                    record["key"], record["start"], record["size"], record["sent"], record["digests"],
+                    record.get("operation_id"), record.get("at", 0.0),
+                )  # fmt: skip
             elif record.get("event") == "done":
-                self._done[record["batch"]] = record
+                self._take_done(record, starts)
+        self.pending = list(starts.values())
+        for pending in self.pending:
+            if pending.operation_id is None:
+                # A synchronous batch sent without an answer: resending could create it twice.
+                for offset in pending.sent:
+                    self.unknown.setdefault(pending.start + offset, _SYNC_UNKNOWN)
+        self.pending = [pending for pending in self.pending if pending.operation_id is not None]
         return True
 
-    def done(self, number: int) -> BatchOutcome | None:
-        """The outcome of batch `number` if an earlier run finished it (handed out once, then forgotten)."""
-        record = self._done.pop(number, None)
-        return None if record is None else BatchOutcome.from_record(record)
+    def _take_done(self, record: dict[str, Any], starts: dict[str, Pending]) -> None:
+        outcome = BatchOutcome.from_record(record)
+        digests: list[str | None] = record.get("digests") or [None] * outcome.size
+        for offset, item_id in enumerate(outcome.ids):
+            position = outcome.start + offset
+            if item_id is not None and offset not in outcome.unknown and digests[offset] is not None:
+                self.created[position] = (str(digests[offset]), item_id)
+                self.unknown.pop(position, None)
+        started = starts.pop(record.get("key", ""), None)
+        if outcome.unknown:
+            if started is not None and started.operation_id is not None:
+                started.known = outcome
+                starts[started.key] = started
+            else:
+                for offset, reason in outcome.unknown.items():
+                    self.unknown.setdefault(outcome.start + offset, reason)
 
-    def started(self, number: int, digest: str) -> Started | None:
-        """The earlier start of batch `number`, after checking the batch still has the same content."""
-        started = self._started.pop(number, None)
-        if started is not None and started.digest != digest:
-            raise CheckpointMismatchError(
-                f"batch {number} differs from the one recorded in {self.path}: the input changed since that run"
-            )
-        return started
+    def record_start(self, batch: PreparedBatch, operation_id: str | None) -> str:
+        """Note, durably, that `batch` is about to be sent (with this operation_id, if async); its key."""
+        key = str(uuid.uuid4())
+        self._append(
+            {
+                "event": "start",
+                "key": key,
+                "start": batch.start,
+                "size": batch.size,
+                "sent": batch.sent,
+                "digests": batch.digests,
+                "operation_id": operation_id,
+                "at": time.time(),
+            }
+        )
+        return key
 
-    def record_start(self, number: int, digest: str, operation_id: str | None) -> None:
-        """Note, durably, that batch `number` is about to be sent (with this operation_id, if async)."""
-        self._append({"event": "start", "batch": number, "digest": digest, "operation_id": operation_id})
-
-    def record_done(self, outcome: BatchOutcome) -> None:
+    def record_done(self, outcome: BatchOutcome, digests: list[str | None] | None, key: str | None) -> None:
         """Note, durably, what became of a batch."""
-        self._append({"event": "done", **outcome.to_record()})
+        self._append({"event": "done", "key": key, "digests": digests, **outcome.to_record()})
 
     def _append(self, record: dict[str, Any]) -> None:
         self._file.write(orjson.dumps(record) + b"\n")
@@ -96,3 +150,10 @@ class Checkpoint:
     def close(self) -> None:
         """Close the file."""
         self._file.close()
+
+
+_SYNC_UNKNOWN = (
+    "outcome unknown: an earlier run sent this item in a synchronous batch and stopped before the answer; it is "
+    "not resent, so nothing is created twice: look for it in the pool (async mode, the default, settles such "
+    "batches by itself)"
+)

@@ -4,16 +4,20 @@ import argparse
 import asyncio
 import contextlib
 import io
+import logging
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 import httpx
+import orjson
 from tqdm import tqdm
 
+from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
-from toloka_upload.errors import AuthenticationError, CheckpointMismatchError
+from toloka_upload.errors import AuthenticationError, CheckpointMismatchError, UsageError
 from toloka_upload.kinds import Kind
 from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
 from toloka_upload.report import Report
@@ -30,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="toloka-upload",
         description=f"Upload tasks or task suites to Toloka in batches. The token comes from ${TOKEN_ENV}.",
-        epilog="Exit status: 0 all created, 1 something failed, 2 bad usage, 3 nothing failed but items were invalid.",
+        epilog="Exit status: 0 all created, 1 something failed or is unknown, 2 bad usage, 3 nothing failed but items "
+        "were invalid, 130 interrupted.",
     )
     parser.add_argument("kind", choices=[kind.value for kind in Kind], help="what the file holds")
     parser.add_argument("file", help="JSON Lines (one create object a line; '-' for stdin), or CSV/TSV")
@@ -44,8 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--allow-defaults", action="store_true", help="use the pool's default overlap")
     parser.add_argument("--open-pool", action="store_true", help="open the pool after uploading")
-    parser.add_argument("--sync", action="store_true", help="synchronous requests instead of async operations")
-    parser.add_argument("--checkpoint", type=Path, help="resume file: a rerun with it creates nothing twice")
+    parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="synchronous requests instead of async operations (a rerun is safe only with --checkpoint)",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        help="resume file recording the target and each item's outcome: a rerun sends only what is not created yet",
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="upload content this command already uploaded once more, as new items (async mode recognises the "
+        "batches of earlier runs by their content and target, and otherwise follows them instead of creating)",
+    )
+    parser.add_argument(
+        "--retry-from",
+        type=Path,
+        metavar="OUTPUT",
+        help="the --output file of an earlier run: upload only the input lines it reports failed or invalid",
+    )
+    parser.add_argument(
+        "--give-up-after",
+        type=float,
+        metavar="SECONDS",
+        help="deadline for the whole upload: past it nothing is retried, and a summary says what is not done",
+    )
     parser.add_argument(
         "--output", type=Path, help="write one JSON line per input item (index, line, status, id/errors/reason)"
     )
@@ -60,10 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json-cells",
         action="store_true",
-        help="CSV/TSV: read cells like 5, true, [1] as JSON (needed for integer, float, boolean, JSON and array "
-        "input fields; without it every cell is text and such fields come back INTEGER_EXPECTED etc.)",
+        help="CSV/TSV: read cells like 5, true, [1] as JSON; only needed when the pool's project cannot be read "
+        "(otherwise cells are typed by its input spec)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log retries and waits to stderr")
     return parser
 
 
@@ -85,7 +117,7 @@ def _count_lines(path: str) -> int | None:
 
 
 @contextlib.contextmanager
-def _open_items(args: argparse.Namespace, kind: Kind) -> Iterator[Numbered]:
+def _open_items(args: argparse.Namespace, kind: Kind, spec: InputSpec | None) -> Iterator[Numbered]:
     fmt = _input_format(args)
     binary: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     try:
@@ -93,15 +125,65 @@ def _open_items(args: argparse.Namespace, kind: Kind) -> Iterator[Numbered]:
             yield read_jsonl(binary, kind)
         else:
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            yield read_table(text, kind, "," if fmt == "csv" else "\t", args.json_cells)
+            typed = spec.cell if spec is not None and not args.json_cells else None
+            yield read_table(text, kind, "," if fmt == "csv" else "\t", args.json_cells, typed)
     finally:
         if binary is not sys.stdin.buffer:
             binary.close()
 
 
 def _summary(result: UploadResult) -> str:
+    earlier = f" ({result.earlier:,} of them by an earlier run)" if result.earlier else ""
+    unknown = f", unknown {result.unknown:,}" if result.unknown else ""
     return (
-        f"created {result.created:,}, invalid {result.invalid:,}, failed {result.failed:,} (of {result.total:,} items)"
+        f"created {result.created:,}{earlier}, invalid {result.invalid:,}, failed {result.failed:,}{unknown} "
+        f"(of {result.total:,} items)"
+    )
+
+
+def _retry_indices(path: Path) -> tuple[set[int], int]:
+    """The input indices an earlier --output file reports failed or invalid, and how many it reports unknown."""
+    wanted: set[int] = set()
+    unknown = 0
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = orjson.loads(line)
+                status, index = record["status"], int(record["index"])
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                raise ValueError(f"{path}: line {number} is not a toloka-upload --output record") from None
+            if status in ("failed", "invalid"):
+                wanted.add(index)
+            elif status == "unknown":
+                unknown += 1
+    return wanted, unknown
+
+
+def _guarantee(args: argparse.Namespace) -> str | None:
+    """What a synchronous upload can promise, said before it starts."""
+    if not args.sync or args.checkpoint:
+        return None
+    return (
+        "note: --sync without --checkpoint: if this run is interrupted, rerunning it may create the batches it "
+        "had sent again (a synchronous request carries nothing to recognise it by). Use --checkpoint (a rerun "
+        "then never resends them), or async mode (the default), which a rerun settles by itself"
+    )
+
+
+def _interrupted(args: argparse.Namespace) -> str:
+    if not args.sync:
+        return (
+            "rerun the same command to finish: the batches already sent are recognised by their operation ids, "
+            "so nothing is created twice"
+        )
+    if args.checkpoint:
+        return f"rerun the same command (with --checkpoint {args.checkpoint}) to finish; nothing is created twice"
+    output = f" (the items created so far are in {args.output})" if args.output else ""
+    return (
+        f"there is no --checkpoint, so rerunning the same command would create the items of this run again{output}; "
+        "upload the lines not yet processed only"
     )
 
 
@@ -113,19 +195,48 @@ async def _run(args: argparse.Namespace) -> int:
         items_per_minute=args.items_per_minute or None,
         timeout=httpx.Timeout(args.timeout, connect=min(10.0, args.timeout)),
     )
+    if args.retry_from and args.checkpoint:
+        raise UsageError("--retry-from and --checkpoint do not go together: a checkpoint already resumes per item")
+    only: set[int] | None = None
+    if args.retry_from:
+        only, unknown = _retry_indices(args.retry_from)
+        if unknown:
+            print(
+                f"note: {args.retry_from} reports {unknown:,} item(s) unknown: they are not retried (rerun the "
+                "original command to settle them)",
+                file=sys.stderr,
+            )
+    if note := _guarantee(args):
+        print(note, file=sys.stderr)
     # Made first: it refuses a bad base URL or token before a progress bar or an output file appears.
     uploader = AsyncUploader(base_url=SANDBOX_URL if args.sandbox else args.base_url, settings=settings)
+    stop = asyncio.Event()
+    main_task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def on_interrupt() -> None:
+        if stop.is_set() and main_task is not None:
+            main_task.cancel()
+            return
+        stop.set()
+        print("\ntoloka-upload: stopping after the batches in flight (Ctrl-C again to stop at once)", file=sys.stderr)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGINT, on_interrupt)
     async with uploader:
-        total = _count_lines(args.file) if _input_format(args) == "jsonl" else None
+        spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
+        table = _input_format(args) != "jsonl"
+        total = _count_lines(args.file) if not table else None
+        if only is not None:
+            total = len(only)
         bar = tqdm(total=total, unit="item", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
         output = args.output.open("wb") if args.output else None
-        source = SourceLines()
-        table = _input_format(args) != "jsonl"
-        report = Report(bar, source, output, args.output, cells=table and not args.json_cells)
+        source = SourceLines(only)
+        report = Report(bar, source, output, args.output, cells=table and not args.json_cells and spec is None)
         try:
-            with _open_items(args, kind) as numbered:
-                upload = uploader.upload_tasks if kind is Kind.TASKS else uploader.upload_task_suites
-                result = await upload(
+            with _open_items(args, kind, spec) as numbered:
+                result = await uploader.upload(
+                    kind,
                     source.records(numbered),
                     pool_id=args.pool_id,
                     async_mode=not args.sync,
@@ -133,9 +244,17 @@ async def _run(args: argparse.Namespace) -> int:
                     allow_defaults=args.allow_defaults,
                     open_pool=args.open_pool,
                     checkpoint=args.checkpoint,
+                    again=args.again,
+                    give_up_after=args.give_up_after,
+                    input_spec=spec,
+                    read_input_spec=False,
                     on_batch=report,
                     keep_items=False,
+                    stop=stop,
                 )
+        except CheckpointMismatchError as exc:
+            line = source.line_of(exc.index) if exc.index is not None else None
+            raise CheckpointMismatchError(f"line {line}: {exc}" if line else str(exc), exc.index) from None
         finally:
             bar.close()
             if output is not None:
@@ -143,11 +262,24 @@ async def _run(args: argparse.Namespace) -> int:
     print(_summary(result), file=sys.stderr)
     for hint in report.hints():
         print(hint, file=sys.stderr)
-    if result.failed:
+    if result.stopped:
+        print(f"toloka-upload: interrupted; {_interrupted(args)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    where = f" and in {args.output}" if args.output else ""
+    if result.unknown:
         print(
-            "some items were not created: the reasons are above" + (f" and in {args.output}" if args.output else ""),
+            f"{result.unknown:,} item(s) may or may not have been created (reasons above{where}): "
+            + (
+                "rerun the same command to settle them; it creates nothing twice"
+                if not args.sync
+                else "look for them in the pool; they are never resent"
+            ),
             file=sys.stderr,
         )
+    if result.failed:
+        retry = f"; rerun with --retry-from {args.output} to send only those" if args.output else ""
+        print(f"some items were not created: the reasons are above{where}{retry}", file=sys.stderr)
+    if result.failed or result.unknown:
         return EXIT_FAILED
     return EXIT_INVALID if result.invalid else EXIT_OK
 
@@ -155,16 +287,22 @@ async def _run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script."""
     args = build_parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="toloka-upload: %(message)s")
     try:
         return asyncio.run(_run(args))
-    except (MissingTokenError, CheckpointMismatchError, ValueError, OSError) as exc:
+    except (MissingTokenError, CheckpointMismatchError, UsageError, ValueError, OSError) as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except AuthenticationError as exc:
         print(f"toloka-upload: {exc.describe()}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("toloka-upload: interrupted; rerun with the same --checkpoint to resume", file=sys.stderr)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print(
+            "toloka-upload: interrupted at once: the batches in flight were not followed to their end; "
+            + _interrupted(args),
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
 
 

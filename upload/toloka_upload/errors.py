@@ -29,4 +29,15 @@ class AuthenticationError(ApiError):
 
 
 class CheckpointMismatchError(UploadError):
-    """The checkpoint file belongs to another upload (other kind, batch size, mode or input)."""
+    """The checkpoint file belongs to another upload (other target, or an item it created has changed).
+
+    `index`: the input position of the changed item, when that is what differs.
+    """
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+class UsageError(UploadError, ValueError):
+    """The upload cannot go as asked (no pool id, no overlap...): said once, before anything is sent."""

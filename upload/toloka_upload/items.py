@@ -2,11 +2,12 @@
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import attrs
 import orjson
 
+from toloka_upload.checks import ItemChecker
 from toloka_upload.kinds import Kind
 from toloka_upload.results import FieldErrors
 
@@ -37,9 +38,15 @@ class PreparedBatch:
     sent: list[int]
     """Batch offsets of the items in the body, in request order (the API's indices are positions in the body)."""
     errors: dict[int, FieldErrors]
+    digests: list[str | None] | None = None
+    """Per batch offset, the item's digest (kept only with a checkpoint)."""
+    created: dict[int, str] = attrs.field(factory=dict)
+    """Batch offsets an earlier run created (per the checkpoint), with their ids: not sent again."""
+    unknown: dict[int, str] = attrs.field(factory=dict)
+    """Batch offsets an earlier run may have created without knowing: not sent again, reported unknown."""
 
     def digest(self) -> str:
-        """sha256 of the body: a checkpoint refuses to resume a batch whose input changed."""
+        """sha256 of the body: what the batch's derived operation id stands for."""
         return hashlib.sha256(self.body).hexdigest()
 
 
@@ -57,16 +64,6 @@ def _as_dict(item: object, kind: Kind) -> dict[str, Any] | InvalidInput:
     return InvalidInput("", f"expected an object (a dict or {kind.model.__name__}), got {type(item).__name__}")
 
 
-def _check(item: dict[str, Any], kind: Kind) -> InvalidInput | None:
-    """The client-side checks that keep one bad record from failing a whole request; the server checks the rest."""
-    pool_id = item.get("pool_id")
-    if type(pool_id) is not str or not pool_id:
-        return InvalidInput("pool_id", "pool_id must be a non-empty string (or pass pool_id=...)", "VALUE_REQUIRED")
-    if kind.required_key not in item:
-        return InvalidInput(kind.required_key, f"{kind.required_key} is required", "VALUE_REQUIRED")
-    return None
-
-
 def _serialisable(items: list[dict[str, Any]]) -> dict[int, FieldErrors]:
     """Positions of the items orjson cannot write (only looked for after the whole batch failed to serialise)."""
     refused: dict[int, FieldErrors] = {}
@@ -78,6 +75,24 @@ def _serialisable(items: list[dict[str, Any]]) -> dict[int, FieldErrors]:
     return refused
 
 
+def item_digest(item: object) -> str:
+    """A short digest of one item's content (keys sorted): what a checkpoint compares between runs."""
+    try:
+        data = orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        data = repr(item).encode()
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+class ChangedItemError(ValueError):
+    """An item an earlier run created (per the checkpoint) differs now: resuming would claim it was sent."""
+
+    def __init__(self, index: int, item_id: str) -> None:
+        self.index = index
+        self.item_id = item_id
+        super().__init__(f"item {index} was created by the earlier run as {item_id}, but it differs now")
+
+
 def prepare_batch(
     number: int,
     start: int,
@@ -87,43 +102,53 @@ def prepare_batch(
     pool_id: str | None,
     tag: bool,
     skip_invalid: bool,
+    checker: ItemChecker,
+    earlier: Mapping[int, tuple[str, str]] | None = None,
+    held: Mapping[int, str] | None = None,
+    digests: bool = False,
 ) -> PreparedBatch:
-    """Normalise, check and serialise one batch once; with refused items and no skip_invalid, send nothing."""
+    """Normalise, check and serialise one batch once; with refused items and no skip_invalid, send nothing.
+
+    Every item, dict or model, goes through `checker`. `earlier` maps input positions an earlier run created to
+    (digest, id): those are not sent again, and one whose content changed raises ChangedItemError. `held`
+    maps positions whose earlier outcome is unknown to why: those are not sent either. With
+    `digests` (a checkpoint is kept), each item's digest is recorded in the batch.
+    """
     payload: list[dict[str, Any]] = []
     sent: list[int] = []
     errors: dict[int, FieldErrors] = {}
     size = len(raw)
-    if not tag:
-        # The common case, plain dicts sent as given (or with the default pool_id filled in): orjson checks them
-        # as it writes them, at C speed; anything it cannot write (generated models, unreadable records) takes
-        # the item-by-item path below.
-        fast: Sequence[object] | None = raw if pool_id is None else None
-        if pool_id is not None and all(type(item) is dict for item in raw):
-            dicts = cast(Sequence[dict[str, Any]], raw)
-            fast = [item if "pool_id" in item else {**item, "pool_id": pool_id} for item in dicts]
-        if fast is not None:
-            try:
-                return PreparedBatch(number, start, size, orjson.dumps(fast), list(range(size)), {})
-            except TypeError:
-                pass
+    item_digests: list[str | None] | None = [None] * size if digests or earlier else None
+    created: dict[int, str] = {}
+    unknown: dict[int, str] = {}
+    check = checker.check
     for offset, original in enumerate(raw):
-        item = _as_dict(original, kind)
-        if type(item) is dict:
-            if (pool_id is not None and "pool_id" not in item) or tag:
-                # One shallow copy, never a change to the caller's dict.
-                item = {**item}
-                if pool_id is not None:
-                    item.setdefault("pool_id", pool_id)
-                if tag:
-                    item[ITEM_INDEX_KEY] = str(offset)
-            problem = _check(item, kind)
-            if problem is None:
-                payload.append(item)
-                sent.append(offset)
+        if held and (reason := held.get(start + offset)) is not None:
+            unknown[offset] = reason
+            continue
+        item = original if type(original) is dict else _as_dict(original, kind)
+        if type(item) is not dict:
+            assert isinstance(item, InvalidInput)
+            errors[offset] = item.errors()
+            continue
+        if pool_id is not None and "pool_id" not in item:
+            # One shallow copy, never a change to the caller's dict.
+            item = {**item, "pool_id": pool_id}
+        if item_digests is not None:
+            digest = item_digests[offset] = item_digest(item)
+            if earlier is not None and (previous := earlier.get(start + offset)) is not None:
+                if previous[0] != digest:
+                    raise ChangedItemError(start + offset, previous[1])
+                created[offset] = previous[1]
                 continue
-            item = problem
-        assert isinstance(item, InvalidInput)
-        errors[offset] = item.errors()
+        problems = check(item)
+        if problems is not None:
+            errors[offset] = problems
+            continue
+        if tag:
+            item = {**item, ITEM_INDEX_KEY: str(offset)}
+        payload.append(item)
+        sent.append(offset)
     body = b""
     if payload and (skip_invalid or not errors):
         try:
@@ -137,4 +162,14 @@ def prepare_batch(
                 body = orjson.dumps([payload[position] for position in kept])
     if not body:
         sent = []
-    return PreparedBatch(number=number, start=start, size=size, body=body, sent=sent, errors=errors)
+    return PreparedBatch(
+        number=number,
+        start=start,
+        size=size,
+        body=body,
+        sent=sent,
+        errors=errors,
+        digests=item_digests,
+        created=created,
+        unknown=unknown,
+    )

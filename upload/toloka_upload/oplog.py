@@ -44,6 +44,8 @@ def _offsets(steps: list[dict[str, Any]], batch: PreparedBatch) -> list[int | No
         return [int(tag) if (tag := (s.get("input") or {}).get(ITEM_INDEX_KEY)) is not None else None for s in steps]
     if len(steps) == len(batch.sent):
         return list(batch.sent)
+    if not batch.body:
+        raise ValueError(f"{len(steps)} item steps for {len(batch.sent)} items sent")
     return _offsets_by_content(steps, batch)
 
 

@@ -2,8 +2,8 @@
 
 import asyncio
 import collections
-import time
-from collections.abc import Callable
+
+from toloka_upload.timing import Timing
 
 WINDOW = 60.0
 # Float rounding could leave an entry a hair inside the window after sleeping exactly until it leaves.
@@ -14,14 +14,16 @@ class Pacer:
     """Lets items go while the last 60 s hold at most `items_per_minute`: a log of what went when.
 
     A sliding window rather than a token bucket: a batch as large as the whole limit still goes once a minute.
-    The log holds one entry per batch sent in the last minute.
+    The log holds one entry per batch sent in the last minute. Waits go through the upload's Timing (so past
+    the deadline `acquire` raises DeadlinePassed instead of waiting).
     """
 
-    def __init__(self, items_per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, items_per_minute: int, timing: Timing | None = None) -> None:
         if items_per_minute < 1:
             raise ValueError("items_per_minute must be positive")
         self._limit = items_per_minute
-        self._clock = clock
+        self._timing = timing or Timing()
+        self._clock = self._timing.clock
         self._sent: collections.deque[tuple[float, int]] = collections.deque()
         self._in_window = 0
         self._lock = asyncio.Lock()
@@ -50,4 +52,4 @@ class Pacer:
         """Wait until `items` more may be sent; callers queue in order."""
         async with self._lock:
             while (delay := self.delay_for(items)) > 0:
-                await asyncio.sleep(delay)
+                await self._timing.wait(delay)

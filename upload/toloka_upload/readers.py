@@ -6,7 +6,7 @@ line and field, so it is reported at its position instead of stopping the upload
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -21,22 +21,11 @@ INTEGER_COLUMNS = ("overlap",)
 STRING_COLUMNS = ("pool_id",)
 
 
-def _shape_problem(record: Any, kind: Kind) -> tuple[str, str] | None:
-    """(field, message) for a record that is not shaped like a create object of `kind`."""
+def _shape_problem(record: Any) -> tuple[str, str] | None:
+    """(field, message) for a record that is not a JSON object (the uploader's ItemChecker checks the rest,
+    on the same code path as items passed to the library)."""
     if not isinstance(record, dict):
         return "", f"expected a JSON object, got {type(record).__name__}"
-    if "pool_id" in record and not isinstance(record["pool_id"], str):
-        return "pool_id", "expected a string"
-    if kind is Kind.TASKS:
-        if not isinstance(record.get("input_values"), dict):
-            return "input_values", "expected an object" if "input_values" in record else "missing"
-        return None
-    tasks = record.get("tasks")
-    if not isinstance(tasks, list) or not tasks:
-        return "tasks", "expected a non-empty array" if "tasks" in record else "missing"
-    for position, task in enumerate(tasks):
-        if not isinstance(task, dict) or not isinstance(task.get("input_values"), dict):
-            return f"tasks.{position}.input_values", "expected an object"
     return None
 
 
@@ -49,20 +38,38 @@ Numbered = Iterator[tuple[int, object]]
 
 
 class SourceLines:
-    """The source line of each position read and not yet reported; holds only the batches in flight."""
+    """The source line (and input index) of each position read and not yet reported; holds only the batches in
+    flight. With `only`, just the records at those input indices are handed on (--retry-from)."""
 
-    def __init__(self) -> None:
+    def __init__(self, only: Collection[int] | None = None) -> None:
         self._lines: dict[int, int] = {}
+        self._indices: dict[int, int] = {}
+        self._only = only
 
     def records(self, numbered: Iterable[tuple[int, object]]) -> Iterator[object]:
         """The records alone, for the uploader, noting the line of each position."""
+        only = self._only
+        position = 0
         for index, (line, record) in enumerate(numbered):
-            self._lines[index] = line
+            if only is not None:
+                if index not in only:
+                    continue
+                self._indices[position] = index
+            self._lines[position] = line
+            position += 1
             yield record
 
     def take(self, start: int, size: int) -> list[int]:
         """The lines of positions start..start+size-1, forgotten once taken."""
         return [self._lines.pop(index) for index in range(start, start + size)]
+
+    def index(self, position: int) -> int:
+        """The input index (0-based record number in the file) of a position, forgotten once asked."""
+        return self._indices.pop(position, position)
+
+    def line_of(self, position: int) -> int | None:
+        """The line of a position not reported yet."""
+        return self._lines.get(position)
 
 
 def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Numbered:
@@ -75,7 +82,7 @@ def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Numbered:
         except orjson.JSONDecodeError as exc:
             yield number, _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}")
             continue
-        problem = _shape_problem(record, kind)
+        problem = _shape_problem(record)
         yield number, record if problem is None else _invalid(number, *problem)
 
 
@@ -104,9 +111,22 @@ def _column_target(name: str) -> tuple[str, str] | None:
     return None
 
 
-def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cells: bool = False) -> Numbered:
+CellTyper = Callable[[str, str], Any]
+"""(input field, cell text) -> value: the project's input spec typing a cell (InputSpec.cell)."""
+
+
+def read_table(
+    text_lines: Iterable[str],
+    kind: Kind,
+    delimiter: str,
+    decode_cells: bool = False,
+    typed: CellTyper | None = None,
+) -> Numbered:
     """Tasks from a header row of `INPUT:field` (and optional `GOLDEN:field`, `HINT:text`, `pool_id`,
-    `overlap`) columns, one task a row; empty cells are left out, as in Toloka's own TSV uploads."""
+    `overlap`) columns, one task a row; empty cells are left out, as in Toloka's own TSV uploads.
+
+    `typed` types INPUT cells by the project's input spec (as Toloka's own TSV upload does); without it,
+    `decode_cells` reads cells like `5`, `true`, `[1]` as JSON, and otherwise every cell is text."""
     if kind is not Kind.TASKS:
         raise ValueError("CSV/TSV input holds tasks; write task suites as JSON Lines")
     reader = csv.reader(text_lines, delimiter=delimiter)
@@ -133,7 +153,7 @@ def read_table(text_lines: Iterable[str], kind: Kind, delimiter: str, decode_cel
             if value == "":
                 continue
             if place == "input":
-                record["input_values"][name] = _cell(value, decode_cells)
+                record["input_values"][name] = typed(name, value) if typed else _cell(value, decode_cells)
             elif place == "golden":
                 golden[name] = _cell(value, decode_cells)
             elif place == "hint":

@@ -27,10 +27,12 @@ def problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
     for offset in sorted(outcome.errors):
         where = f"line {lines[offset]} (item {outcome.start + offset})"
         yield f"{where}: invalid: {orjson.dumps(outcome.errors[offset]).decode()}"
-    by_reason: dict[str, list[int]] = {}
+    by_reason: dict[tuple[str, str], list[int]] = {}
     for offset, reason in outcome.failures.items():
-        by_reason.setdefault(reason, []).append(offset)
-    for reason, offsets in by_reason.items():
+        by_reason.setdefault(("failed", reason), []).append(offset)
+    for offset, reason in outcome.unknown.items():
+        by_reason.setdefault(("unknown", reason), []).append(offset)
+    for (status, reason), offsets in by_reason.items():
         first, last = min(offsets), max(offsets)
         where = (
             f"line {lines[first]} (item {outcome.start + first})"
@@ -38,7 +40,7 @@ def problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
             else f"{len(offsets)} items on lines {lines[first]}..{lines[last]} "
             f"(items {outcome.start + first}..{outcome.start + last})"
         )
-        yield f"{where}: failed: {reason}"
+        yield f"{where}: {status}: {reason}"
 
 
 def typed_field_codes(outcome: BatchOutcome) -> Iterator[set[str]]:
@@ -65,15 +67,18 @@ class Report:
         self._typed_codes: set[str] = set()
 
     def __call__(self, outcome: BatchOutcome) -> None:
-        self._bar.update(outcome.size)
+        # Only what is done moves the bar: failed and unknown items keep it short of 100 %.
+        self._bar.update(outcome.created + outcome.invalid)
         lines = self._source.take(outcome.start, outcome.size)
         if self._output is not None:
+            index = self._source.index
             self._output.write(
                 b"".join(
-                    orjson.dumps({"index": item.index, "line": line, **item.to_json()}) + b"\n"
+                    orjson.dumps({**item.to_json(), "index": index(item.index), "line": line}) + b"\n"
                     for item, line in zip(outcome, lines, strict=True)
                 )
             )
+            self._output.flush()
         if self._hint_cells:
             for codes in typed_field_codes(outcome):
                 self._typed_refusals += 1

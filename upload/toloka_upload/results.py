@@ -1,4 +1,5 @@
-"""What became of every input position: created (with its id), invalid (with its errors) or failed (with why)."""
+"""What became of every input position: created (with its id), invalid (with its errors), failed (never created,
+with why) or unknown (may have been created: a rerun of the same command settles it)."""
 
 import bisect
 import enum
@@ -12,11 +13,14 @@ FieldErrors = dict[str, Any]
 
 
 class ItemStatus(enum.Enum):
-    """The three ends an input position can come to."""
+    """The four ends an input position can come to."""
 
     CREATED = "created"
     INVALID = "invalid"
     FAILED = "failed"
+    """Known not to be created (refused before sending, never sent, or the server said it did nothing)."""
+    UNKNOWN = "unknown"
+    """May or may not have been created (an answer was lost, the deadline passed while an operation ran)."""
 
 
 @attrs.frozen
@@ -28,12 +32,16 @@ class ItemOutcome:
     id: str | None = None
     errors: FieldErrors | None = None
     reason: str | None = None
+    earlier: bool = False
+    """Created by an earlier run (found in the checkpoint, or an operation this run met again), not by this one."""
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for JSON Lines output: index, status and the id, errors or reason."""
         record: dict[str, Any] = {"index": self.index, "status": self.status.value}
         if self.id is not None:
             record["id"] = self.id
+        if self.earlier:
+            record["earlier"] = True
         if self.errors is not None:
             record["errors"] = self.errors
         if self.reason is not None:
@@ -51,6 +59,10 @@ class BatchOutcome:
     errors: dict[int, FieldErrors] = attrs.field(factory=dict)
     failures: dict[int, str] = attrs.field(factory=dict)
     operation_id: str | None = None
+    unknown: dict[int, str] = attrs.field(factory=dict)
+    """Positions that may have been created, with why it cannot be told."""
+    earlier: set[int] = attrs.field(factory=set)
+    """Positions created by an earlier run."""
 
     @property
     def size(self) -> int:
@@ -64,21 +76,33 @@ class BatchOutcome:
 
     @property
     def failed(self) -> int:
-        """Items neither created nor refused by validation."""
+        """Items known not to be created, for another reason than their own validation."""
         return len(self.failures)
 
     @property
-    def created(self) -> int:
-        """Items created."""
-        return self.size - len(self.errors) - len(self.failures)
+    def unsettled(self) -> int:
+        """Items that may or may not have been created."""
+        return len(self.unknown)
 
-    def settle(self, reason: str) -> "BatchOutcome":
-        """Mark every position with no id and no errors as failed with `reason`, so nothing goes unreported."""
+    @property
+    def created(self) -> int:
+        """Items created (by this run or an earlier one)."""
+        return self.size - len(self.errors) - len(self.failures) - len(self.unknown)
+
+    def settle(self, reason: str, *, unknown: bool = False) -> "BatchOutcome":
+        """Mark every position with no id, no errors and no outcome yet as failed (or, with `unknown`, as
+        unknown) with `reason`, so nothing goes unreported."""
         if None not in self.ids:
             return self
+        target = self.unknown if unknown else self.failures
         for offset, item_id in enumerate(self.ids):
-            if item_id is None and offset not in self.errors and offset not in self.failures:
-                self.failures[offset] = reason
+            if (
+                item_id is None
+                and offset not in self.errors
+                and offset not in self.failures
+                and offset not in self.unknown
+            ):
+                target[offset] = reason
         return self
 
     def outcome(self, offset: int) -> ItemOutcome:
@@ -88,7 +112,9 @@ class BatchOutcome:
             return ItemOutcome(index, ItemStatus.INVALID, errors=self.errors[offset])
         if offset in self.failures:
             return ItemOutcome(index, ItemStatus.FAILED, reason=self.failures[offset])
-        return ItemOutcome(index, ItemStatus.CREATED, id=self.ids[offset])
+        if offset in self.unknown:
+            return ItemOutcome(index, ItemStatus.UNKNOWN, reason=self.unknown[offset])
+        return ItemOutcome(index, ItemStatus.CREATED, id=self.ids[offset], earlier=offset in self.earlier)
 
     def __iter__(self) -> Iterator[ItemOutcome]:
         return (self.outcome(offset) for offset in range(self.size))
@@ -101,6 +127,7 @@ class BatchOutcome:
             "ids": self.ids,
             "errors": {str(k): v for k, v in self.errors.items()},
             "failures": {str(k): v for k, v in self.failures.items()},
+            "unknown": {str(k): v for k, v in self.unknown.items()},
             "operation_id": self.operation_id,
         }
 
@@ -114,6 +141,7 @@ class BatchOutcome:
             errors={int(k): v for k, v in record["errors"].items()},
             failures={int(k): v for k, v in record["failures"].items()},
             operation_id=record.get("operation_id"),
+            unknown={int(k): v for k, v in record.get("unknown", {}).items()},
         )
 
 
@@ -128,6 +156,11 @@ class UploadResult:
         self.created = 0
         self.invalid = 0
         self.failed = 0
+        self.unknown = 0
+        self.earlier = 0
+        """Of `created`, the items an earlier run had created."""
+        self.stopped = False
+        """The upload was stopped (`stop` set) before all of its input was read."""
 
     def add(self, batch: BatchOutcome) -> None:
         """Count a finished batch (and keep it, unless the result was made with keep_items=False)."""
@@ -135,6 +168,8 @@ class UploadResult:
         self.created += batch.created
         self.invalid += batch.invalid
         self.failed += batch.failed
+        self.unknown += batch.unsettled
+        self.earlier += len(batch.earlier)
         if self._keep_items:
             position = bisect.bisect(self._starts, batch.start)
             self._starts.insert(position, batch.start)
@@ -143,7 +178,7 @@ class UploadResult:
     @property
     def ok(self) -> bool:
         """True when every item was created."""
-        return self.created == self.total
+        return self.created == self.total and not self.stopped
 
     def __len__(self) -> int:
         return self.total
@@ -172,10 +207,13 @@ class UploadResult:
         return [batch.operation_id for batch in self._batches if batch.operation_id]
 
     def problems(self) -> Iterator[ItemOutcome]:
-        """The invalid and failed positions, in input order."""
+        """The invalid, failed and unknown positions, in input order."""
         for batch in self._batches:
-            for offset in sorted((*batch.errors, *batch.failures)):
+            for offset in sorted((*batch.errors, *batch.failures, *batch.unknown)):
                 yield batch.outcome(offset)
 
     def __repr__(self) -> str:
-        return f"UploadResult(total={self.total}, created={self.created}, invalid={self.invalid}, failed={self.failed})"
+        return (
+            f"UploadResult(total={self.total}, created={self.created}, invalid={self.invalid}, failed={self.failed}, "
+            f"unknown={self.unknown})"
+        )

@@ -35,7 +35,7 @@ class PollPolicy:
     factor: float = 1.5
     maximum: float = 5.0
     give_up_after: float = 3600.0
-    """An operation still running after this many seconds fails its batch (a rerun with a checkpoint resumes it)."""
+    """An operation still running after this many seconds leaves its batch unknown (a rerun settles it)."""
 
     def next_interval(self, current: float) -> float:
         """The wait after one of `current` seconds."""
@@ -59,6 +59,9 @@ class Settings:
     timeout: httpx.Timeout = attrs.field(factory=default_timeout)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     poll: PollPolicy = attrs.field(factory=PollPolicy)
+    give_up_after: float | None = None
+    """The whole upload's deadline in seconds: past it nothing is retried or waited for, and what is not done
+    ends failed (never sent) or unknown (sent, outcome not known). None: no deadline."""
     tag_items: bool = False
     """Add `__item_idx` to items of async batches, as the official SDK does, and map the log back by it.
 

@@ -1,30 +1,36 @@
 """The asyncio uploader: reads items lazily, runs a bounded number of batches at once, collects the outcomes."""
 
 import asyncio
-import functools
 import itertools
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self, TypedDict, Unpack
+from typing import Any, Final, Self
 
 import httpx
+import orjson
 from toloka_client.client import AuthenticatedClient
 
 from toloka_upload.batch import ApiFlags, BatchUploader
-from toloka_upload.checkpoint import Checkpoint
+from toloka_upload.checkpoint import Checkpoint, Pending
+from toloka_upload.checks import InputSpec, ItemChecker
 from toloka_upload.credentials import Token, resolve_token
-from toloka_upload.items import PreparedBatch, prepare_batch
+from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
+from toloka_upload.identity import Target
+from toloka_upload.items import ChangedItemError, PreparedBatch, prepare_batch
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome, UploadResult
-from toloka_upload.retrying import Sleep
+from toloka_upload.retrying import send_with_retry
 from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
-from toloka_upload.wire import Wire
+from toloka_upload.timing import Clock, Sleep, Timing
+from toloka_upload.wire import Wire, parse_json
 
 PRODUCTION_URL: Final = "https://toloka.dev"
 SANDBOX_URL: Final = "https://sandbox.toloka.dev"
+logger = logging.getLogger("toloka_upload")
 
 
 def check_base_url(base_url: str) -> str:
@@ -36,24 +42,6 @@ def check_base_url(base_url: str) -> str:
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"the base URL must start with http:// or https:// and name a host, got {base_url!r}")
     return base_url
-
-
-class UploadOptions(TypedDict, total=False):
-    """Per-upload options, shared by every upload function."""
-
-    pool_id: str | None
-    """Filled into items that have no `pool_id`."""
-    async_mode: bool
-    """True (default): async operations with a client-made operation_id each; False: synchronous requests."""
-    skip_invalid_items: bool
-    allow_defaults: bool
-    open_pool: bool
-    checkpoint: str | os.PathLike[str] | None
-    """A resume file: a rerun with the same file and input skips finished batches and creates nothing twice."""
-    on_batch: Callable[[BatchOutcome], None] | None
-    """Called as each batch ends (progress bars, streaming results out)."""
-    keep_items: bool
-    """False keeps only counts in the result, so memory does not grow with the upload (use on_batch)."""
 
 
 def batches(items: Iterable[object], size: int) -> Iterator[tuple[int, int, list[object]]]:
@@ -75,8 +63,17 @@ def batch_size(settings: Settings, async_mode: bool) -> int:
     return size if settings.items_per_minute is None else min(size, settings.items_per_minute)
 
 
+def _salt(again: bool | str) -> str | None:
+    if again is True:
+        return os.urandom(8).hex()
+    return again or None
+
+
 class AsyncUploader:
-    """Uploads tasks and task suites through the generated client; one instance per base URL and token."""
+    """Uploads tasks and task suites through the generated client; one instance per base URL and token.
+
+    `clock` and `sleep` are the one clock and sleep every waiting part uses (pacer, retries, polling, deadline).
+    """
 
     def __init__(
         self,
@@ -85,11 +82,15 @@ class AsyncUploader:
         base_url: str = PRODUCTION_URL,
         settings: Settings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.settings = settings or Settings()
-        self._sleep = sleep
+        defaults = Timing()
+        self._timing = Timing(
+            defaults.clock if clock is None else clock, defaults.sleep if sleep is None else sleep
+        )
         secret = resolve_token(token)
         limits = httpx.Limits(max_connections=self.settings.max_concurrency * 2, max_keepalive_connections=None)
         httpx_args: dict[str, Any] = {"limits": limits}
@@ -107,17 +108,128 @@ class AsyncUploader:
     def __repr__(self) -> str:
         return f"AsyncUploader(base_url={self.base_url!r}, token='***', settings={self.settings!r})"
 
-    async def upload_tasks(self, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
-        """Create tasks from dicts or TaskCreate objects; every position ends created, invalid or failed."""
+    async def upload_tasks(self, items: Iterable[object], **options: Any) -> UploadResult:
+        """Create tasks from dicts or TaskCreate objects; the options are those of `upload`."""
         return await self.upload(Kind.TASKS, items, **options)
 
-    async def upload_task_suites(self, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
-        """Create task suites from dicts or TaskSuiteCreate objects; as upload_tasks."""
+    async def upload_task_suites(self, items: Iterable[object], **options: Any) -> UploadResult:
+        """Create task suites from dicts or TaskSuiteCreate objects; the options are those of `upload`."""
         return await self.upload(Kind.TASK_SUITES, items, **options)
 
-    async def upload(self, kind: Kind, items: Iterable[object], **options: Unpack[UploadOptions]) -> UploadResult:
-        """Create `kind` from `items`: upload_tasks and upload_task_suites in one."""
-        return await self._upload(kind, items, options)
+    async def upload(
+        self,
+        kind: Kind,
+        items: Iterable[object],
+        *,
+        pool_id: str | None = None,
+        async_mode: bool = True,
+        skip_invalid_items: bool = False,
+        allow_defaults: bool = False,
+        open_pool: bool = False,
+        checkpoint: str | os.PathLike[str] | None = None,
+        again: bool | str = False,
+        give_up_after: float | None = None,
+        input_spec: InputSpec | None = None,
+        read_input_spec: bool = True,
+        on_batch: Callable[[BatchOutcome], None] | None = None,
+        keep_items: bool = True,
+        stop: asyncio.Event | None = None,
+    ) -> UploadResult:
+        """Create `kind` from `items` in batches; every position ends created, invalid, failed or unknown.
+
+        `pool_id` fills items without one. `async_mode` (default): one operation per batch, its id derived from
+        the batch's content and target, so rerunning the same upload after any interruption creates nothing
+        twice; `again=True` (or a salt string) uploads the same content again on purpose. `checkpoint`: a
+        resume file recording the target and what became of each item (per-item resume; required for a
+        synchronous upload to be rerun safely). `give_up_after`: seconds for the whole upload (default:
+        `settings.give_up_after`). `input_spec`: the project's input spec to check `input_values` against
+        before sending; read from the pool's project when None and `read_input_spec`. `on_batch` is called as
+        each batch ends; `keep_items=False` keeps only counts. Setting `stop` ends the upload after the batches
+        in flight (those not read yet are not in the result).
+        """
+        target = Target(
+            base_url=self.base_url, kind=kind.value, pool_id=pool_id, async_mode=async_mode,
+            skip_invalid_items=skip_invalid_items, allow_defaults=allow_defaults, open_pool=open_pool,
+            salt=_salt(again),
+        )  # fmt: skip
+        flags = ApiFlags(async_mode, allow_defaults, skip_invalid_items, open_pool)
+        settings = self.settings
+        timing = self._timing.with_deadline(give_up_after if give_up_after is not None else settings.give_up_after)
+        if input_spec is None and read_input_spec and pool_id:
+            input_spec = await self.input_spec(pool_id)
+        checker = ItemChecker(kind, allow_defaults=allow_defaults, spec=input_spec, spec_pool=pool_id)
+        pacer = Pacer(settings.items_per_minute, timing) if settings.items_per_minute is not None else None
+        journal = Checkpoint(Path(checkpoint), target) if checkpoint is not None else None
+        uploader = BatchUploader(self._wire, kind, flags, target, settings, pacer, timing)
+        run = _Run(uploader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
+        size = batch_size(settings, async_mode)
+        tag = async_mode and settings.tag_items
+        try:
+            if journal is not None:
+                await run.settle_earlier()
+            for number, start, chunk in batches(items, size):
+                if stop is not None and stop.is_set():
+                    run.result.stopped = True
+                    break
+                try:
+                    prepared = prepare_batch(
+                        number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=skip_invalid_items,
+                        checker=checker, earlier=journal.created if journal else None,
+                        held=journal.unknown if journal else None, digests=journal is not None,
+                    )  # fmt: skip
+                except ChangedItemError as exc:
+                    await run.settle(0)
+                    raise CheckpointMismatchError(
+                        f"{exc}: the checkpoint {checkpoint} is for another input. Nothing more was sent. To "
+                        "upload this input as new items, use another --checkpoint file (and --again if it "
+                        "repeats items already uploaded)",
+                        exc.index,
+                    ) from None
+                del chunk
+                if number == 0:
+                    _refuse_unusable(prepared, pool_id, allow_defaults)
+                await run.submit(prepared)
+            await run.settle(0)
+        finally:
+            await run.close()
+        return run.result
+
+    async def input_spec(self, pool_id: str) -> InputSpec | None:
+        """The input spec of the pool's project (GET the pool, then its project); None when either cannot be read."""
+        pool = await self._read_json(self._wire.pool, pool_id, "pool")
+        project_id = pool.get("project_id") if pool else None
+        if project_id is None:
+            return None
+        project = await self._read_json(self._wire.project, str(project_id), "project")
+        spec = ((project or {}).get("task_spec") or {}).get("input_spec")
+        if not isinstance(spec, dict) or not all(isinstance(field, dict) for field in spec.values()):
+            return None
+        return InputSpec(spec)
+
+    async def _read_json(self, request: Callable[[str], Any], item_id: str, what: str) -> dict[str, Any] | None:
+        try:
+            response = await send_with_retry(
+                lambda: request(item_id), self.settings.retry, replay_safe=True, timing=self._timing.with_deadline(60),
+                what=f"GET {what} {item_id}",
+            )  # fmt: skip
+        except UploadError as exc:
+            logger.warning("could not read %s %s (%s): input values are checked by the server only", what, item_id, exc)
+            return None
+        if response.status_code == 401:
+            from toloka_upload.wire import api_error
+
+            raise api_error(response)
+        if response.status_code != 200:
+            logger.warning(
+                "could not read %s %s (HTTP %d): input values are checked by the server only",
+                what, item_id, response.status_code,
+            )  # fmt: skip
+            return None
+        try:
+            body = parse_json(response)
+        except orjson.JSONDecodeError:
+            return None
+        return body if isinstance(body, dict) else None
 
     async def aclose(self) -> None:
         """Close the connections."""
@@ -131,49 +243,21 @@ class AsyncUploader:
     ) -> None:
         await self.aclose()
 
-    async def _upload(self, kind: Kind, items: Iterable[object], options: UploadOptions) -> UploadResult:
-        flags = ApiFlags(
-            async_mode=options.get("async_mode", True),
-            allow_defaults=options.get("allow_defaults", False),
-            skip_invalid_items=options.get("skip_invalid_items", False),
-            open_pool=options.get("open_pool", False),
+
+def _refuse_unusable(batch: PreparedBatch, pool_id: str | None, allow_defaults: bool) -> None:
+    """One message before anything is sent when no item of the first batch names a pool or an overlap."""
+    if not batch.errors or len(batch.errors) < batch.size - len(batch.created) - len(batch.unknown):
+        return
+    if pool_id is None and all("pool_id" in errors for errors in batch.errors.values()):
+        raise UsageError(
+            "the items have no pool_id: pass the pool with --pool-id (pool_id=...), or add a pool_id column/field; "
+            "nothing was sent"
         )
-        settings = self.settings
-        size = batch_size(settings, flags.async_mode)
-        tag = flags.async_mode and settings.tag_items
-        pacer = Pacer(settings.items_per_minute) if settings.items_per_minute is not None else None
-        path = options.get("checkpoint")
-        checkpoint = (
-            Checkpoint(Path(path), {"kind": kind.value, "batch_size": size, "async_mode": flags.async_mode, "tag": tag})
-            if path is not None
-            else None
+    if not allow_defaults and all("overlap" in errors for errors in batch.errors.values()):
+        raise UsageError(
+            "the items have no overlap: pass --allow-defaults (allow_defaults=True) to use the pool's default "
+            "overlap, or add an overlap column/field; nothing was sent"
         )
-        run = _Run(
-            BatchUploader(self._wire, kind, flags, settings, pacer, self._sleep),
-            flags,
-            settings.max_concurrency,
-            checkpoint,
-            UploadResult(keep_items=options.get("keep_items", True)),
-            options.get("on_batch"),
-        )
-        try:
-            for number, start, chunk in batches(items, size):
-                if not run.restored(number):
-                    prepared = prepare_batch(
-                        number,
-                        start,
-                        chunk,
-                        kind,
-                        pool_id=options.get("pool_id"),
-                        tag=tag,
-                        skip_invalid=flags.skip_invalid_items,
-                    )
-                    del chunk
-                    await run.submit(prepared)
-            await run.settle(0)
-        finally:
-            await run.close()
-        return run.result
 
 
 class _Run:
@@ -182,47 +266,69 @@ class _Run:
     def __init__(
         self,
         uploader: BatchUploader,
-        flags: ApiFlags,
         max_concurrency: int,
         checkpoint: Checkpoint | None,
         result: UploadResult,
         on_batch: Callable[[BatchOutcome], None] | None,
     ) -> None:
         self._uploader = uploader
-        self._flags = flags
         self._max_concurrency = max_concurrency
         self._checkpoint = checkpoint
         self.result = result
         self._on_batch = on_batch
-        self._pending: set[asyncio.Task[BatchOutcome]] = set()
+        self._pending: set[asyncio.Task[tuple[PreparedBatch, str | None, BatchOutcome]]] = set()
 
-    def restored(self, number: int) -> bool:
-        """Take batch `number` from the checkpoint if an earlier run finished it."""
-        earlier = self._checkpoint.done(number) if self._checkpoint is not None else None
-        if earlier is not None:
-            self._finish(earlier, record=False)
-        return earlier is not None
+    async def settle_earlier(self) -> None:
+        """Follow the operations earlier runs left open, so that what they created is known by position."""
+        checkpoint = self._checkpoint
+        assert checkpoint is not None
+        for pending in checkpoint.pending:
+            await self._settle_pending(checkpoint, pending)
+        checkpoint.pending = []
+
+    async def _settle_pending(self, checkpoint: Checkpoint, pending: Pending) -> None:
+        batch = PreparedBatch(-1, pending.start, pending.size, b"", pending.sent, {}, pending.digests)
+        assert pending.operation_id is not None
+        try:
+            outcome = await self._uploader.follow(pending.operation_id, batch)
+        except AuthenticationError:
+            raise
+        except (ApiError, UploadError) as exc:
+            logger.warning("could not settle operation %s of an earlier run: %s", pending.operation_id, exc)
+            for offset in pending.sent:
+                checkpoint.unknown[pending.start + offset] = (
+                    f"outcome unknown: operation {pending.operation_id} of an earlier run could not be read "
+                    f"({exc}); rerun to settle it"
+                )
+            return
+        if outcome is None:
+            outcome = BatchOutcome(-1, pending.start, [None] * pending.size)
+        for offset in outcome.unknown:
+            checkpoint.unknown[pending.start + offset] = outcome.unknown[offset]
+        for offset, item_id in enumerate(outcome.ids):
+            digest = pending.digests[offset] if offset < len(pending.digests) else None
+            if item_id is not None and digest is not None:
+                checkpoint.created[pending.start + offset] = (digest, item_id)
+        outcome.settle("not created by the earlier run")
+        checkpoint.record_done(outcome, pending.digests, pending.key)
 
     async def submit(self, prepared: PreparedBatch) -> None:
         """Start uploading a batch once fewer than max_concurrency are in flight."""
         await self.settle(self._max_concurrency - 1)
-        operation_id: str | None = None
-        on_send: Callable[[], None] | None = None
+        self._pending.add(asyncio.create_task(self._one(prepared)))
+
+    async def _one(self, prepared: PreparedBatch) -> tuple[PreparedBatch, str | None, BatchOutcome]:
+        key: str | None = None
         checkpoint = self._checkpoint
-        if checkpoint is not None:
-            digest = prepared.digest()
-            started = checkpoint.started(prepared.number, digest)
-            if started is not None and not self._flags.async_mode and prepared.sent:
-                # A synchronous batch whose answer was lost: resending could create it twice.
-                self._finish(self._uploader.interrupted(prepared))
-                return
-            operation_id = started.operation_id if started is not None else None
-            if self._flags.async_mode and operation_id is None:
-                operation_id = self._uploader.new_operation_id()
-            # A start record means "sent, or about to be": it is written once the pacer lets the batch go,
-            # never while it waits for its turn (a rerun would take a queued synchronous batch for a sent one).
-            on_send = functools.partial(checkpoint.record_start, prepared.number, digest, operation_id)
-        self._pending.add(asyncio.create_task(self._uploader.run(prepared, operation_id, on_send)))
+
+        def on_send(operation_id: str | None) -> None:
+            # A start record means "sent, or about to be": written once the pacer lets the batch go.
+            nonlocal key
+            if checkpoint is not None:
+                key = checkpoint.record_start(prepared, operation_id)
+
+        outcome = await self._uploader.run(prepared, on_send)
+        return prepared, key, outcome
 
     async def settle(self, limit: int) -> None:
         """Collect finished batches until at most `limit` are in flight."""
@@ -230,7 +336,7 @@ class _Run:
             done, _ = await asyncio.wait(self._pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 self._pending.discard(task)
-                self._finish(task.result())
+                self._finish(*task.result())
 
     async def close(self) -> None:
         """Cancel what is still in flight (after an error) and close the checkpoint."""
@@ -241,11 +347,9 @@ class _Run:
         if self._checkpoint is not None:
             self._checkpoint.close()
 
-    def _finish(self, outcome: BatchOutcome, record: bool = True) -> None:
-        # An async batch with failures stays open: a rerun resends it under the same operation_id, which
-        # either finishes it or reads the operation that did run. A synchronous batch is never resent.
-        if self._checkpoint is not None and record and not (self._flags.async_mode and outcome.failed):
-            self._checkpoint.record_done(outcome)
+    def _finish(self, prepared: PreparedBatch, key: str | None, outcome: BatchOutcome) -> None:
+        if self._checkpoint is not None:
+            self._checkpoint.record_done(outcome, prepared.digests, key)
         self.result.add(outcome)
         if self._on_batch is not None:
             self._on_batch(outcome)

@@ -4,7 +4,9 @@ The generated functions convert every item to and from attrs models, which costs
 of an upload; here a batch is serialised once and only small answers (Operation, Error) become models.
 """
 
+import importlib
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -13,7 +15,7 @@ from toloka_client.api.operations import get_operation, get_operation_log
 from toloka_client.client import AuthenticatedClient
 from toloka_client.models.error import Error
 from toloka_client.models.operation import Operation
-from toloka_client.types import UNSET
+from toloka_client.types import UNSET, Unset
 
 from toloka_upload.errors import ApiError, AuthenticationError
 from toloka_upload.kinds import Kind
@@ -37,6 +39,16 @@ def _checked(request: dict[str, Any], allowed: frozenset[str], operation: str) -
             f"{sorted(allowed)}: update wire.py for the regenerated client"
         )
     return request
+
+
+def _read_request(tag: str, name: str, item_id: str, path: str) -> dict[str, Any]:
+    """The generated client's request for `toloka_client.api.<tag>.<name>`; until the client has it, the same
+    GET spelled out (the contract's path, no parameters)."""
+    try:
+        module = importlib.import_module(f"toloka_client.api.{tag}.{name}")
+    except ImportError:
+        return {"method": "get", "url": quote(path, safe="/")}
+    return _checked(module._get_kwargs(item_id), REQUEST_KEYS, module.__name__)
 
 
 class Wire:
@@ -80,6 +92,15 @@ class Wire:
         request = _checked(get_operation_log._get_kwargs(operation_id), REQUEST_KEYS, get_operation_log.__name__)
         return await self._http.request(**request)
 
+    async def pool(self, pool_id: str) -> httpx.Response:
+        """GET a pool (its project id, status, default overlaps)."""
+        return await self._http.request(**_read_request("pools", "get_pool", pool_id, f"/api/v1/pools/{pool_id}"))
+
+    async def project(self, project_id: str) -> httpx.Response:
+        """GET a project (its input spec)."""
+        path = f"/api/v1/projects/{project_id}"
+        return await self._http.request(**_read_request("projects", "get_project", project_id, path))
+
     async def aclose(self) -> None:
         """Close the connections."""
         await self._http.aclose()
@@ -103,4 +124,10 @@ def api_error(response: httpx.Response) -> ApiError:
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
         code, message, request_id, payload = "UNEXPECTED_RESPONSE", response.text[:200], None, None
     error_type = AuthenticationError if response.status_code == 401 else ApiError
-    return error_type(response.status_code, code, message, request_id, None if payload is UNSET else payload)
+    return error_type(
+        response.status_code,
+        code,
+        message,
+        None if isinstance(request_id, Unset) else request_id,
+        None if payload is UNSET else payload,
+    )
