@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sysconfig
 import traceback
 from dataclasses import dataclass
 from enum import StrEnum
@@ -128,13 +129,19 @@ def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
 
 
 def _origin(exc: BaseException) -> str:
-    """`file:line in function` of the innermost frame of the suite's own code (else the innermost frame)."""
+    """`file:line in function` of the innermost frame of the suite (or of a check written outside it): not in the
+    standard library or an installed library, unless it is this package's own."""
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return "an unknown place"
     package = Path(__file__).parent
-    ours = [frame for frame in frames if Path(frame.filename).is_relative_to(package)]
-    frame = (ours or frames)[-1]
+    libraries = {Path(sysconfig.get_paths()[name]) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+
+    def own(filename: str) -> bool:
+        path = Path(filename)
+        return path.is_relative_to(package) or not any(path.is_relative_to(lib) for lib in libraries)
+
+    frame = ([frame for frame in frames if own(frame.filename)] or frames)[-1]
     path = Path(frame.filename)
     shown = path.relative_to(package.parent) if path.is_relative_to(package.parent) else path.name
     return f"{shown}:{frame.lineno} in {frame.name}"
