@@ -1,7 +1,10 @@
 """Deliberately broken servers: the emulator with one contract fault each, to prove the suite catches it.
 
 Each fault is an ASGI wrapper around the real emulator app (or the emulator with one config value changed)
-that breaks exactly one rule of the contract.
+that breaks exactly one rule of the contract, and names the requirement (the suite's row) written to catch it.
+`test_kill_rate.py` serves each in its own process and runs the part of the suite that row belongs to: the
+fault counts as caught only when that row fails. Other rows of that part may fail too only when they are listed
+in `also`, each with the reason in `why_also` (the rule they check is the same one, seen from another request).
 """
 
 from __future__ import annotations
@@ -9,134 +12,83 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from rewriting import (
+    OPERATIONS,
+    OTHER_TOKEN,
+    POOLS,
+    REQUESTER_TOKEN,
+    SUITES,
+    TASKS,
+    JsonRewriter,
+    Rewrite,
+    Wrap,
+    as_requester,
+    emulator_of,
+    error,
+    flag,
+    header,
+    is_log,
+    is_operation_read,
+    is_request,
+    is_upload,
+    on_request,
+    on_response,
+    path,
+    pool_project_spec,
+    query,
+    retimed,
+    token,
+    walk,
+    with_query,
+    without,
+)
+from starlette.types import ASGIApp, Scope
 
-JsonRewriter = Callable[[Scope, int, Any], tuple[int, Any]]
-OTHER_TOKEN = b"emulator-other-token"
-REQUESTER_TOKEN = b"emulator-requester-token"
+_MARK = "conformance.catalogue"
 
 
 @dataclass(frozen=True)
 class Fault:
-    """A named fault: the rule it breaks, how to wrap the app, and config overrides for the emulator."""
+    """A named fault: the rule it breaks, the requirement that must catch it, and how to build the server.
+
+    `config` overrides the emulator config for both the server and the suite (which reads pools and tokens from
+    it); `server_config` overrides only what the server runs with (the suite believes `config`).
+    """
 
     name: str
     breaks: str
-    wrap: Callable[[ASGIApp], ASGIApp] = lambda app: app
+    requirement: str
+    wrap: Wrap = lambda app: app
     config: dict[str, Any] | None = None
-    caught_by: str | None = None  # the requirement written for this fault, which must be among the failures
+    server_config: dict[str, Any] | None = None
+    also: frozenset[str] = field(default_factory=frozenset)
+    why_also: str = ""
+    operation_timeout: float | None = None
 
 
-def _is(scope: Scope, method: str, prefix: str) -> bool:
-    return bool(scope.get("method") == method and str(scope.get("path", "")).startswith(prefix))
+def _items(body: bytes) -> list[dict[str, Any]]:
+    """The items of an upload body (one object or an array); none if it is not JSON."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return []
+    parsed = parsed if isinstance(parsed, list) else [parsed]
+    return [item for item in parsed if isinstance(item, dict)]
 
 
-def _query(scope: Scope) -> dict[str, str]:
-    return dict(parse_qsl(scope.get("query_string", b"").decode()))
+def _marked(scope: Scope) -> Any:
+    return scope.get(_MARK)
 
 
-def _with_query(scope: Scope, query: dict[str, str]) -> Scope:
-    return {**scope, "query_string": urlencode(query).encode()}
+def _mark(scope: Scope, value: Any = True) -> Scope:
+    return {**scope, _MARK: value}
 
 
-class _HttpMiddleware:
-    """An ASGI wrapper that passes lifespan through and lets a subclass handle HTTP requests."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        await self.handle(scope, receive, send)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one HTTP request (through `self.app`, altered)."""
-        raise NotImplementedError
-
-
-class RewriteJson(_HttpMiddleware):
-    """Buffers each HTTP answer and lets `rewrite(scope, status, body)` change its status and JSON body."""
-
-    def __init__(
-        self, app: ASGIApp, rewrite: JsonRewriter, *, header_filter: Callable[[bytes], bool] | None = None
-    ) -> None:
-        super().__init__(app)
-        self.rewrite = rewrite
-        self.header_filter = header_filter
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve the request, then rewrite the buffered answer."""
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        body = b"".join(chunks)
-        status = int(start["status"])
-        try:
-            status, new_body = self.rewrite(scope, status, json.loads(body))
-            body = json.dumps(new_body).encode()
-        except ValueError:
-            pass
-        headers = [
-            (name, value)
-            for name, value in start.get("headers", [])
-            if name.lower() != b"content-length" and (self.header_filter is None or self.header_filter(name.lower()))
-        ]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-
-class RewriteRequest(_HttpMiddleware):
-    """Changes the request (scope and body) before the emulator sees it."""
-
-    def __init__(self, app: ASGIApp, rewrite: Callable[[Scope, bytes], tuple[Scope, bytes]]) -> None:
-        super().__init__(app)
-        self.rewrite = rewrite
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Read the whole body, rewrite scope and body, and replay them to the emulator."""
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        scope, body = self.rewrite(scope, body)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
-
-
-def _json_fault(rewrite: JsonRewriter) -> Callable[[ASGIApp], ASGIApp]:
-    return lambda app: RewriteJson(app, rewrite)
-
-
-def _request_fault(rewrite: Callable[[Scope, bytes], tuple[Scope, bytes]]) -> Callable[[ASGIApp], ASGIApp]:
-    return lambda app: RewriteRequest(app, rewrite)
-
-
-# ---- response faults ------------------------------------------------------------------------------------
+# ---- answers -----------------------------------------------------------------------------------------------
 
 
 def _sync_create_200(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
@@ -156,27 +108,23 @@ def _drop_has_more(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
 
 
 def _total_as_string(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    if isinstance(body, dict) and isinstance(body.get("details"), dict):
+    if isinstance(body, dict) and isinstance(body.get("details"), dict) and "total_count" in body["details"]:
         body["details"]["total_count"] = str(body["details"]["total_count"])
     return status, body
 
 
-_TIMESTAMPS = ("created", "submitted", "started", "finished")
-
-
-def _retimed(value: Any, change: Callable[[str], str]) -> Any:
-    """`value` with every timestamp field, at any depth, passed through `change`."""
-    if isinstance(value, dict):
-        return {
-            k: (change(v) if k in _TIMESTAMPS and isinstance(v, str) else _retimed(v, change)) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_retimed(v, change) for v in value]
-    return value
-
-
 def _zone_suffix(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    return status, _retimed(body, lambda moment: moment + "Z")
+    return status, retimed(body, lambda moment: moment + "Z")
+
+
+def _local_time(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Timestamps in UTC+1 wall-clock time: still the documented format, one hour off UTC."""
+    return status, retimed(body, lambda moment: (datetime.fromisoformat(moment) + timedelta(hours=1)).isoformat())
+
+
+def _impossible_time(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Timestamps that match the documented pattern but name no real date and time."""
+    return status, retimed(body, lambda moment: "2543-89-92T25:01:54")
 
 
 def _one_based_errors(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
@@ -186,56 +134,37 @@ def _one_based_errors(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
 
 
 def _counts_off(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    if (
-        _is(scope, "GET", "/api/v1/operations/")
-        and isinstance(body, dict)
-        and body.get("status") in ("SUCCESS", "FAIL")
-    ):
+    if is_operation_read(scope) and isinstance(body, dict) and body.get("status") in ("SUCCESS", "FAIL"):
         body["details"]["failed_count"] += 1
     return status, body
 
 
+def _failed_counts_as_success(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A FAILed operation claims every item succeeded (the counts still add up)."""
+    details = body.get("details") if isinstance(body, dict) else None
+    if is_operation_read(scope) and body.get("status") == "FAIL" and isinstance(details, dict):
+        details["success_count"], details["failed_count"] = details.get("total_count", 0), 0
+    return status, body
+
+
 def _never_finishes(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    if _is(scope, "GET", "/api/v1/operations/") and isinstance(body, dict) and "status" in body:
+    if is_operation_read(scope) and isinstance(body, dict) and "status" in body:
         body["status"] = "RUNNING"
-        for key in ("finished",):
-            body.pop(key, None)
+        body.pop("finished", None)
     return status, body
-
-
-def _log_drops_unknown_keys(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    if str(scope.get("path", "")).endswith("/log") and isinstance(body, list):
-        for entry in body:
-            if isinstance(entry, dict) and isinstance(entry.get("input"), dict):
-                entry["input"].pop("__item_idx", None)
-    return status, body
-
-
-def _without(value: Any, key: str) -> Any:
-    if isinstance(value, dict):
-        return {k: _without(v, key) for k, v in value.items() if k != key}
-    if isinstance(value, list):
-        return [_without(v, key) for v in value]
-    return value
-
-
-def _drop_known_solutions(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    """Tasks and suites come back without `known_solutions` (accepted, never stored); the log is left alone."""
-    if str(scope.get("path", "")).startswith(("/api/v1/tasks", "/api/v1/task-suites")):
-        body = _without(body, "known_solutions")
-    return status, body
-
-
-def _local_time(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    """Timestamps in UTC+1 wall-clock time: still the documented format, one hour off UTC."""
-    return status, _retimed(body, lambda moment: (datetime.fromisoformat(moment) + timedelta(hours=1)).isoformat())
 
 
 def _log_entries(scope: Scope, body: Any) -> list[dict[str, Any]]:
     """The per-item entries of a log answer (none for any other answer)."""
-    if not (str(scope.get("path", "")).endswith("/log") and isinstance(body, list)):
+    if not (is_log(scope) and isinstance(body, list)):
         return []
     return [entry for entry in body if isinstance(entry, dict) and isinstance(entry.get("input"), dict)]
+
+
+def _log_drops_unknown_keys(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    for entry in _log_entries(scope, body):
+        entry["input"].pop("__item_idx", None)
+    return status, body
 
 
 def _log_rotates_item_idx(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
@@ -254,193 +183,802 @@ def _log_alters_input(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
-def _foreign_pool_403(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    if status == 404 and scope.get("method") == "POST" and isinstance(body, dict):
-        body["code"] = "ACCESS_DENIED"
-        return 403, body
+def _on_items(change: Callable[[str, Any], Any], prefix: str = TASKS) -> JsonRewriter:
+    """A JSON rewriter applying `change` to every key of task (or suite) answers: uploads, reads and lists."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if path(scope) == prefix or path(scope).startswith(prefix + "/"):
+            body = walk(body, change)
+        return status, body
+
+    return rewrite
+
+
+def _drop_known_solutions(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Tasks and suites come back without `known_solutions` (accepted, never stored); the log is left alone."""
+    if path(scope).startswith((TASKS, SUITES)):
+        body = without(body, "known_solutions")
     return status, body
 
 
-def _no_retry_after(app: ASGIApp) -> ASGIApp:
-    return RewriteJson(
-        app, lambda scope, status, body: (status, body), header_filter=lambda name: name != b"retry-after"
+def _alter_known_output(key: str, value: Any) -> Any:
+    if key == "known_solutions" and isinstance(value, list):
+        return [{**s, "output_values": {"label": "not-what-was-sent"}} if isinstance(s, dict) else s for s in value]
+    return value
+
+
+def _drop_inner_message(key: str, value: Any) -> Any:
+    """A suite's tasks lose `message_on_unknown_solution` (the suite itself has no such field)."""
+    if key == "tasks" and isinstance(value, list):
+        return [{k: v for k, v in t.items() if k != "message_on_unknown_solution"} for t in value]
+    return value
+
+
+def _drop_a_trait(key: str, value: Any) -> Any:
+    """A set of two or more traits loses its last member (the rest in order: not a reordering)."""
+    return value[:-1] if key == "traits_any_of" and isinstance(value, list) and len(value) > 1 else value
+
+
+def _false_reads_true(key: str, value: Any) -> Any:
+    return True if key == "mixed" and value is False else value
+
+
+def _foreign_pool_id(app: ASGIApp) -> set[str]:
+    """The ids of pools the emulator's first account does not own."""
+    config = emulator_of(app).config
+    me = config.accounts[0].name
+    return {pool.id for pool in config.pools.values() if pool.owner != me}
+
+
+def _foreign_pool_403(app: ASGIApp) -> ASGIApp:
+    """Another account's pool answers 403 ACCESS_DENIED (a missing one still 404): its existence leaks."""
+    foreign = _foreign_pool_id(app)
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if is_upload(scope) and any(str(item.get("pool_id")) in foreign for item in _items(body)):
+            scope = _mark(scope)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if _marked(scope) and status == 404 and isinstance(body, dict):
+            return 403, {**body, "code": "ACCESS_DENIED"}
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
+def _no_retry_guidance(app: ASGIApp) -> ASGIApp:
+    """A 429 with neither Retry-After nor payload.interval: a client cannot tell when to retry."""
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if status == 429 and isinstance(body, dict):
+            body.pop("payload", None)
+        return status, body
+
+    return Rewrite(
+        app,
+        response=response,
+        headers=lambda scope, status, headers: [h for h in headers if h[0].lower() != b"retry-after"],
     )
 
 
-# ---- request faults -------------------------------------------------------------------------------------
+def _list_first_only(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A list answers only its first item, with `has_more: false`."""
+    if (
+        scope.get("method") == "GET"
+        and path(scope) in (TASKS, SUITES)
+        and isinstance(body, dict)
+        and isinstance(body.get("items"), list)
+    ):
+        body["items"], body["has_more"] = body["items"][:1], False
+    return status, body
 
 
-def _token(scope: Scope) -> bytes:
-    """The token of the request's Authorization header, whatever its scheme."""
-    value: bytes = dict(scope["headers"]).get(b"authorization", b"")
-    return value.partition(b" ")[2]
+def _has_more(value: bool) -> Callable[[Scope, int, Any], tuple[int, Any]]:
+    """Task lists always say `has_more: <value>`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if scope.get("method") == "GET" and path(scope) == TASKS and isinstance(body, dict):
+            body["has_more"] = value
+        return status, body
+
+    return rewrite
 
 
-def _as_requester(scope: Scope) -> Scope:
-    headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
-    return {**scope, "headers": [*headers, (b"authorization", b"OAuth " + REQUESTER_TOKEN)]}
+def _task_list_without(name: str) -> Callable[[Scope, bytes], tuple[Scope, bytes]]:
+    """Task lists are served as if query parameter `name` was not sent."""
+
+    def rewrite(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if scope.get("method") == "GET" and path(scope) == TASKS:
+            scope = with_query(scope, {k: v for k, v in query(scope).items() if k != name})
+        return scope, body
+
+    return rewrite
+
+
+def _errors_renamed(change: Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]) -> Any:
+    """A JSON rewriter applying `change(field path, error)` to every field error of validation answers."""
+
+    def fix(key: str, value: Any) -> Any:
+        if key in ("payload", "validation_errors") and isinstance(value, dict):
+            return (
+                {k: _renamed_errors(v, change) for k, v in value.items()}
+                if _by_index(value)
+                else dict(_renamed_errors(value, change))
+            )
+        return value
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        return status, walk(body, fix)
+
+    return rewrite
+
+
+def _by_index(value: dict[str, Any]) -> bool:
+    return bool(value) and all(key.isdigit() for key in value)
+
+
+def _renamed_errors(errors: Any, change: Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]) -> Any:
+    if not isinstance(errors, dict):
+        return errors
+    return dict(change(k, v) if isinstance(v, dict) and "code" in v else (k, v) for k, v in errors.items())
+
+
+def _unprefixed(key: str, error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`input_values.image` -> `image`: the path no longer says which object the field is in."""
+    return key.rsplit(".", 1)[-1], error
+
+
+def _code_renamed(old: str, new: str) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
+    def change(key: str, error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return key, ({**error, "code": new} if error.get("code") == old else error)
+
+    return change
+
+
+def _params_dropped(key: str, error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return key, {k: v for k, v in error.items() if k != "params"}
+
+
+def _all_invalid_201(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """skip_invalid_items=true with no valid item: 201 with nothing created, instead of the documented 400."""
+    payload = body.get("payload") if isinstance(body, dict) else None
+    if (
+        is_upload(scope)
+        and flag(scope, "skip_invalid_items")
+        and not flag(scope, "async_mode")
+        and status == 400
+        and isinstance(payload, dict)
+        and _by_index(payload)
+    ):
+        return 201, {"items": {}, "validation_errors": payload}
+    return status, body
+
+
+# ---- requests ----------------------------------------------------------------------------------------------
 
 
 def _ignore_auth(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    return (scope if _token(scope) in (REQUESTER_TOKEN, OTHER_TOKEN) else _as_requester(scope)), body
-
-
-def _other_sees_everything(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    if scope.get("method") == "GET" and _token(scope) == OTHER_TOKEN:
-        scope = _as_requester(scope)
+    """A missing or unknown OAuth token is served as the first account (ApiKey left alone)."""
+    value = header(scope, b"authorization") or b""
+    if not value.startswith(b"ApiKey ") and token(scope) not in (REQUESTER_TOKEN, OTHER_TOKEN):
+        scope = as_requester(scope)
     return scope, body
+
+
+def _api_key_refused(app: ASGIApp) -> ASGIApp:
+    """`ApiKey <key>` is answered 401 whatever the key (only OAuth works)."""
+
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        if (header(scope, b"authorization") or b"").startswith(b"ApiKey "):
+            return error(401, "AUTHENTICATION_ERROR", "Unknown credential")
+        return None
+
+    return Rewrite(app, answer=answer)
+
+
+def _unknown_api_key_accepted(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """Any `ApiKey` credential is served as the first account."""
+    if (header(scope, b"authorization") or b"").startswith(b"ApiKey "):
+        scope = as_requester(scope)
+    return scope, body
+
+
+def _other_reads(matches: Callable[[Scope], bool]) -> Callable[[Scope, bytes], tuple[Scope, bytes]]:
+    """The other account's requests that `matches` are served as the first account's."""
+
+    def rewrite(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if scope.get("method") == "GET" and token(scope) == OTHER_TOKEN and matches(scope):
+            scope = as_requester(scope)
+        return scope, body
+
+    return rewrite
 
 
 def _partial_creation(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
     """skip_invalid_items=false is served as true: the valid items of a refused batch get created."""
-    query = _query(scope)
-    if scope.get("method") == "POST" and query.get("skip_invalid_items", "false") == "false":
-        scope = _with_query(scope, {**query, "skip_invalid_items": "true"})
+    params = query(scope)
+    if is_upload(scope) and params.get("skip_invalid_items", "false") == "false":
+        scope = with_query(scope, {**params, "skip_invalid_items": "true"})
     return scope, body
 
 
-def _reuse_forgotten(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    """operation_id is dropped, so a retried upload creates its items again."""
-    query = _query(scope)
-    if scope.get("method") == "POST" and "operation_id" in query:
-        query.pop("operation_id")
-        scope = _with_query(scope, query)
-    return scope, body
+def _reuse_forgotten(app: ASGIApp) -> ASGIApp:
+    """A second upload with an operation_id already used gets a fresh one: it creates its items again."""
+    seen: set[str] = set()
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        params = query(scope)
+        chosen = params.get("operation_id")
+        if is_upload(scope) and chosen is not None:
+            if chosen.lower() in seen:
+                scope = with_query(scope, {**params, "operation_id": str(uuid.uuid4())})
+            seen.add(chosen.lower())
+        return scope, body
+
+    return Rewrite(app, request=request)
+
+
+def _case_sensitive_ids(app: ASGIApp) -> ASGIApp:
+    """operation_id compared byte for byte: an id with capitals names another operation than its lower case."""
+    stored: dict[str, str] = {}  # the id as sent (with capitals) -> the id the emulator keeps
+    sent: dict[str, str] = {}
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        params = query(scope)
+        chosen = params.get("operation_id")
+        if is_upload(scope) and chosen is not None and chosen != chosen.lower():
+            kept = stored.setdefault(chosen, str(uuid.uuid4()))
+            sent[kept] = chosen
+            scope = with_query(scope, {**params, "operation_id": kept})
+        elif path(scope).startswith(OPERATIONS):
+            parts = path(scope).split("/")
+            named = parts[4] if len(parts) > 4 else ""
+            if named != named.lower():
+                parts[4] = stored.get(named, "no-such-operation")
+                scope = {**scope, "path": "/".join(parts), "raw_path": "/".join(parts).encode()}
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if isinstance(body, dict) and body.get("id") in sent:
+            body["id"] = sent[body["id"]]
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
 
 
 def _any_operation_id(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
     """A malformed operation_id is swapped for a fresh UUID instead of being refused."""
-    query = _query(scope)
-    value = query.get("operation_id")
-    if scope.get("method") == "POST" and value is not None:
+    params = query(scope)
+    value = params.get("operation_id")
+    if is_upload(scope) and value is not None:
         try:
             uuid.UUID(value)
         except ValueError:
-            scope = _with_query(scope, {**query, "operation_id": str(uuid.uuid4())})
+            scope = with_query(scope, {**params, "operation_id": str(uuid.uuid4())})
     return scope, body
-
-
-_REFUSED_BUT_CREATED = "conformance.refused_but_created"
-
-
-def _create_valid_items(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    """A sync skip_invalid_items=false upload is served as true, marked so its answer can be turned into a 400."""
-    query = _query(scope)
-    sync = query.get("async_mode", "false") == "false"
-    if scope.get("method") == "POST" and sync and query.get("skip_invalid_items", "false") == "false":
-        scope = {**_with_query(scope, {**query, "skip_invalid_items": "true"}), _REFUSED_BUT_CREATED: True}
-    return scope, body
-
-
-def _answer_400_anyway(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-    """The documented 400 for a batch with invalid items, although its valid items were created."""
-    errors = body.get("validation_errors") if isinstance(body, dict) else None
-    if scope.get(_REFUSED_BUT_CREATED) and status == 201 and errors:
-        return 400, {
-            "request_id": str(uuid.uuid4()),
-            "code": "VALIDATION_ERROR",
-            "message": "Validation failed",
-            "payload": errors,
-        }
-    return status, body
 
 
 def _refused_but_created(app: ASGIApp) -> ASGIApp:
-    return RewriteRequest(RewriteJson(app, _answer_400_anyway), _create_valid_items)
+    """A sync skip_invalid_items=false task upload creates its valid items, yet answers the documented 400."""
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        params = query(scope)
+        if (
+            is_upload(scope)
+            and path(scope) == TASKS
+            and not flag(scope, "async_mode")
+            and params.get("skip_invalid_items", "false") == "false"
+        ):
+            scope = _mark(with_query(scope, {**params, "skip_invalid_items": "true"}))
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        errors = body.get("validation_errors") if isinstance(body, dict) else None
+        if _marked(scope) and status == 201 and errors:
+            return error(400, "VALIDATION_ERROR", "Validation failed", errors)
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
 
 
 def _crash_on_empty_body(app: ASGIApp) -> ASGIApp:
-    async def crashing(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") == "POST":
-            message = await receive()
-            if not message.get("body") and not message.get("more_body"):
-                await send(
-                    {"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"text/plain")]}
-                )
-                await send({"type": "http.response.body", "body": b"Internal Server Error"})
-                return
-            replayed = [message]
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        return (500, None) if scope.get("method") == "POST" and not body else None
 
-            async def replay() -> Message:
-                return replayed.pop() if replayed else await receive()
-
-            await app(scope, replay, send)
-            return
-        await app(scope, receive, send)
-
-    return crashing
+    return Rewrite(app, answer=answer)
 
 
 def _ignore_allow_defaults(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    query = _query(scope)
-    query.pop("allow_defaults", None)
-    return _with_query(scope, query), body
+    """allow_defaults=true is not read on task uploads (suites still honour it)."""
+    params = query(scope)
+    if path(scope) == TASKS and "allow_defaults" in params:
+        params.pop("allow_defaults")
+        scope = with_query(scope, params)
+    return scope, body
+
+
+def _defaults_override_own(app: ASGIApp) -> ASGIApp:
+    """allow_defaults=true gives every task the pool's default overlap, even one that brought its own."""
+    defaults = {pool.id: pool.default_overlap_for_new_tasks for pool in emulator_of(app).config.pools.values()}
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if is_upload(scope) and path(scope) == TASKS and flag(scope, "allow_defaults"):
+            parsed = json.loads(body)
+            for item in parsed if isinstance(parsed, list) else [parsed]:
+                if isinstance(item, dict) and str(item.get("pool_id")) in defaults:
+                    item["overlap"] = defaults[str(item["pool_id"])]
+            body = json.dumps(parsed).encode()
+        return scope, body
+
+    return Rewrite(app, request=request)
 
 
 def _ignore_open_pool(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    query = _query(scope)
-    query.pop("open_pool", None)
-    return _with_query(scope, query), body
+    params = query(scope)
+    params.pop("open_pool", None)
+    return with_query(scope, params), body
 
+
+def _closed_pool_refuses(app: ASGIApp) -> ASGIApp:
+    """Uploads into a closed pool answer 409 unless open_pool=true (the real API accepts them)."""
+    closed = {pool.id for pool in emulator_of(app).config.pools.values() if pool.status == "closed"}
+
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        if (
+            is_upload(scope)
+            and not flag(scope, "open_pool")
+            and any(str(item.get("pool_id")) in closed for item in _items(body))
+        ):
+            return error(409, "INAPPROPRIATE_STATUS", "The pool is closed")
+        return None
+
+    return Rewrite(app, answer=answer)
+
+
+def _close_ignored(app: ASGIApp) -> ASGIApp:
+    """POST /pools/{id}/close answers 204 ("already closed") and leaves the pool open."""
+
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        if is_request(scope, "POST", POOLS) and path(scope).endswith("/close"):
+            return 204, None
+        return None
+
+    return Rewrite(app, answer=answer)
+
+
+def _open_pool_crash(app: ASGIApp) -> ASGIApp:
+    """open_pool=true into a pool that is already open crashes with a 500 (after creating the items)."""
+    already_open = {pool.id for pool in emulator_of(app).config.pools.values() if pool.status == "open"}
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if (
+            is_upload(scope)
+            and flag(scope, "open_pool")
+            and any(str(item.get("pool_id")) in already_open for item in _items(body))
+        ):
+            scope = _mark(scope)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        return (500, {"message": "Internal Server Error"}) if _marked(scope) else (status, body)
+
+    return Rewrite(app, request=request, response=response)
+
+
+def _media_type_ignored(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """Any Content-Type is read as JSON."""
+    if scope.get("method") == "POST":
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
+        scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+    return scope, body
+
+
+def _invalid_created_silently(app: ASGIApp) -> ASGIApp:
+    """skip_invalid_items=true: an item with a field outside the pool's input spec is reported invalid, yet created
+    (without that field), and left out of `items`: the answer looks right, the pool has it."""
+    specs = {pool_id: set(pool_project_spec(app, pool_id) or ()) for pool_id in emulator_of(app).config.pools}
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if not (is_upload(scope) and path(scope) == TASKS and flag(scope, "skip_invalid_items")):
+            return scope, body
+        if flag(scope, "async_mode"):
+            return scope, body
+        parsed = json.loads(body) if body else None
+        if not isinstance(parsed, list):
+            return scope, body
+        hidden: dict[str, list[str]] = {}
+        for index, item in enumerate(parsed):
+            values = item.get("input_values") if isinstance(item, dict) else None
+            known = specs.get(str(item.get("pool_id"))) if isinstance(item, dict) else None
+            if (
+                isinstance(values, dict)
+                and known is not None
+                and set(values) - known
+                and not (set(known) - set(values))
+            ):
+                hidden[str(index)] = sorted(set(values) - known)
+                item["input_values"] = {k: v for k, v in values.items() if k in known}
+        return (_mark(scope, hidden), json.dumps(parsed).encode()) if hidden else (scope, body)
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        hidden = _marked(scope)
+        if hidden and status == 201 and isinstance(body, dict):
+            items, errors = body.get("items") or {}, body.get("validation_errors") or {}
+            for index, fields in hidden.items():
+                items.pop(index, None)
+                errors[index] = {
+                    f"input_values.{name}": {"code": "VALUE_NOT_ALLOWED", "message": "Unknown field"} for name in fields
+                }
+            body["items"], body["validation_errors"] = items, errors
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
+class _Unlimited:
+    """A rate limiter that counts nothing (its reservations name no window, so releasing them is a no-op)."""
+
+    def reserve(self, account: str, count: int) -> Any:
+        from toloka_emulator.ratelimit import Reservation
+
+        return Reservation(account, count, ())
+
+    def release(self, reservation: Any, count: int | None = None) -> None:
+        """Nothing was counted."""
+
+
+def _async_uncounted(app: ASGIApp) -> ASGIApp:
+    """Async uploads bypass the rate limit (sync ones still count). Reaches into the emulator's internals
+    (`Emulator._rate`, `Emulator._accept_async`): if those are renamed this fault must follow."""
+    emulator = emulator_of(app)
+    accept = emulator._accept_async
+
+    def uncounted(*args: Any) -> Any:
+        limiter, emulator._rate = emulator._rate, _Unlimited()
+        try:
+            return accept(*args)
+        finally:
+            emulator._rate = limiter
+
+    emulator._accept_async = uncounted
+    return app
+
+
+_TIMEOUT_SHORT = 0.6
+_WAITERS = frozenset(
+    {
+        "links.async_chain",
+        "operations.counts_add_up",
+        "operations.log_matches_counts",
+        "operations.log_echoes_input",
+        "operations.id_is_operation_id",
+        "operations.idempotent",
+        "operations.suites_counted",
+        "isolation.operation",
+        "pools.open_pool",
+        "timestamps.utc_format",
+    }
+)
 
 FAULTS: tuple[Fault, ...] = (
-    Fault("sync_create_200", "a sync upload answers 201", _json_fault(_sync_create_200)),
-    Fault("items_renamed", "the batch result's `items` field", _json_fault(_rename_items)),
-    Fault("has_more_missing", "list answers carry `has_more`", _json_fault(_drop_has_more)),
-    Fault("total_count_string", "details.total_count is an integer", _json_fault(_total_as_string)),
-    Fault("zoned_timestamps", "timestamps have no zone designator", _json_fault(_zone_suffix)),
-    Fault("errors_one_based", "validation_errors keyed by 0-based index", _json_fault(_one_based_errors)),
-    Fault("partial_creation", "skip_invalid_items=false creates nothing", _request_fault(_partial_creation)),
-    Fault("operation_id_not_idempotent", "a reused operation_id creates nothing", _request_fault(_reuse_forgotten)),
-    Fault("counts_do_not_add_up", "success_count + failed_count == total_count", _json_fault(_counts_off)),
-    Fault("operation_never_finishes", "an operation ends in SUCCESS or FAIL", _json_fault(_never_finishes)),
-    Fault("auth_ignored", "a missing or unknown token answers 401", _request_fault(_ignore_auth)),
-    Fault("other_account_visible", "another account's objects answer 404", _request_fault(_other_sees_everything)),
-    Fault("crash_on_empty_body", "no input yields a 5xx", _crash_on_empty_body),
+    # -- the answer's shape, as schemathesis validates it against openapi.yaml
     Fault(
-        "sync_limit_not_enforced", "at most 5000 items per sync request", config={"limits": {"sync_max_items": 6000}}
-    ),
-    Fault("retry_after_missing", "a 429 carries Retry-After", _no_retry_after),
-    Fault("log_drops_item_idx", "the log echoes unknown keys like __item_idx", _json_fault(_log_drops_unknown_keys)),
-    Fault("foreign_pool_403", "a foreign or missing pool answers 404", _json_fault(_foreign_pool_403)),
-    Fault(
-        "allow_defaults_ignored", "allow_defaults=true takes the pool default", _request_fault(_ignore_allow_defaults)
-    ),
-    Fault("open_pool_ignored", "open_pool=true opens a closed pool", _request_fault(_ignore_open_pool)),
-    Fault(
-        "known_solutions_dropped",
-        "a created item reads back with every field it was sent with",
-        _json_fault(_drop_known_solutions),
-        caught_by="tasks.read_back.solutions",
+        "sync_create_200",
+        "a sync upload answers 201",
+        "schemathesis.status_code_conformance",
+        on_response(_sync_create_200),
     ),
     Fault(
-        "operation_id_not_validated",
-        "an operation_id that is not an RFC 4122 UUID is refused",
-        _request_fault(_any_operation_id),
-        caught_by="operations.invalid_operation_id",
+        "items_renamed",
+        "the batch result's `items` field",
+        "schemathesis.response_schema_conformance",
+        on_response(_rename_items),
     ),
     Fault(
-        "local_timestamps",
-        "timestamps are UTC",
-        _json_fault(_local_time),
-        caught_by="timestamps.utc_format",
+        "has_more_missing",
+        "list answers carry `has_more`",
+        "schemathesis.response_schema_conformance",
+        on_response(_drop_has_more),
     ),
     Fault(
-        "log_item_idx_rotated",
-        "the log echoes each item's own __item_idx",
-        _json_fault(_log_rotates_item_idx),
-        caught_by="operations.log_echoes_input",
+        "total_count_string",
+        "details.total_count is an integer",
+        "schemathesis.response_schema_conformance",
+        on_response(_total_as_string),
+    ),
+    # -- timestamps
+    Fault("zoned_timestamps", "timestamps have no zone designator", "timestamps.utc_format", on_response(_zone_suffix)),
+    Fault("local_timestamps", "timestamps are UTC", "timestamps.utc_format", on_response(_local_time)),
+    Fault(
+        "impossible_timestamps",
+        "timestamps are real dates and times, not only the pattern",
+        "timestamps.utc_format",
+        on_response(_impossible_time),
+    ),
+    # -- sync batches
+    Fault(
+        "errors_one_based",
+        "validation_errors keyed by 0-based index",
+        "tasks.skip_invalid.partition",
+        on_response(_one_based_errors),
+        also=frozenset({"suites.skip_invalid.partition"}),
+        why_also="the same answer shape for suites",
     ),
     Fault(
-        "log_input_altered",
-        "the log's input is the item as sent",
-        _json_fault(_log_alters_input),
-        caught_by="operations.log_echoes_input",
+        "partial_creation",
+        "skip_invalid_items=false creates nothing",
+        "tasks.skip_invalid_false.atomic",
+        on_request(_partial_creation),
+        also=frozenset({"suites.skip_invalid_false.atomic"}),
+        why_also="the same rule for suites",
     ),
     Fault(
         "refused_but_created",
         "a 400 for skip_invalid_items=false means nothing was created",
+        "tasks.skip_invalid_false.atomic",
         _refused_but_created,
-        caught_by="tasks.skip_invalid_false.atomic",
+    ),
+    Fault(
+        "all_invalid_answers_201",
+        "skip_invalid_items=true with no valid item answers 400, nothing created",
+        "tasks.skip_invalid.none_valid",
+        on_response(_all_invalid_201),
+    ),
+    Fault(
+        "sync_limit_not_enforced",
+        "at most 5000 items per sync request",
+        "tasks.sync_limit",
+        config={"limits": {"sync_max_items": 6000}},
+        also=frozenset({"suites.sync_limit"}),
+        why_also="the same limit for suites",
+    ),
+    Fault(
+        "allow_defaults_ignored",
+        "allow_defaults=true takes the pool default",
+        "tasks.allow_defaults",
+        on_request(_ignore_allow_defaults),
+    ),
+    Fault(
+        "allow_defaults_overrides_own_overlap",
+        "allow_defaults=true keeps an item's own overlap; only items without one take the pool default",
+        "tasks.allow_defaults.keeps_own",
+        _defaults_override_own,
+    ),
+    Fault(
+        "invalid_item_created_silently",
+        "an item reported in validation_errors is not created",
+        "schemathesis.negative_data_rejection",
+        _invalid_created_silently,
+    ),
+    # -- validation errors
+    Fault(
+        "error_path_unprefixed",
+        "validation errors name the exact field path (input_values.<field>)",
+        "validation.paths",
+        on_response(_errors_renamed(_unprefixed)),
+    ),
+    Fault(
+        "value_required_renamed",
+        "a missing required field is VALUE_REQUIRED",
+        "validation.codes",
+        on_response(_errors_renamed(_code_renamed("VALUE_REQUIRED", "REQUIRED"))),
+    ),
+    Fault(
+        "value_not_allowed_renamed",
+        "an unknown field is VALUE_NOT_ALLOWED",
+        "validation.codes",
+        on_response(_errors_renamed(_code_renamed("VALUE_NOT_ALLOWED", "UNKNOWN_FIELD"))),
+    ),
+    Fault(
+        "bound_params_dropped",
+        "a bound code carries its `params`",
+        "validation.codes",
+        on_response(_errors_renamed(_params_dropped)),
+    ),
+    # -- read-back
+    Fault(
+        "known_solutions_dropped",
+        "a created item reads back with every field it was sent with",
+        "tasks.read_back.solutions",
+        on_response(_drop_known_solutions),
+        also=frozenset({"suites.read_back.solutions"}),
+        why_also="the same rule for the tasks of a suite",
+    ),
+    Fault(
+        "known_solution_output_altered",
+        "known solutions read back with the output_values sent",
+        "tasks.read_back.solutions",
+        on_response(_on_items(_alter_known_output)),
+    ),
+    Fault(
+        "suite_task_field_dropped",
+        "a suite's tasks read back with every field they were sent with",
+        "suites.read_back.solutions",
+        on_response(_on_items(_drop_inner_message, SUITES)),
+    ),
+    Fault(
+        "set_member_dropped",
+        "a set (traits_any_of) reads back with every member sent",
+        "tasks.read_back",
+        on_response(_on_items(_drop_a_trait)),
+    ),
+    Fault(
+        "false_reads_true",
+        "an optional boolean sent as false reads back false (or absent: the default)",
+        "suites.read_back",
+        on_response(_on_items(_false_reads_true, SUITES)),
+    ),
+    # -- lists
+    Fault(
+        "list_first_item_only",
+        "a paged walk returns every created item",
+        "tasks.list.paged_walk",
+        on_response(_list_first_only),
+    ),
+    Fault(
+        "has_more_always_false",
+        "has_more is true when a full page leaves more",
+        "tasks.list.paged_walk",
+        on_response(_has_more(False)),
+    ),
+    Fault(
+        "has_more_always_true",
+        "has_more is false at the end",
+        "tasks.list.paged_walk",
+        on_response(_has_more(True)),
+    ),
+    Fault("limit_ignored", "`limit` is honoured", "tasks.list.paged_walk", on_request(_task_list_without("limit"))),
+    Fault(
+        "pool_filter_ignored",
+        "a list of one pool never shows another pool's items",
+        "tasks.list.paged_walk",
+        on_request(_task_list_without("pool_id")),
+    ),
+    # -- async operations
+    Fault(
+        "operation_id_not_idempotent",
+        "a reused operation_id creates nothing",
+        "operations.idempotent",
+        _reuse_forgotten,
+    ),
+    Fault(
+        "operation_id_case_sensitive",
+        "an operation_id in another letter case is the same operation",
+        "operations.id_case_insensitive",
+        _case_sensitive_ids,
+    ),
+    Fault(
+        "operation_id_not_validated",
+        "an operation_id that is not an RFC 4122 UUID is refused",
+        "operations.invalid_operation_id",
+        on_request(_any_operation_id),
+    ),
+    Fault(
+        "counts_do_not_add_up",
+        "success_count + failed_count == total_count",
+        "operations.counts_add_up",
+        on_response(_counts_off),
+    ),
+    Fault(
+        "failed_operation_counts_success",
+        "a FAILed operation that created nothing counts success_count 0, failed_count = total_count",
+        "operations.fail_counts",
+        on_response(_failed_counts_as_success),
+    ),
+    Fault(
+        "operation_never_finishes",
+        "an operation ends in SUCCESS or FAIL",
+        "operations.ends",
+        on_response(_never_finishes),
+        also=_WAITERS,
+        why_also="every row that waits for an operation to end times out the same way",
+        operation_timeout=_TIMEOUT_SHORT,
+    ),
+    Fault(
+        "log_drops_item_idx",
+        "the log echoes unknown keys like __item_idx",
+        "operations.log_echoes_input",
+        on_response(_log_drops_unknown_keys),
+    ),
+    Fault(
+        "log_item_idx_rotated",
+        "the log echoes each item's own __item_idx",
+        "operations.log_echoes_input",
+        on_response(_log_rotates_item_idx),
+    ),
+    Fault(
+        "log_input_altered",
+        "the log's input is the item as sent",
+        "operations.log_echoes_input",
+        on_response(_log_alters_input),
+    ),
+    # -- auth and isolation
+    Fault("auth_ignored", "a missing or unknown token answers 401", "auth.required", on_request(_ignore_auth)),
+    Fault("api_key_refused", "`ApiKey <key>` is accepted as `OAuth <token>` is", "auth.api_key", _api_key_refused),
+    Fault(
+        "unknown_api_key_accepted",
+        "an unknown credential is refused in the ApiKey scheme too",
+        "auth.api_key",
+        on_request(_unknown_api_key_accepted),
+    ),
+    Fault(
+        "other_account_reads_operations",
+        "another account's operation answers 404",
+        "isolation.operation",
+        on_request(_other_reads(lambda scope: path(scope).startswith(OPERATIONS))),
+    ),
+    Fault(
+        "other_account_reads_tasks",
+        "another account's task answers 404",
+        "isolation.task",
+        on_request(_other_reads(lambda scope: path(scope).startswith(TASKS + "/"))),
+    ),
+    Fault(
+        "other_account_reads_suites",
+        "another account's suite answers 404",
+        "isolation.suite",
+        on_request(_other_reads(lambda scope: path(scope).startswith(SUITES + "/"))),
+    ),
+    Fault(
+        "other_account_lists",
+        "another account's lists never show this account's items",
+        "isolation.list",
+        on_request(_other_reads(lambda scope: path(scope) in (TASKS, SUITES))),
+    ),
+    # -- requests
+    Fault("crash_on_empty_body", "no input yields a 5xx", "requests.bad_body", _crash_on_empty_body),
+    Fault(
+        "media_type_ignored",
+        "a body that is not application/json answers 415",
+        "requests.media_type",
+        on_request(_media_type_ignored),
+    ),
+    # -- pools
+    Fault(
+        "foreign_pool_403",
+        "a foreign pool answers 404, as a missing one",
+        "pools.foreign_refused",
+        _foreign_pool_403,
+    ),
+    Fault("open_pool_ignored", "open_pool=true opens a closed pool", "pools.open_pool", on_request(_ignore_open_pool)),
+    Fault(
+        "closed_pool_refuses",
+        "a closed pool accepts uploads",
+        "pools.closed_accepts",
+        _closed_pool_refuses,
+    ),
+    Fault(
+        "close_pool_ignored",
+        "POST /pools/{id}/close closes an open pool (the suite restores what it opened)",
+        "pools.open_pool",
+        _close_ignored,
+    ),
+    Fault(
+        "open_pool_crashes_on_open_pool",
+        "open_pool=true into an open pool is no crash (fuzzed uploads use open_pool=true too)",
+        "schemathesis.not_a_server_error",
+        _open_pool_crash,
+    ),
+    # -- rate limits
+    Fault(
+        "no_retry_guidance",
+        "a 429 says when to retry: Retry-After or payload.interval",
+        "rate_limit.retry_after",
+        _no_retry_guidance,
+    ),
+    Fault(
+        "rate_limit_not_enforced",
+        "more items a minute than the account's limit answer 429",
+        "rate_limit.retry_after",
+        server_config={"limits": {"items_per_minute": 100_000_000}},
+    ),
+    Fault(
+        "async_not_rate_limited",
+        "async uploads count against the rate limit as sync ones do",
+        "rate_limit.async_counted",
+        _async_uncounted,
     ),
 )
+
+BY_NAME = {fault.name: fault for fault in FAULTS}

@@ -1,0 +1,53 @@
+"""Serve one server of a catalogue in this process: `python serve_catalogue.py KIND NAME CONFIG PORT`.
+
+KIND is `emulator` (the correct one), `broken` (a fault of broken_servers.py) or `valid` (a variant of
+valid_servers.py). The emulator runs CONFIG with an in-memory database; its rate limiter's clock is frozen in
+the middle of a minute, so a run never straddles a window boundary (the 429 check then needs N+1 items, not
+up to 2N+1, and never depends on when the run started).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
+from toloka_emulator import create_app
+
+sys.path.insert(0, str(Path(__file__).parent))
+import broken_servers
+import valid_servers
+
+
+def _freeze_rate_clock(app: ASGIApp) -> None:
+    """Fix the emulator's rate-limit clock at the middle of the current minute (internal: `Emulator._rate`)."""
+    limiter = getattr(getattr(app, "state", None), "emulator", None)
+    limiter = getattr(limiter, "_rate", None)
+    if limiter is not None and hasattr(limiter, "_clock"):
+        frozen = (time.time() // 60) * 60 + 30
+        limiter._clock = lambda: frozen
+
+
+def build(kind: str, name: str, config: Path) -> ASGIApp:
+    """The app of catalogue entry `name` of `kind`, around an emulator running `config`."""
+    app: ASGIApp = create_app(config)
+    _freeze_rate_clock(app)
+    if kind == "emulator":
+        return app
+    if kind == "broken":
+        return broken_servers.BY_NAME[name].wrap(app)
+    if kind == "valid":
+        return valid_servers.BY_NAME[name].wrap(app)
+    raise SystemExit(f"unknown kind {kind!r}: emulator, broken or valid")
+
+
+def main(argv: list[str]) -> None:
+    """Serve until terminated."""
+    kind, name, config, port = argv
+    uvicorn.run(build(kind, name, Path(config)), host="127.0.0.1", port=int(port), log_level="warning", lifespan="on")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
