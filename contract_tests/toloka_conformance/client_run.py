@@ -12,12 +12,16 @@ from typing import Any
 import httpx
 from toloka_client import AuthenticatedClient
 from toloka_client.api.operations import get_operation, get_operation_log
+from toloka_client.api.pools import close_pool, get_pool, open_pool
+from toloka_client.api.projects import get_project
 from toloka_client.api.task_suites import create_task_suites, get_task_suite, list_task_suites
 from toloka_client.api.tasks import create_tasks, get_task, list_tasks
 from toloka_client.models import (
     Error,
     Operation,
     OperationLogItem,
+    Pool,
+    Project,
     Task,
     TaskBatchCreateResult,
     TaskCreate,
@@ -44,7 +48,13 @@ OPERATIONS = (
     "get_task_suite",
     "list_tasks",
     "list_task_suites",
+    "get_pool",
+    "open_pool",
+    "close_pool",
+    "get_project",
 )
+# What a call may answer: (status, parsed type), one or several alternatives (None: no body).
+Expect = tuple[int, type | None]
 _MISSING_ID = "conformance-missing-id"
 
 
@@ -82,7 +92,7 @@ class _Session:
             httpx_args={"event_hooks": {"request": [remember]}},
         )
 
-    def call(self, operation: str, expected: tuple[int, type | None], send: Callable[[], Response[Any]]) -> Any:
+    def call(self, operation: str, expected: Expect | list[Expect], send: Callable[[], Response[Any]]) -> Any:
         """Send with the generated client; record a failure unless status and parsed type are as documented."""
         self.calls[operation] = self.calls.get(operation, 0) + 1
         started = time.monotonic()
@@ -91,17 +101,20 @@ class _Session:
         finally:
             self.seconds[operation] = self.seconds.get(operation, 0.0) + time.monotonic() - started
 
-    def _checked(self, operation: str, expected: tuple[int, type | None], send: Callable[[], Response[Any]]) -> Any:
-        status, kind = expected
-        wanted = f"HTTP {status} parsed into {_kind_name(kind)}"
+    def _checked(self, operation: str, expected: Expect | list[Expect], send: Callable[[], Response[Any]]) -> Any:
+        alternatives = dict(expected if isinstance(expected, list) else [expected])
+        wanted = " or ".join(f"HTTP {status} parsed into {_kind_name(kind)}" for status, kind in alternatives.items())
         try:
             response = send()
-            if response.status_code != status:
+            if response.status_code not in alternatives:
                 raise _Mismatch(f"HTTP {response.status_code}: {response.content[:300]!r}", wanted)
+            kind = alternatives[response.status_code]
             parsed = response.parsed
             if kind is list:
                 if not isinstance(parsed, list) or not all(isinstance(e, OperationLogItem) for e in parsed):
                     raise _Mismatch(f"parsed into {type(parsed).__name__}", wanted)
+            elif kind is None and response.content:
+                raise _Mismatch(f"HTTP {response.status_code} with a body: {response.content[:300]!r}", wanted)
             elif kind is not None and not isinstance(parsed, kind):
                 raise _Mismatch(f"parsed into {type(parsed).__name__}", wanted)
             return parsed
@@ -153,6 +166,31 @@ def _task(target: Target, **extra: Any) -> TaskCreate:
     )
 
 
+def _wait_pool(session: _Session, answer: object) -> None:
+    if isinstance(answer, Operation):
+        _wait(session, answer.id)
+
+
+def _pools(session: _Session) -> None:
+    """Read the pool and its project; open and close again the closed pool (if given); 404s for a missing id."""
+    client, t = session.client, session.target
+    pool = session.call("get_pool", (200, Pool), lambda: get_pool.sync_detailed(t.pool_id, client=client))
+    session.call("get_pool", (404, Error), lambda: get_pool.sync_detailed(_MISSING_ID, client=client))
+    if isinstance(pool, Pool):
+        project_id = pool.project_id
+        session.call("get_project", (200, Project), lambda: get_project.sync_detailed(project_id, client=client))
+    session.call("get_project", (404, Error), lambda: get_project.sync_detailed(_MISSING_ID, client=client))
+    closed = t.closed_pool_id
+    if closed is not None:  # left closed, as it was given
+        changed: list[Expect] = [(202, Operation), (204, None)]
+        _wait_pool(session, session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client)))
+        _wait_pool(
+            session, session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=client))
+        )
+    session.call("open_pool", (404, Error), lambda: open_pool.sync_detailed(_MISSING_ID, client=client))
+    session.call("close_pool", (404, Error), lambda: close_pool.sync_detailed(_MISSING_ID, client=client))
+
+
 def _suite(target: Target) -> TaskSuiteCreate:
     body = {"pool_id": target.pool_id, "overlap": 1, "tasks": [{"input_values": dict(target.input_values)}]}
     return TaskSuiteCreate.from_dict(body)
@@ -179,6 +217,7 @@ def run(target: Target) -> list[Outcome]:
             (201, TaskBatchCreateResult),
             lambda: create_tasks.sync_detailed(client=client, body=[_task(t)]),
         )
+        session.call("create_tasks", (201, Task), lambda: create_tasks.sync_detailed(client=client, body=_task(t)))
         invalid = _task(t)
         invalid.input_values = type(invalid.input_values).from_dict(dict(t.invalid_input_values))
         session.call("create_tasks", (400, Error), lambda: create_tasks.sync_detailed(client=client, body=[invalid]))
@@ -193,6 +232,11 @@ def run(target: Target) -> list[Outcome]:
             "create_task_suites",
             (201, TaskSuiteBatchCreateResult),
             lambda: create_task_suites.sync_detailed(client=client, body=[_suite(t)]),
+        )
+        session.call(
+            "create_task_suites",
+            (201, TaskSuite),
+            lambda: create_task_suites.sync_detailed(client=client, body=_suite(t)),
         )
         suite_op = session.call(
             "create_task_suites",
@@ -229,6 +273,7 @@ def run(target: Target) -> list[Outcome]:
             (200, TaskSuiteList),
             lambda: list_task_suites.sync_detailed(client=client, pool_id=t.pool_id, limit=5),
         )
+        _pools(session)
     return [_outcome(session, name) for name in OPERATIONS]
 
 

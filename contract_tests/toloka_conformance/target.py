@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
+from toloka_contract.auth import Scheme, authorization_header, authorization_scheme
 
 from toloka_conformance.redaction import Secret, scrub
 
@@ -20,7 +21,7 @@ AUTH_SCHEMES = ("auto", "OAuth", "ApiKey")
 
 def scheme_for(token: str) -> str:
     """The scheme toloka-kit picks: `ApiKey` for a token with two dots, the first at 22..24; else `OAuth`."""
-    return "ApiKey" if token.count(".") == 2 and 21 < token.find(".") < 25 else "OAuth"
+    return authorization_scheme(token)
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,12 @@ class Target:
         return scheme_for(token.reveal()) if self.auth_scheme == "auto" else self.auth_scheme
 
     def authorization(self, token: Secret) -> Secret:
-        """The whole Authorization header value for `token`; the only place the suite builds one."""
-        return Secret(f"{self.scheme(token)} {token.reveal()}")
+        """The whole Authorization header value for `token`; the only place the suite builds one.
+
+        ValueError (the token not shown) for a token an HTTP header cannot carry.
+        """
+        scheme: Scheme = "ApiKey" if self.scheme(token) == "ApiKey" else "OAuth"
+        return Secret(authorization_header(token, scheme))
 
     def secrets(self) -> tuple[Secret | None, ...]:
         """Every token the suite holds, for scrubbing text before it is shown."""
