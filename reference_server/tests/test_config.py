@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from toloka_emulator.config import ConfigError, load_config
+from toloka_emulator.config import ConfigError, is_api_key, load_config
 from toloka_emulator.config_writer import write_config
 
 
@@ -23,7 +23,31 @@ def test_default_config_has_the_documented_accounts_and_pools() -> None:
     assert config.pools["1"].default_overlap_for_new_tasks == 3
     assert config.pools["1"].default_overlap_for_new_task_suites == 2
     assert config.pools["1"].example_input_values == {"image": "https://example.com/1.png"}
+    assert {pool_id: pool.project_id for pool_id, pool in config.pools.items()} == {
+        "1": "101",
+        "2": "102",
+        "3": "102",
+        "4": "201",
+    }
+    assert {project.id: project.owner for project in config.projects.values()} == {
+        "101": "requester",
+        "102": "requester",
+        "201": "other-requester",
+    }
+    assert set(config.project_of("1").input_spec) == {"image", "caption", "category", "priority"}
+    assert set(config.project_of("1").output_spec) == {"label"}
     assert "emulator-requester-token" not in repr(config)
+    assert config.api_key_of("requester") not in repr(config)
+
+
+def test_default_api_keys_are_what_toloka_kit_sends_as_api_keys() -> None:
+    """toloka-kit 1.2.3: `token.count('.') == 2 and 21 < token.find('.') < 25` makes it send `ApiKey <token>`."""
+    config = load_config()
+    for account in ("requester", "other-requester"):
+        key = config.api_key_of(account)
+        assert key.count(".") == 2 and 21 < key.find(".") < 25
+        assert config.accounts_by_token()[key] == account
+        assert not is_api_key(config.token_of(account))
 
 
 def test_write_config_merges_overrides_and_round_trips(tmp_path: Path) -> None:
@@ -38,11 +62,14 @@ def test_write_config_merges_overrides_and_round_trips(tmp_path: Path) -> None:
 
 
 def test_write_config_replaces_lists(tmp_path: Path) -> None:
-    pools = [{"id": "7", "owner": "requester", "input_spec": {"q": {"type": "array_float", "min_size": 1}}}]
-    config = load_config(write_config(tmp_path / "c.toml", {"pools": pools}))
+    projects = [{"id": "70", "owner": "requester", "input_spec": {"q": {"type": "array_float", "min_size": 1}}}]
+    pools = [{"id": "7", "owner": "requester", "project_id": "70"}]
+    config = load_config(write_config(tmp_path / "c.toml", {"projects": projects, "pools": pools}))
     assert list(config.pools) == ["7"]
     assert config.pools["7"].status == "open"
-    assert config.pools["7"].input_spec["q"].min_size == 1
+    assert config.project_of("7").input_spec["q"].min_size == 1
+    assert config.project_of("7").output_spec == {}
+    assert config.pools["7"].private_name == "Pool 7"
 
 
 @pytest.mark.parametrize(
@@ -51,11 +78,27 @@ def test_write_config_replaces_lists(tmp_path: Path) -> None:
         {"limits": {"items_per_minute": "many"}},
         {"limits": {"unknown": 1}},
         {"storage": {"synchronous": "SOMETIMES"}},
-        {"pools": [{"id": "9", "owner": "nobody"}]},
-        {"pools": [{"id": "9", "owner": "requester", "status": "paused"}]},
-        {"pools": [{"id": "9", "owner": "requester", "input_spec": {"x": {"type": "image"}}}]},
-        {"pools": [{"id": "9", "owner": "requester", "input_spec": {"x": {"type": "string", "maxlen": 3}}}]},
+        {"pools": [{"id": "9", "owner": "nobody", "project_id": "101"}]},
+        {"pools": [{"id": "9", "owner": "requester", "project_id": "101", "status": "paused"}]},
+        {"pools": [{"id": "9", "owner": "requester"}]},
+        {"pools": [{"id": "9", "owner": "requester", "project_id": "999"}]},
+        {"pools": [{"id": "9", "owner": "requester", "project_id": "201"}]},
+        {"pools": [{"id": "9", "owner": "requester", "project_id": "101", "input_spec": {}}]},
+        {"pools": [{"id": "9", "owner": "requester", "project_id": "101", "created": "yesterday"}]},
+        {"projects": [{"id": "9", "owner": "nobody"}], "pools": []},
+        {"projects": [{"id": "9", "owner": "requester", "input_spec": {"x": {"type": "image"}}}], "pools": []},
+        {
+            "projects": [{"id": "9", "owner": "requester", "output_spec": {"x": {"type": "string", "maxlen": 3}}}],
+            "pools": [],
+        },
+        {
+            "projects": [{"id": "9", "owner": "requester", "input_spec": {"x": {"type": "string", "hidden": 1}}}],
+            "pools": [],
+        },
+        {"projects": [{"id": "9", "owner": "requester"}, {"id": "9", "owner": "requester"}], "pools": []},
         {"accounts": [{"name": "a", "tokens": ["t"]}, {"name": "b", "tokens": ["t"]}]},
+        {"accounts": [{"name": "a", "tokens": ["t"], "api_keys": ["not-an-api-key"]}]},
+        {"accounts": [{"name": "a", "tokens": ["t"], "api_keys": ["t"]}]},
     ],
 )
 def test_bad_configs_are_refused(tmp_path: Path, overrides: dict[str, object]) -> None:

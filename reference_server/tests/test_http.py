@@ -120,6 +120,10 @@ _PATH_METHODS = {
     "/api/v1/task-suites": {"GET", "HEAD", "POST"},
     "/api/v1/tasks/x": {"GET", "HEAD"},
     "/api/v1/task-suites/x": {"GET", "HEAD"},
+    "/api/v1/pools/1": {"GET", "HEAD"},
+    "/api/v1/pools/1/open": {"POST"},
+    "/api/v1/pools/1/close": {"POST"},
+    "/api/v1/projects/101": {"GET", "HEAD"},
     "/api/v1/operations/x": {"GET", "HEAD"},
     "/api/v1/operations/x/log": {"GET", "HEAD"},
     "/openapi.yaml": {"GET", "HEAD"},
@@ -130,7 +134,7 @@ _PATH_METHODS = {
 @pytest.mark.parametrize("with_token", [True, False])
 async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient, path: str, with_token: bool) -> None:
     headers = REQUESTER_HEADERS if with_token else {}
-    for method in sorted({"POST", "PUT", "PATCH", "DELETE", "TRACE"} - _PATH_METHODS[path]):
+    for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE", "TRACE"} - _PATH_METHODS[path]):
         response = await client.request(method, path, headers=headers)
         assert_error(response, 405, "METHOD_NOT_ALLOWED")
         allowed = {name.strip() for name in response.headers["allow"].split(",")}

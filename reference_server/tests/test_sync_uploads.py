@@ -265,11 +265,12 @@ async def test_archived_pool_is_409(client: httpx.AsyncClient) -> None:
 async def test_closed_pool_takes_uploads_and_open_pool_opens_it(client: httpx.AsyncClient) -> None:
     response = await post(client, "/api/v1/tasks", [sample_task(pool_id="2")])
     assert response.status_code == 201
-    emulator = client._transport.app.state.emulator  # type: ignore[attr-defined]
-    assert emulator.pools.statuses["2"] == "closed"
+    pool = await client.get("/api/v1/pools/2", headers=REQUESTER_HEADERS)
+    assert pool.json()["status"] == "CLOSED"
     response = await post(client, "/api/v1/tasks", [sample_task(pool_id="2")], open_pool="true")
     assert response.status_code == 201
-    assert emulator.pools.statuses["2"] == "open"
+    pool = await client.get("/api/v1/pools/2", headers=REQUESTER_HEADERS)
+    assert pool.json()["status"] == "OPEN"
 
 
 async def test_more_than_5000_items_is_413_and_creates_nothing(client: httpx.AsyncClient) -> None:
@@ -295,8 +296,9 @@ async def test_other_account_sees_none_of_it(client: httpx.AsyncClient) -> None:
     assert own.status_code == 201
 
 
-RICH_POOL = {
-    "id": "7",
+RICH_POOL = {"id": "7", "owner": "requester", "project_id": "70"}
+RICH_PROJECT = {
+    "id": "70",
     "owner": "requester",
     "input_spec": {
         "flag": {"type": "boolean", "required": False},
@@ -328,14 +330,14 @@ RICH_POOL = {
 async def test_every_field_type_is_validated(
     make_client: ClientFactory, input_values: dict[str, Any], path: str, code: str
 ) -> None:
-    client = await make_client({"pools": [RICH_POOL]})
+    client = await make_client({"projects": [RICH_PROJECT], "pools": [RICH_POOL]})
     response = await post(client, "/api/v1/tasks", [sample_task(pool_id="7", input_values=input_values)])
     assert response.status_code == 400
     assert response.json()["payload"]["0"][path]["code"] == code
 
 
 async def test_valid_values_of_every_field_type_pass(make_client: ClientFactory) -> None:
-    client = await make_client({"pools": [RICH_POOL]})
+    client = await make_client({"projects": [RICH_PROJECT], "pools": [RICH_POOL]})
     values = {
         "flag": True,
         "score": 1,

@@ -63,6 +63,10 @@ def create_app(config: EmulatorConfig | Path | str | None = None, db_path: Path 
         Route("/api/v1/tasks/{item_id}", handlers.task, methods=["GET"]),
         Route("/api/v1/task-suites", handlers.suites, methods=["GET", "POST"]),
         Route("/api/v1/task-suites/{item_id}", handlers.suite, methods=["GET"]),
+        Route("/api/v1/pools/{pool_id}", handlers.pool, methods=["GET"]),
+        Route("/api/v1/pools/{pool_id}/open", handlers.open_pool, methods=["POST"]),
+        Route("/api/v1/pools/{pool_id}/close", handlers.close_pool, methods=["POST"]),
+        Route("/api/v1/projects/{project_id}", handlers.project, methods=["GET"]),
         Route("/api/v1/operations/{operation_id}", handlers.operation, methods=["GET"]),
         Route("/api/v1/operations/{operation_id}/log", handlers.operation_log, methods=["GET"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
@@ -139,6 +143,29 @@ class _Handlers:
         """One task suite."""
         account = self.account(request)
         return _json(200, await self.emulator.get_item(SUITE, account, request.path_params["item_id"]))
+
+    async def pool(self, request: Request) -> Response:
+        """One pool."""
+        account = self.account(request)
+        return _json(200, self.emulator.get_pool(account, request.path_params["pool_id"]))
+
+    async def project(self, request: Request) -> Response:
+        """One project."""
+        account = self.account(request)
+        return _json(200, self.emulator.get_project(account, request.path_params["project_id"]))
+
+    async def _pool_action(self, request: Request, status: str) -> Response:
+        account = self.account(request)
+        operation = await self.emulator.pool_action(account, request.path_params["pool_id"], status)
+        return Response(status_code=204) if operation is None else _json(202, operation)
+
+    async def open_pool(self, request: Request) -> Response:
+        """Open a pool: 202 with the POOL.OPEN operation, 204 if it already is open."""
+        return await self._pool_action(request, "open")
+
+    async def close_pool(self, request: Request) -> Response:
+        """Close a pool: 202 with the POOL.CLOSE operation, 204 if it already is closed."""
+        return await self._pool_action(request, "closed")
 
     @staticmethod
     def _operation_id(request: Request) -> str:

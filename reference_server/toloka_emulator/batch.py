@@ -20,32 +20,11 @@ from toloka_emulator.items import (
     stored_form,
     stored_json,
 )
+from toloka_emulator.pools import Pools
 
 # An item without a usable pool has no spec to check its input values against: only their shape is checked,
 # so the pool_id error is not buried under spurious VALUE_NOT_ALLOWED for every field.
 _UNKNOWN_SPEC = InputValidator({}, any_fields=True)
-
-
-@dataclass(frozen=True)
-class Pools:
-    """The pools an account may upload to, with their compiled input specs and current statuses."""
-
-    configs: dict[str, PoolConfig]
-    validators: dict[str, InputValidator]
-    statuses: dict[str, str]
-
-    @classmethod
-    def from_configs(cls, configs: dict[str, PoolConfig], opened: set[str]) -> Pools:
-        """Compile specs; a configured-closed pool that an upload opened is open."""
-        statuses = {
-            pid: "open" if pool.status == "closed" and pid in opened else pool.status for pid, pool in configs.items()
-        }
-        return cls(configs, {pid: InputValidator(p.input_spec) for pid, p in configs.items()}, statuses)
-
-    def owned(self, pool_id: str, account: str) -> PoolConfig | None:
-        """The pool if it exists and belongs to the account."""
-        pool = self.configs.get(pool_id)
-        return pool if pool is not None and pool.owner == account else None
 
 
 @dataclass

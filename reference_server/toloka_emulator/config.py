@@ -1,8 +1,9 @@
-"""The emulator's configuration: accounts with tokens, pools with input specs, and limits, read from TOML."""
+"""The emulator's configuration: accounts with tokens, projects with field specs, pools, and limits, from TOML."""
 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ _FIELD_ATTRIBUTES = frozenset(
     {
         "type",
         "required",
+        "hidden",
         "min_length",
         "max_length",
         "allowed_values",
@@ -28,6 +30,9 @@ _FIELD_ATTRIBUTES = frozenset(
 )
 
 
+_TIMESTAMP_3 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$")
+
+
 _Settings = TypeVar("_Settings", "LimitsConfig", "StorageConfig", "WorkerConfig")
 
 
@@ -35,13 +40,18 @@ class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names the offending key, never a token."""
 
 
+# When configured pools and projects were "created" unless the config says otherwise.
+DEFAULT_CREATED = "2026-01-01T00:00:00.000"
+
+
 @dataclass(frozen=True)
 class FieldSpec:
-    """One input field of a pool's project spec."""
+    """One field of a project's input or output spec."""
 
     name: str
     type: str
     required: bool = True
+    hidden: bool = False
     min_length: int | None = None
     max_length: int | None = None
     allowed_values: tuple[Any, ...] | None = None
@@ -52,24 +62,47 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class ProjectConfig:
+    """A project as configured: owner account and the specs of its tasks' input and output values."""
+
+    id: str
+    owner: str
+    public_name: str
+    input_spec: dict[str, FieldSpec]
+    output_spec: dict[str, FieldSpec]
+    created: str = DEFAULT_CREATED
+
+
+@dataclass(frozen=True)
 class PoolConfig:
-    """A pool as configured: owner account, initial status, input spec and default overlaps."""
+    """A pool as configured: owner account, project, initial status and default overlaps.
+
+    Its tasks' `input_values` are checked against its project's input spec.
+    """
 
     id: str
     owner: str
     status: str
-    input_spec: dict[str, FieldSpec]
+    project_id: str
     default_overlap_for_new_tasks: int
     default_overlap_for_new_task_suites: int
     example_input_values: dict[str, Any]
+    private_name: str = ""
+    created: str = DEFAULT_CREATED
 
 
 @dataclass(frozen=True)
 class AccountConfig:
-    """An account and the tokens that authenticate as it (kept out of the repr)."""
+    """An account and the tokens that authenticate as it (kept out of the repr).
+
+    `tokens` are OAuth-style tokens, `api_keys` API keys shaped as toloka-kit recognises them (two dots, the
+    first at position 22 to 24), so that the official SDK sends them with the `ApiKey` scheme. The server
+    accepts every credential of an account with either scheme.
+    """
 
     name: str
     tokens: tuple[str, ...] = field(repr=False)
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -105,18 +138,34 @@ class EmulatorConfig:
     worker: WorkerConfig
     accounts: tuple[AccountConfig, ...]
     pools: dict[str, PoolConfig]
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    projects: dict[str, ProjectConfig] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def account(self, name: str) -> AccountConfig:
+        """The configured account of that name (KeyError if none)."""
+        for acc in self.accounts:
+            if acc.name == name:
+                return acc
+        raise KeyError(name)
 
     def token_of(self, account: str) -> str:
         """The first token of an account, for tests and tools that need to authenticate as it."""
-        for acc in self.accounts:
-            if acc.name == account:
-                return acc.tokens[0]
-        raise KeyError(account)
+        return self.account(account).tokens[0]
+
+    def api_key_of(self, account: str) -> str:
+        """The first API key of an account (KeyError if it has none)."""
+        keys = self.account(account).api_keys
+        if not keys:
+            raise KeyError(f"{account} has no api_keys")
+        return keys[0]
 
     def accounts_by_token(self) -> dict[str, str]:
-        """Token → account name."""
-        return {token: acc.name for acc in self.accounts for token in acc.tokens}
+        """Token or API key → account name."""
+        return {token: acc.name for acc in self.accounts for token in (*acc.tokens, *acc.api_keys)}
+
+    def project_of(self, pool_id: str) -> ProjectConfig:
+        """The project of a configured pool."""
+        return self.projects[self.pools[pool_id].project_id]
 
     def to_json(self) -> str:
         """The effective configuration as JSON (what `toloka-emulator config` prints)."""
@@ -144,16 +193,24 @@ def parse_config(raw: dict[str, Any]) -> EmulatorConfig:
     names = {a.name for a in accounts}
     if len(names) != len(accounts):
         raise ConfigError("account names must be unique")
-    all_tokens = [t for a in accounts for t in a.tokens]
+    all_tokens = [t for a in accounts for t in (*a.tokens, *a.api_keys)]
     if len(set(all_tokens)) != len(all_tokens):
-        raise ConfigError("a token is listed for more than one account")
+        raise ConfigError("a token is listed more than once")
+    projects: dict[str, ProjectConfig] = {}
+    for i, entry in enumerate(raw.get("projects", [])):
+        project = _project(i, entry, names)
+        if project.id in projects:
+            raise ConfigError(f"projects[{i}]: duplicate project id {project.id!r}")
+        projects[project.id] = project
     pools: dict[str, PoolConfig] = {}
     for i, entry in enumerate(raw.get("pools", [])):
-        pool = _pool(i, entry, names)
+        pool = _pool(i, entry, names, projects)
         if pool.id in pools:
             raise ConfigError(f"pools[{i}]: duplicate pool id {pool.id!r}")
         pools[pool.id] = pool
-    return EmulatorConfig(limits=limits, storage=storage, worker=worker, accounts=accounts, pools=pools, raw=raw)
+    return EmulatorConfig(
+        limits=limits, storage=storage, worker=worker, accounts=accounts, pools=pools, projects=projects, raw=raw
+    )
 
 
 def _build(cls: type[_Settings], data: Any, where: str) -> _Settings:
@@ -178,19 +235,73 @@ def _account(index: int, entry: Any) -> AccountConfig:
     tokens = entry.get("tokens")
     if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) and t for t in tokens):
         raise ConfigError(f"accounts[{index}].tokens must be a non-empty list of non-empty strings")
-    return AccountConfig(name=entry["name"], tokens=tuple(tokens))
+    api_keys = entry.get("api_keys", [])
+    if not isinstance(api_keys, list) or not all(isinstance(k, str) and is_api_key(k) for k in api_keys):
+        raise ConfigError(
+            f"accounts[{index}].api_keys must be a list of API keys: two dots, the first at position 22 to 24"
+        )
+    return AccountConfig(name=entry["name"], tokens=tuple(tokens), api_keys=tuple(api_keys))
 
 
-def _pool(index: int, entry: Any, accounts: set[str]) -> PoolConfig:
+def is_api_key(token: str) -> bool:
+    """Whether toloka-kit 1.2.3 sends this token as an API key (`ApiKey` scheme) rather than as an OAuth token."""
+    return token.count(".") == 2 and 21 < token.find(".") < 25
+
+
+def _string(entry: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+    """A non-empty string setting (or its default when absent and there is one)."""
+    value = entry.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}.{key} must be a non-empty string")
+    return value
+
+
+def _specs(entry: dict[str, Any], key: str, where: str) -> dict[str, FieldSpec]:
+    """An input or output spec table."""
+    data = entry.get(key, {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}.{key} must be a table")
+    return {name: _field(f"{where}.{key}.{name}", name, spec) for name, spec in data.items()}
+
+
+def _created(entry: dict[str, Any], where: str) -> str:
+    created = entry.get("created", DEFAULT_CREATED)
+    if not isinstance(created, str) or not _TIMESTAMP_3.match(created):
+        raise ConfigError(f"{where}.created must be a timestamp like {DEFAULT_CREATED}")
+    return created
+
+
+def _project(index: int, entry: Any, accounts: set[str]) -> ProjectConfig:
+    """One [[projects]] entry."""
+    where = f"projects[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be a table")
+    project_id = _string(entry, "id", where)
+    if entry.get("owner") not in accounts:
+        raise ConfigError(f"{where}.owner must name a configured account")
+    return ProjectConfig(
+        id=project_id,
+        owner=entry["owner"],
+        public_name=_string(entry, "public_name", where, f"Project {project_id}"),
+        input_spec=_specs(entry, "input_spec", where),
+        output_spec=_specs(entry, "output_spec", where),
+        created=_created(entry, where),
+    )
+
+
+def _pool(index: int, entry: Any, accounts: set[str], projects: dict[str, ProjectConfig]) -> PoolConfig:
     """One [[pools]] entry."""
     where = f"pools[{index}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table")
-    pool_id = entry.get("id")
-    if not isinstance(pool_id, str) or not pool_id:
-        raise ConfigError(f"{where}.id must be a non-empty string")
+    pool_id = _string(entry, "id", where)
     if entry.get("owner") not in accounts:
         raise ConfigError(f"{where}.owner must name a configured account")
+    if "input_spec" in entry:
+        raise ConfigError(f"{where}.input_spec: input specs belong to projects ([[projects]]); name one in project_id")
+    project = projects.get(entry.get("project_id"))  # type: ignore[arg-type]
+    if project is None or project.owner != entry["owner"]:
+        raise ConfigError(f"{where}.project_id must name a configured project of the pool's owner")
     status = entry.get("status", "open")
     if status not in POOL_STATUSES:
         raise ConfigError(f"{where}.status must be one of {sorted(POOL_STATUSES)}")
@@ -200,10 +311,6 @@ def _pool(index: int, entry: Any, accounts: set[str]) -> PoolConfig:
         if type(value) is not int or not 1 <= value <= 30000:
             raise ConfigError(f"{where}.{key} must be an integer in 1..30000")
         overlaps.append(value)
-    spec_data = entry.get("input_spec", {})
-    if not isinstance(spec_data, dict):
-        raise ConfigError(f"{where}.input_spec must be a table")
-    spec = {name: _field(f"{where}.input_spec.{name}", name, data) for name, data in spec_data.items()}
     example = entry.get("example_input_values", {})
     if not isinstance(example, dict):
         raise ConfigError(f"{where}.example_input_values must be a table")
@@ -211,10 +318,12 @@ def _pool(index: int, entry: Any, accounts: set[str]) -> PoolConfig:
         id=pool_id,
         owner=entry["owner"],
         status=status,
-        input_spec=spec,
+        project_id=project.id,
         default_overlap_for_new_tasks=overlaps[0],
         default_overlap_for_new_task_suites=overlaps[1],
         example_input_values=example,
+        private_name=_string(entry, "private_name", where, f"Pool {pool_id}"),
+        created=_created(entry, where),
     )
 
 
@@ -234,12 +343,14 @@ def _field(where: str, name: str, data: Any) -> FieldSpec:
     for key in ("min_value", "max_value"):
         if key in data and type(data[key]) not in (int, float):
             raise ConfigError(f"{where}.{key} must be a number")
-    if type(data.get("required", True)) is not bool:
-        raise ConfigError(f"{where}.required must be a boolean")
+    for key in ("required", "hidden"):
+        if key in data and type(data[key]) is not bool:
+            raise ConfigError(f"{where}.{key} must be a boolean")
     return FieldSpec(
         name=name,
         type=data["type"],
         required=data.get("required", True),
+        hidden=data.get("hidden", False),
         min_length=data.get("min_length"),
         max_length=data.get("max_length"),
         allowed_values=tuple(allowed) if allowed is not None else None,

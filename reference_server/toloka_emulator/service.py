@@ -25,10 +25,13 @@ from toloka_emulator.config import EmulatorConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.gcpause import gc_paused
 from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, ItemKind
+from toloka_emulator.pools import Pools
 from toloka_emulator.ratelimit import RateLimiter, Reservation
 from toloka_emulator.storage import ListQuery, OperationRow, Reader, Writer, connect
 
 _T = TypeVar("_T")
+# The operation type of opening (`open`) and closing (`closed`) a pool.
+POOL_OPERATION_TYPES = {"open": "POOL.OPEN", "closed": "POOL.CLOSE"}
 logger = logging.getLogger(__name__)
 
 
@@ -69,7 +72,7 @@ class Emulator:
         else:
             self._reader = Reader(connect(db_path, sync_mode, read_only=True))
             self._read_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-read")
-        self.pools = batch.Pools.from_configs(config.pools, self._reader.opened_pools())
+        self.pools = Pools(config, self._reader.pool_states())
         self._rate = RateLimiter(config.limits.items_per_minute, config.limits.items_per_day)
         # Items parsed at acceptance, handed to the worker so it need not parse the stored input again.
         self._accepted: dict[str, list[dict[str, Any]]] = {}
@@ -149,6 +152,7 @@ class Emulator:
         if evaluation.errors and (not params.skip_invalid_items or not evaluation.valid):
             raise bad_request("Validation failed", evaluation.error_payload(single))
         reservation = self._rate.reserve(account, len(evaluation.valid))
+        states_before = self.pools.snapshot() if params.open_pool else None
         try:
             self._writer.begin()
             created = self._create(evaluation, kind, account)
@@ -157,6 +161,8 @@ class Emulator:
             self._writer.commit()
         except BaseException:
             self._writer.rollback()
+            if states_before is not None:
+                self.pools.restore(states_before)
             self._rate.release(reservation)
             raise
         if single:
@@ -199,10 +205,12 @@ class Emulator:
     def _open_pools(self, evaluation: batch.Evaluation) -> list[str]:
         """Open the closed pools that got items; the caller commits (the in-memory status follows at once)."""
         opened = []
+        now = now_timestamp()
         for pool_id in dict.fromkeys(pool.id for _, _, pool, _ in evaluation.valid):
             if self.pools.statuses[pool_id] == "closed":
-                self._writer.mark_pool_open(pool_id)
-                self.pools.statuses[pool_id] = "open"
+                state = self.pools.changed(pool_id, "open", now)
+                self._writer.set_pool_state(state)
+                self.pools.set(state)
                 opened.append(pool_id)
         return opened
 
@@ -221,7 +229,7 @@ class Emulator:
             items = batch.stored_items(self._writer.operation_input(operation_id))
         evaluation = batch.evaluate(items, kind, row.account, self.pools, params["allow_defaults"])
         succeeds = bool(evaluation.valid) and (params["skip_invalid_items"] or not evaluation.errors)
-        statuses_before = dict(self.pools.statuses)
+        states_before = self.pools.snapshot()
         try:
             self._writer.begin()
             created = self._create(evaluation, kind, row.account) if succeeds else []
@@ -243,7 +251,7 @@ class Emulator:
             self._writer.commit()
         except BaseException:
             self._writer.rollback()
-            self.pools.statuses.update(statuses_before)
+            self.pools.restore(states_before)
             raise
         self._settle(operation_id, len(items) - len(created))
 
@@ -267,6 +275,52 @@ class Emulator:
         reservation = self._reservations.pop(operation_id, None)
         if reservation is not None:
             self._rate.release(reservation, uncreated)
+
+    # -- pools and projects ---------------------------------------------------------------------------
+
+    def get_pool(self, account: str, pool_id: str) -> bytes:
+        """An account's pool, or 404."""
+        body = self.pools.pool_json(pool_id, account)
+        if body is None:
+            raise not_found()
+        return body
+
+    def get_project(self, account: str, project_id: str) -> bytes:
+        """An account's project, or 404."""
+        body = self.pools.project_json(project_id, account)
+        if body is None:
+            raise not_found()
+        return body
+
+    async def pool_action(self, account: str, pool_id: str, status: str) -> bytes | None:
+        """Open (`status="open"`) or close an account's pool: the ended operation, or None if already so."""
+        return await self._write(self._pool_action, account, pool_id, status)
+
+    def _pool_action(self, account: str, pool_id: str, status: str) -> bytes | None:
+        if self.pools.owned(pool_id, account) is None:
+            raise not_found()
+        current = self.pools.statuses[pool_id]
+        if current == "archived":
+            raise ApiError(409, "INAPPROPRIATE_STATUS", f"Pool {pool_id} is archived")
+        if current == status:
+            return None
+        # The change is immediate, so the operation is answered already ended (as fullApi's examples show it).
+        now = now_timestamp()
+        state = self.pools.changed(pool_id, status, now)
+        row = OperationRow(
+            id=str(uuid.uuid4()),
+            account=account,
+            type=POOL_OPERATION_TYPES[status],
+            status="SUCCESS",
+            submitted=now,
+            started=now,
+            finished=now,
+            parameters=orjson.dumps({"pool_id": pool_id}),
+            details=b"",
+        )
+        self._writer.insert_pool_operation(row, state)
+        self.pools.set(state)
+        return operation_json(row)
 
     def _reader_for_writer(self) -> Reader:
         return Reader(self._writer.conn)
@@ -299,7 +353,7 @@ class Emulator:
         if row is None or row.account != account:
             raise not_found()
         stored = await self._read(self._reader.get_results, operation_id)
-        if stored is None:
+        if stored is None or row.type not in KINDS_BY_OPERATION_TYPE:
             return b"[]"
         kind = KINDS_BY_OPERATION_TYPE[row.type]
         return await self._read(batch.render_log, kind, *stored)
@@ -323,5 +377,6 @@ def operation_json(row: OperationRow) -> bytes:
         operation["finished"] = row.finished
     operation["progress"] = 100 if row.finished else 0
     operation["parameters"] = orjson.Fragment(row.parameters)
-    operation["details"] = orjson.Fragment(row.details)
+    if row.details:
+        operation["details"] = orjson.Fragment(row.details)
     return orjson.dumps(operation)

@@ -40,9 +40,20 @@ CREATE TABLE IF NOT EXISTS operations (
 CREATE TABLE IF NOT EXISTS operation_inputs (id TEXT PRIMARY KEY, input BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS operation_results (id TEXT PRIMARY KEY, results BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS operations_unfinished ON operations (submitted) WHERE status IN ('PENDING', 'RUNNING');
-CREATE TABLE IF NOT EXISTS opened_pools (pool_id TEXT PRIMARY KEY);
+-- Pools whose status changed since the config gave them theirs (opened by an upload or /open, closed by /close).
+CREATE TABLE IF NOT EXISTS pool_states (
+    pool_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    last_started TEXT,
+    last_stopped TEXT
+);
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Version 3 kept only the pools an upload had opened; they are carried over as open.
+_FROM_V3 = """
+INSERT OR IGNORE INTO pool_states (pool_id, status) SELECT pool_id, 'open' FROM opened_pools;
+DROP TABLE opened_pools;
+"""
 ID_PREFIX_LENGTH = 10
 _ID_PREFIX = re.compile(r"^[0-9a-f]{10}")
 
@@ -60,6 +71,16 @@ class OperationRow:
     finished: str | None
     parameters: bytes
     details: bytes
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """A pool's current status (`open`, `closed`, `archived`) and when it was last opened and closed."""
+
+    pool_id: str
+    status: str
+    last_started: str | None = None
+    last_stopped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,9 +127,11 @@ def _ensure_schema(conn: sqlite3.Connection, path: str) -> None:
     """Create the tables in a new database; refuse a database of another schema version."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-    if has_tables and version != SCHEMA_VERSION:
+    if has_tables and version not in (3, SCHEMA_VERSION):
         raise SchemaError(f"{path} holds emulator data of schema version {version}, not {SCHEMA_VERSION}")
     conn.executescript(SCHEMA)
+    if has_tables and version == 3:
+        conn.executescript(f"BEGIN; {_FROM_V3} COMMIT;")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
@@ -161,6 +184,20 @@ class Writer:
             raise
         return True
 
+    def insert_pool_operation(self, row: OperationRow, state: PoolState) -> None:
+        """Insert an ended pool operation together with the pool state it made, in one transaction."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                f"INSERT INTO operations ({_OPERATION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
+                _operation_values(row),
+            )
+            self.set_pool_state(state)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
     def update_operation(self, row: OperationRow, results: bytes | None = None) -> None:
         """Store an operation's new status, times and details (and what it did to each item when it ends)."""
         self.conn.execute(
@@ -182,9 +219,12 @@ class Writer:
         row = self.conn.execute("SELECT input FROM operation_inputs WHERE id=?", (operation_id,)).fetchone()
         return bytes(row[0]) if row else b"[]"
 
-    def mark_pool_open(self, pool_id: str) -> None:
-        """Remember that a configured-closed pool was opened."""
-        self.conn.execute("INSERT OR IGNORE INTO opened_pools (pool_id) VALUES (?)", (pool_id,))
+    def set_pool_state(self, state: PoolState) -> None:
+        """Store a pool's new status and times (in the caller's transaction, if any)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO pool_states (pool_id, status, last_started, last_stopped) VALUES (?,?,?,?)",
+            (state.pool_id, state.status, state.last_started, state.last_stopped),
+        )
 
 
 class Reader:
@@ -193,9 +233,10 @@ class Reader:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def opened_pools(self) -> set[str]:
-        """Pools opened by uploads with `open_pool=true`."""
-        return {r[0] for r in self.conn.execute("SELECT pool_id FROM opened_pools")}
+    def pool_states(self) -> list[PoolState]:
+        """Pools whose status changed since the configured one."""
+        rows = self.conn.execute("SELECT pool_id, status, last_started, last_stopped FROM pool_states").fetchall()
+        return [PoolState(*row) for row in rows]
 
     def get_item(self, kind: int, account: str, item_id: str) -> bytes | None:
         """One item's JSON, if it exists and belongs to the account."""
