@@ -1,0 +1,98 @@
+"""The emulator's answers to the new request forms validate against openapi.yaml, and the bounds it enforces
+are the spec's."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from toloka_contract.schema import operation
+from toloka_contract.spec import load_spec
+from toloka_contract.testing import validator
+from toloka_emulator import clock
+from toloka_emulator.items import OVERLAP_MAX, OVERLAP_MIN
+from toloka_emulator.testing import REQUESTER_HEADERS, SAMPLE_IMAGE, sample_suite, sample_task, wait_operation
+
+TIMESTAMP_3 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$")
+LOCALIZED = {"default_language": "EN", "additional_languages": [{"language": "FR"}]}
+
+
+def valid(operation_id: str, response: httpx.Response) -> Any:
+    """The response's status is documented for the operation and its body validates; returns the body."""
+    documented = operation(load_spec(), operation_id).responses
+    assert response.status_code in documented, (operation_id, response.status_code, response.text)
+    body = response.json()
+    errors = [
+        error.message for error in validator(load_spec(), documented[response.status_code].schema).iter_errors(body)
+    ]
+    assert not errors, (operation_id, errors, body)
+    return body
+
+
+def test_overlap_bounds_are_the_specs() -> None:
+    overlap = load_spec()["components"]["schemas"]["Overlap"]
+    assert (overlap["minimum"], overlap["maximum"]) == (OVERLAP_MIN, OVERLAP_MAX)
+
+
+async def test_single_object_and_new_field_answers_validate(client: httpx.AsyncClient) -> None:
+    h = REQUESTER_HEADERS
+    task = valid(
+        "create_tasks", await client.post("/api/v1/tasks", json=sample_task(localization_config=LOCALIZED), headers=h)
+    )
+    assert task["localization_config"] == LOCALIZED
+    infinite = valid(
+        "create_tasks",
+        await client.post("/api/v1/tasks", json=[sample_task(overlap=None, infinite_overlap=True)], headers=h),
+    )
+    infinite_id = infinite["items"]["0"]["id"]
+    assert valid("get_task", await client.get(f"/api/v1/tasks/{infinite_id}", headers=h))["overlap"] is None
+    invalid = valid("create_tasks", await client.post("/api/v1/tasks", json=sample_task(input_values={}), headers=h))
+    assert "input_values.image" in invalid["payload"]
+
+    inner = [
+        {"input_values": {"image": SAMPLE_IMAGE}, "localization_config": LOCALIZED, "id": "t", "origin_task_id": "o"}
+    ]
+    suite = valid(
+        "create_task_suites", await client.post("/api/v1/task-suites", json=sample_suite(tasks=inner), headers=h)
+    )
+    valid("get_task_suite", await client.get(f"/api/v1/task-suites/{suite['id']}", headers=h))
+    infinite_suite = sample_suite(overlap=None, infinite_overlap=True)
+    valid("create_task_suites", await client.post("/api/v1/task-suites", json=[infinite_suite], headers=h))
+
+    for path, operation_id in (("/api/v1/tasks", "create_tasks"), ("/api/v1/task-suites", "create_task_suites")):
+        operation_id_sent = str(uuid.uuid4())
+        item = (sample_task if "tasks" in path else sample_suite)(__item_idx="0")
+        accepted = await client.post(
+            path, json=item, params={"async_mode": "true", "operation_id": operation_id_sent}, headers=h
+        )
+        assert TIMESTAMP_3.match(valid(operation_id, accepted)["submitted"])
+        ended = await wait_operation(client, operation_id_sent)
+        operation_body = valid("get_operation", await client.get(f"/api/v1/operations/{operation_id_sent}", headers=h))
+        assert operation_body == ended
+        assert all(TIMESTAMP_3.match(ended[key]) for key in ("submitted", "started", "finished"))
+        log = valid("get_operation_log", await client.get(f"/api/v1/operations/{operation_id_sent}/log", headers=h))
+        assert len(log) == 1
+
+    for path, operation_id in (("/api/v1/tasks", "list_tasks"), ("/api/v1/task-suites", "list_task_suites")):
+        page = valid(operation_id, await client.get(path, params={"sort": "-created,id", "limit": "3"}, headers=h))
+        assert all(TIMESTAMP_3.match(item["created"]) for item in page["items"])
+
+
+def test_timestamps_have_three_digits_and_never_go_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    moments = iter([datetime(2026, 3, 1, 12, 0, 0, 0, UTC), datetime(2026, 3, 1, 11, 59, 59, 999999, UTC)])
+
+    class Clock:
+        @staticmethod
+        def now(tz: Any = None) -> datetime:
+            return next(moments)
+
+    monkeypatch.setattr(clock, "datetime", Clock)
+    monkeypatch.setattr(clock, "_last", "")
+    assert clock.now_timestamp() == "2026-03-01T12:00:00.000"
+    # The wall clock went back: the timestamp stays, so `created` keeps growing with ids.
+    assert clock.now_timestamp() == "2026-03-01T12:00:00.000"
+    assert clock.format_timestamp(datetime(2026, 3, 1, 1, 2, 3, 456789)) == "2026-03-01T01:02:03.456"
