@@ -1,5 +1,6 @@
 """Uploading one prepared batch, synchronously or as an async operation, down to an outcome per position."""
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -71,7 +72,7 @@ class BatchUploader:
 
     def __init__(
         self, wire: Wire, kind: Kind, flags: ApiFlags, target: Target, settings: Settings, pacer: Pacer | None,
-        timing: Timing,
+        timing: Timing, stop: asyncio.Event | None = None,
     ) -> None:  # fmt: skip
         self._wire = wire
         self._kind = kind
@@ -80,6 +81,7 @@ class BatchUploader:
         self._settings = settings
         self._pacer = pacer
         self._timing = timing
+        self._stop = stop
 
     def operation_id(self, batch: PreparedBatch, attempt: int = 0) -> str:
         """The batch's derived operation id."""
@@ -99,8 +101,8 @@ class BatchUploader:
         if not batch.sent:
             return outcome.settle(_rejected_reason(batch)) if batch.errors else outcome
         try:
-            if self._pacer is not None:
-                await self._pacer.acquire(len(batch.sent))
+            if self._pacer is not None and not await self._admitted(len(batch.sent)):
+                return outcome.settle("not created: the upload was stopped before this batch was sent")
         except DeadlinePassed:
             return outcome.settle("not created: the deadline (give_up_after) passed before it was sent")
         operation_id = self.operation_id(batch) if self._flags.async_mode else None
@@ -132,6 +134,24 @@ class BatchUploader:
             detail = f"the server's answer could not be read ({type(exc).__name__}: {exc})"
             return outcome.settle(unknown_reason(detail, outcome.operation_id), unknown=True)
         return outcome.settle("not created: the server reported no outcome for this item")
+
+    async def _admitted(self, items: int) -> bool:
+        """Wait for the pacer; False when the upload is stopped first (the batch is then never sent)."""
+        assert self._pacer is not None
+        if self._stop is None:
+            await self._pacer.acquire(items)
+            return True
+        acquire = asyncio.ensure_future(self._pacer.acquire(items))
+        stopped = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({acquire, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if not acquire.done():
+            acquire.cancel()
+            return False
+        acquire.result()
+        return True
 
     def _send(self, batch: PreparedBatch, operation_id: str | None) -> Callable[[], Any]:
         flags = self._flags

@@ -88,9 +88,7 @@ class AsyncUploader:
         self.base_url = check_base_url(base_url)
         self.settings = settings or Settings()
         defaults = Timing()
-        self._timing = Timing(
-            defaults.clock if clock is None else clock, defaults.sleep if sleep is None else sleep
-        )
+        self._timing = Timing(defaults.clock if clock is None else clock, defaults.sleep if sleep is None else sleep)
         secret = resolve_token(token)
         limits = httpx.Limits(max_connections=self.settings.max_concurrency * 2, max_keepalive_connections=None)
         httpx_args: dict[str, Any] = {"limits": limits}
@@ -160,7 +158,7 @@ class AsyncUploader:
         checker = ItemChecker(kind, allow_defaults=allow_defaults, spec=input_spec, spec_pool=pool_id)
         pacer = Pacer(settings.items_per_minute, timing) if settings.items_per_minute is not None else None
         journal = Checkpoint(Path(checkpoint), target) if checkpoint is not None else None
-        uploader = BatchUploader(self._wire, kind, flags, target, settings, pacer, timing)
+        uploader = BatchUploader(self._wire, kind, flags, target, settings, pacer, timing, stop)
         run = _Run(uploader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
         size = batch_size(settings, async_mode)
         tag = async_mode and settings.tag_items
@@ -190,6 +188,7 @@ class AsyncUploader:
                     _refuse_unusable(prepared, pool_id, allow_defaults)
                 await run.submit(prepared)
             await run.settle(0)
+            run.result.stopped = stop is not None and stop.is_set()
         finally:
             await run.close()
         return run.result

@@ -4,14 +4,14 @@ The generated functions convert every item to and from attrs models, which costs
 of an upload; here a batch is serialised once and only small answers (Operation, Error) become models.
 """
 
-import importlib
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
 import orjson
 from toloka_client.api.operations import get_operation, get_operation_log
+from toloka_client.api.pools import get_pool
+from toloka_client.api.projects import get_project
 from toloka_client.client import AuthenticatedClient
 from toloka_client.models.error import Error
 from toloka_client.models.operation import Operation
@@ -39,16 +39,6 @@ def _checked(request: dict[str, Any], allowed: frozenset[str], operation: str) -
             f"{sorted(allowed)}: update wire.py for the regenerated client"
         )
     return request
-
-
-def _read_request(tag: str, name: str, item_id: str, path: str) -> dict[str, Any]:
-    """The generated client's request for `toloka_client.api.<tag>.<name>`; until the client has it, the same
-    GET spelled out (the contract's path, no parameters)."""
-    try:
-        module = importlib.import_module(f"toloka_client.api.{tag}.{name}")
-    except ImportError:
-        return {"method": "get", "url": quote(path, safe="/")}
-    return _checked(module._get_kwargs(item_id), REQUEST_KEYS, module.__name__)
 
 
 class Wire:
@@ -94,12 +84,13 @@ class Wire:
 
     async def pool(self, pool_id: str) -> httpx.Response:
         """GET a pool (its project id, status, default overlaps)."""
-        return await self._http.request(**_read_request("pools", "get_pool", pool_id, f"/api/v1/pools/{pool_id}"))
+        request = _checked(get_pool._get_kwargs(pool_id), REQUEST_KEYS, get_pool.__name__)
+        return await self._http.request(**request)
 
     async def project(self, project_id: str) -> httpx.Response:
         """GET a project (its input spec)."""
-        path = f"/api/v1/projects/{project_id}"
-        return await self._http.request(**_read_request("projects", "get_project", project_id, path))
+        request = _checked(get_project._get_kwargs(project_id), REQUEST_KEYS, get_project.__name__)
+        return await self._http.request(**request)
 
     async def aclose(self) -> None:
         """Close the connections."""

@@ -1,0 +1,447 @@
+"""The seven scenarios of issue 11, each against the real emulator over loopback (the fault proxy, real signals,
+a fake clock where time matters), asserting by reading the pool back that every input line exists exactly once
+or is reported invalid."""
+
+import asyncio
+import collections
+import email.utils
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+import pytest
+from toloka_client.api.task_suites import list_task_suites
+from toloka_client.api.tasks import list_tasks
+from toloka_client.client import AuthenticatedClient
+from toloka_emulator.testing import RunningEmulator, running_emulator
+from toloka_upload import FakeClock, ItemStatus, PollPolicy, RetryPolicy, Settings, async_upload_tasks, upload_tasks
+from toloka_upload.retrying import retry_after
+
+FAKE_TOKEN = "fake-token"  # noqa: S105 (a fake)
+
+
+async def read_message(reader: asyncio.StreamReader) -> bytes | None:
+    """One HTTP/1.1 message (head and Content-Length body), or None at the end of the stream."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        return None
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return head + await reader.readexactly(length)
+
+
+UNLIMITED = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**10}}
+KINDS = {"tasks": list_tasks, "task-suites": list_task_suites}
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    with running_emulator(config_overrides=UNLIMITED) as running:
+        yield running
+
+
+def image(item: dict[str, Any]) -> str:
+    """The image URL identifying an item (a task, or a suite's first task)."""
+    values = item["tasks"][0]["input_values"] if "tasks" in item else item["input_values"]
+    return str(values["image"])
+
+
+def make(kind: str, count: int, tag: str = "") -> list[dict[str, Any]]:
+    """Valid items of `kind`, each with its own image."""
+    urls = [f"https://example.com/{tag}{i}.png" for i in range(count)]
+    if kind == "tasks":
+        return [{"input_values": {"image": url}, "overlap": 1} for url in urls]
+    return [{"tasks": [{"input_values": {"image": url}}], "overlap": 1} for url in urls]
+
+
+def stored(emulator: RunningEmulator, kind: str = "tasks", pool_id: str = "1") -> collections.Counter[str]:
+    """How many times each image is in the pool, read back through the list endpoint."""
+    client = AuthenticatedClient(base_url=emulator.base_url, token=emulator.token(), prefix="OAuth")
+    found: collections.Counter[str] = collections.Counter()
+    last: str | None = None
+    with client as http:
+        while True:
+            query = {"pool_id": pool_id, "limit": 100_000, **({"id_gt": last} if last else {})}
+            response = http.get_httpx_client().request(**KINDS[kind]._get_kwargs(**query))
+            assert response.status_code == 200, response.text
+            page = orjson.loads(response.content)
+            found.update(image(item) for item in page["items"])
+            if not page["has_more"]:
+                return found
+            last = page["items"][-1]["id"]
+
+
+def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(item) + b"\n" for item in items))
+    return path
+
+
+def command(emulator: RunningEmulator, kind: str, source: Path, *args: str, base_url: str | None = None) -> list[str]:
+    return [
+        sys.executable, "-m", "toloka_upload.cli", kind, str(source), "--base-url", base_url or emulator.base_url,
+        "--no-progress", *args,
+    ]  # fmt: skip
+
+
+def run(emulator: RunningEmulator, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=180, check=False)
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+MODES = [pytest.param([], id="async"), pytest.param(["--sync"], id="sync")]
+
+
+# 1. A checkpoint reused for another input or target is refused, saying what differs; nothing is claimed.
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+def test_1_a_checkpoint_for_another_input_or_target_is_refused(
+    emulator: RunningEmulator, tmp_path: Path, mode: list[str], kind: str
+) -> None:
+    checkpoint = tmp_path / "upload.ckpt"
+    source = write_jsonl(tmp_path / "a.jsonl", make(kind, 30))
+    common = ["--pool-id", "1", "--checkpoint", str(checkpoint), "--batch-size", "10", *mode]
+    assert run(emulator, command(emulator, kind, source, *common)).returncode == 0
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in make(kind, 30))
+
+    other_file = write_jsonl(tmp_path / "b.jsonl", make(kind, 30, tag="other-"))
+    edited = make(kind, 30)
+    edited[14]["overlap"] = 2
+    edited_file = write_jsonl(tmp_path / "c.jsonl", edited)
+    other_pool = [*common[2:], "--pool-id", "2"]
+    for argv, says in [
+        (command(emulator, kind, other_file, *common), "line 1: item 0 was created by the earlier run"),
+        (command(emulator, kind, edited_file, *common), "line 15: item 14 was created by the earlier run"),
+        (command(emulator, kind, source, *other_pool), "the pool (--pool-id): '1' then, '2' now"),
+    ]:
+        output = tmp_path / "out.jsonl"
+        done = run(emulator, [*argv, "--output", str(output)])
+        assert done.returncode == 2, done.stderr
+        assert says in done.stderr and "another --checkpoint file" in done.stderr
+        assert "created 30" not in done.stderr
+        assert not [r for r in records(output) if r["status"] == "created" and not r.get("earlier")]
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in make(kind, 30)), "nothing more was sent"
+    assert stored(emulator, kind, pool_id="2") == collections.Counter()
+
+
+# 2. Fix the bad row and rerun the same command: only what is not created yet is sent.
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([], id="async-no-checkpoint"),
+        pytest.param(["--checkpoint", "CKPT"], id="async-checkpoint"),
+        pytest.param(["--skip-invalid", "--checkpoint", "CKPT"], id="async-skip-invalid-checkpoint"),
+        pytest.param(["--sync", "--checkpoint", "CKPT"], id="sync-checkpoint"),
+        pytest.param(["--sync", "--skip-invalid", "--checkpoint", "CKPT"], id="sync-skip-invalid-checkpoint"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+def test_2_fix_and_rerun_sends_only_what_is_not_created(
+    emulator: RunningEmulator, tmp_path: Path, args: list[str], kind: str
+) -> None:
+    args = [str(tmp_path / "ckpt") if arg == "CKPT" else arg for arg in args]
+    items = make(kind, 30)
+    bad = make(kind, 30)
+    values = bad[17]["tasks"][0]["input_values"] if kind == "task-suites" else bad[17]["input_values"]
+    values["image"] = "not a url"
+    source = write_jsonl(tmp_path / "in.jsonl", bad)
+    output = tmp_path / "out.jsonl"
+    argv = command(emulator, kind, source, "--pool-id", "1", "--batch-size", "10", "--output", str(output), *args)
+    first = run(emulator, argv)
+    assert first.returncode in (1, 3), first.stderr
+    assert "line 18 (item 17): invalid" in first.stderr
+    created_first = {r["index"]: r["id"] for r in records(output) if r["status"] == "created"}
+    assert len(created_first) == (29 if "--skip-invalid" in args else 20)
+
+    write_jsonl(source, items)  # the row is fixed
+    second = run(emulator, argv)
+    assert second.returncode == 0, second.stderr
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in items), "every line exactly once"
+    again = {r["index"]: r for r in records(output)}
+    assert sorted(again) == list(range(30)) and all(r["status"] == "created" for r in again.values())
+    assert {i: r["id"] for i, r in again.items() if r.get("earlier")} == created_first
+    assert f"({len(created_first)} of them by an earlier run)" in second.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_2_retry_from_an_output_file_sends_exactly_the_failed_and_invalid_lines(
+    emulator: RunningEmulator, tmp_path: Path, mode: list[str]
+) -> None:
+    items = make("tasks", 25)
+    bad = make("tasks", 25)
+    bad[3]["input_values"]["image"] = "not a url"
+    bad[21]["input_values"]["image"] = "also not one"
+    source = write_jsonl(tmp_path / "in.jsonl", bad)
+    first_output, second_output = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    common = ["--pool-id", "1", "--batch-size", "10", *mode]
+    assert run(emulator, command(emulator, "tasks", source, *common, "--output", str(first_output))).returncode == 1
+    write_jsonl(source, items)
+    argv = command(
+        emulator, "tasks", source, *common, "--retry-from", str(first_output), "--output", str(second_output)
+    )
+    second = run(emulator, argv)
+    assert second.returncode == 0, second.stderr
+    retried = records(second_output)
+    assert sorted(r["index"] for r in retried) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24]
+    assert {r["index"]: r["line"] for r in retried}[21] == 22
+    assert stored(emulator) == collections.Counter(image(i) for i in items)
+
+
+# 3. Ctrl-C without a checkpoint: the message is true, and rerunning the same command loses and repeats nothing.
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_3_interrupted_async_upload_without_checkpoint_rerun_creates_each_line_once(
+    emulator: RunningEmulator, tmp_path: Path, kind: str, how: signal.Signals
+) -> None:
+    items = make(kind, 600)
+    source = write_jsonl(tmp_path / "in.jsonl", items)
+    output = tmp_path / "out.jsonl"
+    argv = command(emulator, kind, source, "--pool-id", "1", "--batch-size", "100", "--output", str(output))
+    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
+    # 200 items a minute: two batches go at once, the rest wait for the pacer when the signal comes.
+    first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.send_signal(how)
+    _, stderr = first.communicate(timeout=60)
+    if how is signal.SIGINT:
+        assert first.returncode == 130, stderr
+        assert "checkpoint" not in stderr and "rerun the same command to finish" in stderr
+    assert sum(stored(emulator, kind).values()) < 600
+
+    second = run(emulator, [*argv, "--items-per-minute", "0"])
+    assert second.returncode == 0, second.stderr
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in items)
+    assert sorted(r["index"] for r in records(output)) == list(range(600))
+
+
+def test_3_interrupted_sync_upload_with_checkpoint_rerun_creates_each_line_once(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    items = make("tasks", 600)
+    source = write_jsonl(tmp_path / "in.jsonl", items)
+    output = tmp_path / "out.jsonl"
+    argv = command(
+        emulator, "tasks", source, "--pool-id", "1", "--batch-size", "100", "--output", str(output), "--sync",
+        "--checkpoint", str(tmp_path / "ckpt"),
+    )  # fmt: skip
+    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
+    first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGINT)
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130 and "--checkpoint" in stderr, stderr
+    second = run(emulator, [*argv, "--items-per-minute", "0"])
+    assert second.returncode == 0, second.stderr
+    assert stored(emulator) == collections.Counter(image(i) for i in items)
+
+
+def test_3_sync_without_checkpoint_says_up_front_what_a_rerun_cannot_promise(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", make("tasks", 3))
+    done = run(emulator, command(emulator, "tasks", source, "--pool-id", "1", "--sync"))
+    assert done.returncode == 0
+    assert "--sync without --checkpoint" in done.stderr and "may create the batches it had sent again" in done.stderr
+
+
+# 4. A long outage: honest outcomes, a deadline on a fake clock, and a rerun that settles what is unknown.
+class OutageProxy:
+    """Forwards to the emulator; during an outage, POSTs reach the server but their answers are lost, and once
+    `accepting` runs out it stops listening (connections refused), as a server gone down would."""
+
+    def __init__(self, upstream: str) -> None:
+        parts = urlsplit(upstream)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.lose_answers = 0
+        self.port = 0
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> str:
+        self.server = await asyncio.start_server(self.serve, "127.0.0.1", self.port, reuse_address=True)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        await self.server.wait_closed()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while (request := await read_message(reader)) is not None:
+                upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
+                upstream_writer.write(request)
+                response = await read_message(upstream_reader)
+                upstream_writer.close()
+                if request.startswith(b"POST") and self.lose_answers > 0:
+                    self.lose_answers -= 1
+                    if self.lose_answers == 0:
+                        await self.stop()  # the server "goes down" right after this one
+                    return
+                assert response is not None
+                writer.write(response)
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def outage(emulator: RunningEmulator) -> AsyncIterator[OutageProxy]:
+    proxy = OutageProxy(emulator.base_url)
+    await proxy.start()
+    yield proxy
+
+
+@pytest.mark.parametrize("async_mode", [True, False])
+async def test_4_long_outage_reports_unknown_not_failed_stops_at_the_deadline_and_a_rerun_settles_it(
+    emulator: RunningEmulator, outage: OutageProxy, tmp_path: Path, async_mode: bool
+) -> None:
+    items = make("tasks", 60)
+    clock = FakeClock()
+    settings = Settings(
+        batch_size=10, max_concurrency=1, items_per_minute=None, retry=RetryPolicy(max_attempts=10**6),
+        poll=PollPolicy(initial=0.01, maximum=0.05),
+    )  # fmt: skip
+    base_url = f"http://127.0.0.1:{outage.port}"
+    options: dict[str, Any] = {
+        "pool_id": "1", "token": emulator.token(), "base_url": base_url, "settings": settings,
+        "async_mode": async_mode, "checkpoint": None if async_mode else tmp_path / "ckpt", "read_input_spec": False,
+    }  # fmt: skip
+    outage.lose_answers = 2  # batches 0 and 1 reach the server, their answers are lost, then it is down
+    result = await async_upload_tasks(items, clock=clock, sleep=clock.sleep, give_up_after=300, **options)
+    assert (result.created, result.unknown, result.failed) == (0, 20, 40)
+    assert all(result[i].status is ItemStatus.UNKNOWN for i in range(20))
+    assert all(
+        result[i].status is ItemStatus.FAILED and "not created" in (result[i].reason or "") for i in range(20, 60)
+    )
+    assert sum(clock.slept) <= 300, "the deadline ends the retrying"
+    assert stored(emulator) == collections.Counter(image(i) for i in items[:20]), "what the server did accept"
+
+    await outage.start()  # the server is back on the same address
+    rerun = await async_upload_tasks(items, **options)
+    if async_mode:
+        assert (rerun.created, rerun.earlier) == (60, 20)
+        assert stored(emulator) == collections.Counter(image(i) for i in items), "every line exactly once"
+    else:
+        # A synchronous batch whose answer was lost is never resent: it stays unknown, nothing is duplicated.
+        assert (rerun.created, rerun.unknown) == (40, 20)
+        assert stored(emulator) == collections.Counter(image(i) for i in items)
+    await outage.stop()
+
+
+# 5. One bad cell holds back only its item, dicts and models alike; a missing pool id or overlap is one message.
+@pytest.mark.parametrize("async_mode", [True, False])
+def test_5_a_bad_cell_holds_back_only_its_item_for_dicts_and_models(
+    emulator: RunningEmulator, async_mode: bool
+) -> None:
+    from toloka_client.models.task_create import TaskCreate
+
+    items: list[Any] = make("tasks", 20)
+    items[5] = {**items[5], "pool_id": ""}
+    items[6] = TaskCreate.from_dict({**items[6], "pool_id": ""})
+    items[7] = TaskCreate.from_dict({**items[7], "pool_id": "1"})
+    result = upload_tasks(
+        items, pool_id="1", token=emulator.token(), base_url=emulator.base_url, async_mode=async_mode,
+        skip_invalid_items=True, settings=Settings(items_per_minute=None),
+    )  # fmt: skip
+    assert (result.created, result.invalid, result.failed) == (18, 2, 0)
+    for index in (5, 6):
+        assert result[index].errors is not None and result[index].errors["pool_id"]["code"] == "VALUE_REQUIRED"
+    expected = collections.Counter(f"https://example.com/{i}.png" for i in range(20) if i not in (5, 6))
+    assert stored(emulator) == expected
+
+
+def test_5_a_web_ui_tsv_without_pool_id_or_overlap_is_one_message_before_anything_is_sent(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "web-ui.tsv"
+    source.write_text("INPUT:image\n" + "".join(f"https://example.com/{i}.png\n" for i in range(50)))
+    no_pool = run(emulator, command(emulator, "tasks", source))
+    assert no_pool.returncode == 2 and no_pool.stderr.count("toloka-upload:") == 1, no_pool.stderr
+    assert "--pool-id" in no_pool.stderr and "nothing was sent" in no_pool.stderr
+    no_overlap = run(emulator, command(emulator, "tasks", source, "--pool-id", "1"))
+    assert no_overlap.returncode == 2 and no_overlap.stderr.count("toloka-upload:") == 1, no_overlap.stderr
+    assert "--allow-defaults" in no_overlap.stderr
+    assert stored(emulator) == collections.Counter()
+    done = run(emulator, command(emulator, "tasks", source, "--pool-id", "1", "--allow-defaults"))
+    assert done.returncode == 0, done.stderr
+    assert stored(emulator) == collections.Counter(f"https://example.com/{i}.png" for i in range(50))
+
+
+# 6. CSV/TSV cells are typed by the project's input spec when it can be read.
+def test_6_table_cells_are_typed_by_the_projects_input_spec(emulator: RunningEmulator, tmp_path: Path) -> None:
+    probe = httpx.get(f"{emulator.base_url}/api/v1/pools/1", headers=emulator.headers(), timeout=10)
+    if probe.status_code == 404:
+        pytest.skip("the emulator does not serve GET /api/v1/pools/{id} yet")
+    source = tmp_path / "in.tsv"
+    source.write_text(
+        "INPUT:image\tINPUT:priority\tINPUT:caption\toverlap\n"
+        "https://example.com/a.png\t5\t7\t1\n"
+        "https://example.com/b.png\tmany\tx\t1\n"
+    )
+    output = tmp_path / "out.jsonl"
+    done = run(
+        emulator, command(emulator, "tasks", source, "--pool-id", "1", "--skip-invalid", "--output", str(output))
+    )
+    assert done.returncode == 3, done.stderr
+    lines = records(output)
+    assert lines[0]["status"] == "created"
+    assert lines[1]["status"] == "invalid" and lines[1]["errors"]["input_values.priority"]["code"] == "INTEGER_EXPECTED"
+    assert "--json-cells" not in done.stderr
+    assert stored(emulator) == collections.Counter(["https://example.com/a.png"])
+
+
+# 7. Library traps: strict options, the injected clock everywhere, logged retries, Retry-After dates.
+def test_7_a_misspelt_option_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="skip_invalid"):
+        upload_tasks([], pool_id="1", token=FAKE_TOKEN, skip_invalid=True)  # type: ignore[call-arg]
+
+
+async def test_7_the_deadline_ends_retrying_on_the_fake_clock_and_every_retry_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = FakeClock()
+    unavailable = httpx.MockTransport(lambda request: httpx.Response(503, json={"code": "X", "message": "down"}))
+    settings = Settings(items_per_minute=10, batch_size=5, retry=RetryPolicy(max_attempts=10**6, backoff_max=10))
+    with caplog.at_level(logging.INFO, logger="toloka_upload"):
+        result = await async_upload_tasks(
+            make("tasks", 20), pool_id="1", token=FAKE_TOKEN, base_url="http://api.test", transport=unavailable,
+            settings=settings, clock=clock, sleep=clock.sleep, give_up_after=120, read_input_spec=False,
+        )  # fmt: skip
+    assert (result.failed, result.created, result.unknown) == (20, 0, 0), "503: the server did nothing"
+    assert clock.now - 1000 <= 120 and sum(clock.slept) <= 120
+    assert any("retrying in" in record.message for record in caplog.records)
+    assert any("deadline" in (result[i].reason or "") for i in range(20))
+
+
+def test_7_retry_after_as_an_http_date_and_payload_interval_are_honoured() -> None:
+    now = time.time()
+    date = email.utils.formatdate(now, usegmt=True)
+    later = email.utils.formatdate(now + 30, usegmt=True)
+    response = httpx.Response(429, headers={"Retry-After": later, "Date": date})
+    assert retry_after(response, 1.0) == pytest.approx(30, abs=1)
+    minute = httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "m", "payload": {"interval": "MIN"}})
+    assert retry_after(minute, 1.0) == 60.0
+    assert retry_after(httpx.Response(429), 1.5) == 1.5
