@@ -70,6 +70,8 @@ class Catalogue:
 
 def fault_verdict(fault: Fault, run: Run, correct: Run) -> str:
     """'caught' when the fault's requirement failed and nothing it does not allow did; else why not."""
+    if correct.exit_code < 0 or run.exit_code < 0:
+        return f"no run: {(correct if correct.exit_code < 0 else run).output[-300:]}"
     if fault.requirement not in correct.verdicts:
         return f"row missing: the suite has no requirement {fault.requirement}"
     if correct.verdicts[fault.requirement] != "pass":
@@ -87,7 +89,10 @@ def fault_verdict(fault: Fault, run: Run, correct: Run) -> str:
 
 def variant_verdict(variant: Variant, run: Run, correct: Run) -> str:
     """'passed' when no row failed or errored and every skip is one the emulator's run has or one explained."""
-    failed = sorted(run.with_verdict("fail") | run.with_verdict("error"))
+    if correct.exit_code < 0 or run.exit_code < 0:
+        return f"no run: {(correct if correct.exit_code < 0 else run).output[-300:]}"
+    # A row the correct emulator fails too is a finding against the emulator (test_suite_passes_the_correct_emulator).
+    failed = sorted((run.with_verdict("fail") | run.with_verdict("error")) - correct.with_verdict("fail"))
     if failed:
         return "failed " + "; ".join(f"{row}: {run.details.get(row, '')[:160]}" for row in failed)
     unexplained = sorted(run.with_verdict("skip") - correct.with_verdict("skip") - set(variant.may_skip))
