@@ -56,7 +56,7 @@ def assert_round_trips(model: Any, value: Any, is_list: bool) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.pointer for example in EXAMPLES])
 def test_spec_example_parses_into_its_model_and_round_trips(example: SpecExample) -> None:
-    named = named_schema(SPEC, example.schema, example.schema_pointer)
+    named = named_schema(SPEC, example.schema, example.schema_pointer, example.value)
     model = None if named is None else generated_model(named.name)
     if model is None:
         # Only scalars have no generated class; their type is the lint's business.
@@ -69,7 +69,7 @@ def test_spec_example_parses_into_its_model_and_round_trips(example: SpecExample
 def test_the_examples_are_really_there() -> None:
     """The parametrized check above cannot pass vacuously: the spec's model examples are all found."""
     names = {
-        named.name for example in EXAMPLES if (named := named_schema(SPEC, example.schema, example.schema_pointer))
+        named.name for example in EXAMPLES if (named := named_schema(SPEC, example.schema, example.schema_pointer, example.value))
     }
     documented = {"Task", "TaskCreate", "TaskSuiteCreate", "TaskBatchCreateResult", "TaskSuiteBatchCreateResult"}
     documented |= {"TaskList", "Operation", "OperationLogItem", "Error", "InputValues"}
@@ -115,7 +115,7 @@ def test_seed_example_validates_parses_and_round_trips(block: tuple[str, int]) -
     schema = operation.responses[status].schema
     value = SEED_VALUES[block]
     assert list(validator(SPEC, schema).iter_errors(value)) == []
-    named = named_schema(SPEC, schema)
+    named = named_schema(SPEC, schema, value=value)
     assert named is not None
     assert_round_trips(generated_model(named.name), value, named.is_list)
 

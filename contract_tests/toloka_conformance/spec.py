@@ -258,16 +258,31 @@ class NamedSchema:
     is_list: bool
 
 
-def named_schema(spec: Mapping[str, Any], schema: Any, schema_pointer: str = "") -> NamedSchema | None:
+_NO_VALUE: Any = object()
+
+
+def named_schema(
+    spec: Mapping[str, Any], schema: Any, schema_pointer: str = "", value: Any = _NO_VALUE
+) -> NamedSchema | None:
     """What `schema` documents by name: a $ref to a component, an array of such $refs, or the component itself.
 
+    A component that is a `oneOf` (one object or an array) has no model of its own: the generated client parses to
+    one of its members, so given the `value`, the member it validates against is named instead.
     None for an anonymous schema (a string, an inline object): generated clients name those after their place.
     """
     prefix = "#/components/schemas/"
+    name: str | None = None
     if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith(prefix):
-        return NamedSchema(schema["$ref"][len(prefix) :], is_list=False)
-    if schema_pointer.startswith(prefix) and "/" not in schema_pointer[len(prefix) :]:
-        return NamedSchema(schema_pointer[len(prefix) :], is_list=False)
+        name = schema["$ref"][len(prefix) :]
+    elif schema_pointer.startswith(prefix) and "/" not in schema_pointer[len(prefix) :]:
+        name = schema_pointer[len(prefix) :]
+    if name is not None:
+        members = spec["components"]["schemas"][name].get("oneOf")
+        if members and value is not _NO_VALUE:
+            for member in members:
+                if validator(spec, member).is_valid(value):
+                    return named_schema(spec, member, "", value)
+        return NamedSchema(name, is_list=False)
     resolved = resolve(spec, schema)
     if isinstance(resolved, dict) and resolved.get("type") == "array":
         item = named_schema(spec, resolved.get("items"))
