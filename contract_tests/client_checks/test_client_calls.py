@@ -81,9 +81,12 @@ def python_value(hint: Any, value: Any) -> Any:
     if typing.get_origin(hint) is list:
         (item,) = typing.get_args(hint)
         return [python_value(item, element) for element in value]
-    for candidate in typing.get_args(hint):  # a union: the one type that is not Unset / None
-        if candidate not in (NoneType, Unset):
-            return python_value(candidate, value)
+    # A union: the member that is not Unset / None and, for a one-object-or-array body, the one of the value's shape.
+    candidates = [candidate for candidate in typing.get_args(hint) if candidate not in (NoneType, Unset)]
+    if len(candidates) > 1:
+        candidates = [c for c in candidates if (typing.get_origin(c) is list) == isinstance(value, list)]
+    if candidates:
+        return python_value(candidates[0], value)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(value)
     if hint is UUID:
@@ -205,7 +208,7 @@ def test_every_operation_and_response_is_covered() -> None:
         for module in pkgutil.walk_packages(toloka_client.api.__path__, prefix="toloka_client.api.")
     }
     assert set(OPERATIONS) <= generated
-    assert len(OPERATIONS) == 8
+    assert len(OPERATIONS) == 12  # 8 upload and read operations, get_pool, open_pool, close_pool, get_project
     assert {status for _, status in RESPONSES} >= {200, 201, 202, 400, 401, 403, 404, 409, 413, 415, 429, 500, 503}
     assert len(RESPONSE_EXAMPLES) >= 10
 

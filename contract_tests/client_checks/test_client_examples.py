@@ -69,7 +69,9 @@ def test_spec_example_parses_into_its_model_and_round_trips(example: SpecExample
 def test_the_examples_are_really_there() -> None:
     """The parametrized check above cannot pass vacuously: the spec's model examples are all found."""
     names = {
-        named.name for example in EXAMPLES if (named := named_schema(SPEC, example.schema, example.schema_pointer, example.value))
+        named.name
+        for example in EXAMPLES
+        if (named := named_schema(SPEC, example.schema, example.schema_pointer, example.value))
     }
     documented = {"Task", "TaskCreate", "TaskSuiteCreate", "TaskBatchCreateResult", "TaskSuiteBatchCreateResult"}
     documented |= {"TaskList", "Operation", "OperationLogItem", "Error", "InputValues"}
