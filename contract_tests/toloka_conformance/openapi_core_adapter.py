@@ -12,9 +12,10 @@ from urllib.parse import parse_qsl
 import httpx
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
+from toloka_contract.schema import FORMAT_CHECKS
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from toloka_conformance.spec import SPEC_PATH, is_timestamp, load_spec
+from toloka_conformance.spec import SPEC_PATH, load_spec
 
 
 class HttpxOpenAPIRequest:
@@ -79,5 +80,5 @@ class HttpxOpenAPIResponse:
 @functools.cache
 def openapi(path: Path = SPEC_PATH) -> OpenAPI:
     """openapi-core's view of the spec, with the `date-time-local` format registered."""
-    config = Config(extra_format_validators={"date-time-local": is_timestamp})
+    config = Config(extra_format_validators={"date-time-local": FORMAT_CHECKS["date-time-local"]})
     return OpenAPI.from_dict(load_spec(path), config=config)

@@ -8,42 +8,33 @@ asserted, how `date-time-local` values are generated) live in one place; openapi
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
-from uuid import UUID
 
 import jsonschema
 import jsonschema_rs
 import yaml
 from hypothesis import strategies as st
 from schemathesis.generation.jsonschema.builder import build
+from toloka_contract.schema import (
+    FORMAT_CHECKS,
+    HTTP_METHODS,
+    JSON_MEDIA_TYPE,
+    inline_refs,
+    is_uuid,
+    pointer,
+    resolve,
+    resolve_pointer,
+)
+from toloka_contract.schema import SUBSCHEMA_KEYWORDS as _SUBSCHEMA
+from toloka_contract.schema import SUBSCHEMA_LIST_KEYWORDS as _SUBSCHEMA_LISTS
+from toloka_contract.schema import SUBSCHEMA_MAP_KEYWORDS as _SUBSCHEMA_MAPS
+from toloka_contract.timestamps import TIMESTAMP_PATTERN, is_timestamp
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
-# Must equal `components.schemas.Timestamp.pattern` in the spec (a client check asserts it).
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$"
-HTTP_METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-JSON_MEDIA_TYPE = "application/json"
-_TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
-# Keywords whose value is one subschema, a list of them, or a name -> subschema map (JSON Schema 2020-12).
-_SUBSCHEMA: tuple[str, ...] = (
-    "items",
-    "additionalProperties",
-    "propertyNames",
-    "contains",
-    "contentSchema",
-    "not",
-    "if",
-    "then",
-    "else",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-)
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+__all__ = ["TIMESTAMP_PATTERN", "inline_refs", "is_timestamp", "is_uuid", "pointer", "resolve", "resolve_pointer"]
 
 
 @functools.cache
@@ -55,81 +46,10 @@ def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
     return document
 
 
-def pointer(*parts: str | int) -> str:
-    """A JSON pointer (URI fragment form) to the given location, escaping `~` and `/`."""
-    return "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
-
-
-def resolve_pointer(spec: Mapping[str, Any], ref: str) -> Any:
-    """The node a local `$ref` (`#/components/...`) names."""
-    if not ref.startswith("#/"):
-        raise ValueError(f"only local references are supported, not {ref!r}")
-    node: Any = spec
-    try:
-        for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-    except (KeyError, IndexError, TypeError):
-        raise ValueError(f"unresolvable reference {ref}") from None
-    return node
-
-
-def resolve(spec: Mapping[str, Any], node: Any) -> Any:
-    """`node` itself, or what its `$ref` (chain) leads to."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and "$ref" in node:
-        ref = node["$ref"]
-        if ref in seen:
-            raise ValueError(f"circular reference {ref}")
-        seen.add(ref)
-        node = resolve_pointer(spec, ref)
-    return node
-
-
-def inline_refs(spec: Mapping[str, Any], node: Any, _stack: tuple[str, ...] = ()) -> Any:
-    """A copy of `node` with every local `$ref` replaced by its target, so it stands alone as a JSON Schema."""
-    if isinstance(node, list):
-        return [inline_refs(spec, item, _stack) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        ref = node["$ref"]
-        if ref in _stack:
-            raise ValueError(f"recursive schema through {ref}: inline_refs cannot flatten it")
-        target = inline_refs(spec, resolve_pointer(spec, ref), (*_stack, ref))
-        siblings = {key: inline_refs(spec, value, _stack) for key, value in node.items() if key != "$ref"}
-        # In 2020-12 a $ref's siblings apply alongside it; allOf keeps that meaning once the $ref is gone.
-        return {**siblings, "allOf": [target]} if siblings else target
-    return {key: inline_refs(spec, value, _stack) for key, value in node.items()}
-
-
-def is_timestamp(value: object) -> bool:
-    """The `date-time-local` format: the Timestamp pattern, and a real calendar date and time."""
-    if not isinstance(value, str):
-        return True  # formats constrain strings only
-    if _TIMESTAMP_RE.fullmatch(value) is None:
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def is_uuid(value: object) -> bool:
-    """The `uuid` format: RFC 4122 text form, 8-4-4-4-12 hex digits."""
-    if not isinstance(value, str):
-        return True
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return len(value) == 36 and all(value[position] == "-" for position in (8, 13, 18, 23))
-
-
 def _format_checker() -> jsonschema.FormatChecker:
     checker = jsonschema.FormatChecker()
-    checker.checks("date-time-local")(is_timestamp)
-    checker.checks("uuid")(is_uuid)
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name)(check)
     return checker
 
 
