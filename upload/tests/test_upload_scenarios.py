@@ -368,7 +368,8 @@ def test_5_a_bad_cell_holds_back_only_its_item_for_dicts_and_models(
     )  # fmt: skip
     assert (result.created, result.invalid, result.failed) == (18, 2, 0)
     for index in (5, 6):
-        assert result[index].errors is not None and result[index].errors["pool_id"]["code"] == "VALUE_REQUIRED"
+        errors = result[index].errors
+        assert errors is not None and errors["pool_id"]["code"] == "VALUE_REQUIRED"
     expected = collections.Counter(f"https://example.com/{i}.png" for i in range(20) if i not in (5, 6))
     assert stored(emulator) == expected
 
