@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from toloka_conformance.spec import SpecExample, iter_examples, load_spec, unused_examples, validator
+from toloka_contract.spec import parse_spec
+from toloka_contract.testing import SpecExample, iter_examples, unused_examples, validator
 
 
 def example_problems(example: SpecExample, spec: Mapping[str, Any]) -> list[str]:
@@ -22,6 +23,11 @@ def example_problems(example: SpecExample, spec: Mapping[str, Any]) -> list[str]
         f"schema {example.schema_pointer})"
         for error in validator(spec, example.schema).iter_errors(example.value)
     ]
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """The OpenAPI document at `path` (any copy of the spec, not only the packaged one)."""
+    return parse_spec(path.read_text(encoding="utf-8"))
 
 
 def lint(path: Path) -> list[str]:

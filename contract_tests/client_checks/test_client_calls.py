@@ -22,20 +22,15 @@ import httpx
 import pytest
 import toloka_client.api
 import toloka_client.models
+from client_checks_support import HttpxOpenAPIRequest, HttpxOpenAPIResponse, from_schema, named_schema, openapi
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openapi_core.exceptions import OpenAPIError
 from toloka_client import AuthenticatedClient, errors
 from toloka_client.types import Response, Unset
-from toloka_conformance.openapi_core_adapter import HttpxOpenAPIRequest, HttpxOpenAPIResponse, openapi
-from toloka_conformance.spec import (
-    OperationSpec,
-    from_schema,
-    load_spec,
-    named_schema,
-    operations,
-    validator,
-)
+from toloka_contract.schema import OperationSpec, operations
+from toloka_contract.spec import load_spec
+from toloka_contract.testing import validator
 
 SPEC = load_spec()
 OPERATIONS = {operation.operation_id: operation for operation in operations(SPEC)}

@@ -11,16 +11,11 @@ from typing import Any
 
 import pytest
 import toloka_client.models
-from toloka_conformance.spec import (
-    TIMESTAMP_PATTERN,
-    SpecExample,
-    iter_examples,
-    load_spec,
-    named_schema,
-    operations,
-    resolve,
-    validator,
-)
+from client_checks_support import named_schema
+from toloka_contract.schema import operations, resolve
+from toloka_contract.spec import load_spec
+from toloka_contract.testing import SpecExample, iter_examples, validator
+from toloka_contract.timestamps import TIMESTAMP_PATTERN
 
 SPEC = load_spec()
 EXAMPLES = list(iter_examples(SPEC))

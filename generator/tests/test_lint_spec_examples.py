@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
-from toloka_conformance.spec import SPEC_PATH, load_spec
+from toloka_contract.spec import load_spec
 
 LINT = Path(__file__).resolve().parents[1] / "lint_spec_examples.py"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 TASKS = "#/paths/~1api~1v1~1tasks"
 
 
