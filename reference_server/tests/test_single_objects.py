@@ -230,6 +230,28 @@ async def test_localization_config_is_stored_on_tasks_and_suite_tasks(client: ht
 
 
 @pytest.mark.parametrize(
+    "config",
+    [
+        {"foo": None},
+        {"default_language": "EN", "foo": {"bar": [1, None, "x"]}, "": []},
+        {"additional_languages": [{"language": "FR", "x": None}, {"y": {}}], "\u00e9\U0001f600": False},
+    ],
+)
+async def test_localization_config_with_any_other_keys_reads_back_as_sent(
+    client: httpx.AsyncClient, config: dict[str, Any]
+) -> None:
+    """The contract's LocalizationConfig (and its languages) are open objects: other keys of any value are kept."""
+    created = (await post(client, "/api/v1/tasks", [sample_task(localization_config=config)])).json()["items"]["0"]
+    assert created["localization_config"] == config
+    inner = [{"input_values": {"image": SAMPLE_IMAGE}, "localization_config": config}]
+    response = await post(client, "/api/v1/task-suites", [sample_suite(tasks=inner)], async_mode="true")
+    operation = await wait_operation(client, response.json()["id"])
+    assert operation["status"] == "SUCCESS"
+    suites = await listed(client, "/api/v1/task-suites")
+    assert suites[-1]["tasks"] == inner
+
+
+@pytest.mark.parametrize(
     ("config", "path", "code"),
     [
         ("EN", "localization_config", "JSON_EXPECTED"),

@@ -63,7 +63,7 @@ async def test_created_suites_read_back_as_sent(client: httpx.AsyncClient) -> No
     sent = sample_suite(
         tasks=[
             {"input_values": {"image": SAMPLE_IMAGE}},
-            {"input_values": {"image": SAMPLE_IMAGE}, "known_solutions": [{"output_values": {"x": 1}}]},
+            {"input_values": {"image": SAMPLE_IMAGE}, "known_solutions": [{"output_values": {"label": "cat"}}]},
         ],
         issuing_order_override=1.5,
         mixed=False,

@@ -1,9 +1,11 @@
-"""Validation of `input_values` against a pool's input spec, with the real API's error codes and field paths."""
+"""Validation of `input_values` (and of solutions' `output_values`) against a pool's project's input (output) spec,
+with the real API's error codes and field paths."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from toloka_emulator.config import FieldSpec
@@ -50,7 +52,7 @@ def is_number(value: Any) -> bool:
 
 
 class InputValidator:
-    """The compiled checks of one pool's input spec."""
+    """The compiled checks of one field spec (a project's input spec, or its output spec)."""
 
     def __init__(self, spec: dict[str, FieldSpec], *, any_fields: bool = False) -> None:
         """`any_fields`: accept unknown field names, for values whose pool (hence spec) is unknown."""
@@ -59,7 +61,8 @@ class InputValidator:
         self._any_fields = any_fields
 
     def validate(self, values: Any, prefix: str, errors: Errors) -> None:
-        """Record the errors of `values` under `prefix` (`input_values`, `tasks.0.input_values`)."""
+        """Record the errors of `values` under `prefix` (`input_values`, `tasks.0.input_values`,
+        `known_solutions.1.output_values`)."""
         if values is None:
             errors[prefix] = field_error("VALUE_REQUIRED")
             return
@@ -78,6 +81,14 @@ class InputValidator:
         if not self._any_fields and not values.keys() <= self._names:
             for name in values.keys() - self._names:
                 errors[f"{prefix}.{name}"] = field_error("VALUE_NOT_ALLOWED")
+
+
+@dataclass(frozen=True)
+class SpecValidators:
+    """The compiled input and output specs of one project: `input_values` and solutions' `output_values`."""
+
+    inputs: InputValidator
+    outputs: InputValidator
 
 
 def record(errors: Errors, path: str, problems: Errors) -> None:

@@ -9,7 +9,15 @@ from typing import Any
 import orjson
 
 from toloka_emulator.config import FieldSpec, PoolConfig
-from toloka_emulator.input_spec import Check, Errors, InputValidator, compile_field, field_error, record
+from toloka_emulator.input_spec import (
+    Check,
+    Errors,
+    InputValidator,
+    SpecValidators,
+    compile_field,
+    field_error,
+    record,
+)
 
 
 def _set_check() -> Check:
@@ -25,27 +33,28 @@ def _set_check() -> Check:
     return check
 
 
-def _solutions_check(weight_key: str) -> Check:
-    """`known_solutions` / `baseline_solutions`: objects with `output_values` and a weight in 0..1."""
+# Checks one solutions field (`known_solutions`, `baseline_solutions`) present in an item, against the project's
+# output spec, recording errors under the field's path.
+SolutionsCheck = Callable[[Any, InputValidator, str, Errors], None]
+
+
+def _solutions_check(weight_key: str) -> SolutionsCheck:
+    """`known_solutions` / `baseline_solutions`: objects whose `output_values` keep the project's output spec (the
+    same codes as `input_values` against the input spec) and whose weight is in 0..1."""
     weight = compile_field(FieldSpec(name=weight_key, type="float", min_value=0, max_value=1))
 
-    def check(value: Any) -> Errors | None:
+    def check(value: Any, outputs: InputValidator, path: str, errors: Errors) -> None:
         if type(value) is not list:
-            return {"": field_error("ARRAY_EXPECTED")}
-        errors: Errors = {}
+            errors[path] = field_error("ARRAY_EXPECTED")
+            return
         for index, solution in enumerate(value):
-            where = f".{index}"
+            where = f"{path}.{index}"
             if type(solution) is not dict:
                 errors[where] = field_error("JSON_EXPECTED")
                 continue
-            output = solution.get("output_values")
-            if output is None:
-                errors[f"{where}.output_values"] = field_error("VALUE_REQUIRED")
-            elif type(output) is not dict:
-                errors[f"{where}.output_values"] = field_error("JSON_EXPECTED")
+            outputs.validate(solution.get("output_values"), f"{where}.output_values", errors)
             if weight_key in solution:
                 _check_value(weight, solution[weight_key], f"{where}.{weight_key}", errors)
-        return errors or None
 
     return check
 
@@ -108,16 +117,14 @@ _COMMON: dict[str, Check] = {
     "traits_any_of": _SET,
     "traits_none_of_any": _SET,
 }
+# Fields of a task, and of a suite's task, beside input_values and the solutions.
 _SOLUTION_FIELDS: dict[str, Check] = {
-    "known_solutions": _solutions_check("correctness_weight"),
     "message_on_unknown_solution": _typed("string"),
     "localization_config": _localization_check,
 }
-TASK_FIELDS: dict[str, Check] = {
-    **_SOLUTION_FIELDS,
-    "baseline_solutions": _solutions_check("confidence_weight"),
-    **_COMMON,
-}
+_KNOWN: dict[str, SolutionsCheck] = {"known_solutions": _solutions_check("correctness_weight")}
+_TASK_SOLUTIONS: dict[str, SolutionsCheck] = {**_KNOWN, "baseline_solutions": _solutions_check("confidence_weight")}
+TASK_FIELDS: dict[str, Check] = {**_SOLUTION_FIELDS, **_COMMON}
 SUITE_FIELDS: dict[str, Check] = {
     **_COMMON,
     "issuing_order_override": _typed("float", min_value=-99999.99999, max_value=99999.99999),
@@ -125,7 +132,7 @@ SUITE_FIELDS: dict[str, Check] = {
     "longitude": _typed("float", min_value=-180, max_value=180),
     "latitude": _typed("float", min_value=-90, max_value=90),
 }
-SUITE_TASK_KEYS = frozenset({"input_values", *_SOLUTION_FIELDS})
+SUITE_TASK_KEYS = frozenset({"input_values", *_SOLUTION_FIELDS, *_KNOWN})
 # Read-only fields of a suite's task (its read model carries them): tolerated on create and not stored.
 SUITE_TASK_READ_ONLY = frozenset({"id", "origin_task_id"})
 
@@ -141,20 +148,21 @@ class ItemKind:
     validate_log_type: str
     id_key: str
     # Records the item's errors; True when a valid item's stored form must drop read-only keys it carries.
-    validate: Callable[[dict[str, Any], InputValidator, Errors], bool]
+    validate: Callable[[dict[str, Any], SpecValidators, Errors], bool]
     stored_keys: frozenset[str]
     default_overlap: Callable[[PoolConfig], int]
     read_only: dict[str, Any]
 
 
-def validate_task(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> bool:
+def validate_task(item: dict[str, Any], specs: SpecValidators, errors: Errors) -> bool:
     """Record the errors of one task create object (pool and overlap rules aside)."""
-    inputs.validate(item.get("input_values"), "input_values", errors)
+    specs.inputs.validate(item.get("input_values"), "input_values", errors)
     _check_fields(item, TASK_FIELDS, errors)
+    _check_solutions(item, _TASK_SOLUTIONS, specs.outputs, errors)
     return False
 
 
-def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors) -> bool:
+def validate_suite(item: dict[str, Any], specs: SpecValidators, errors: Errors) -> bool:
     """Record the errors of one task-suite create object, its tasks included (pool and overlap rules aside).
 
     True when some task carries a read-only key (`id`, `origin_task_id`) that is not to be stored.
@@ -173,7 +181,7 @@ def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors)
             if type(task) is not dict:
                 errors[prefix] = field_error("JSON_EXPECTED")
                 continue
-            inputs.validate(task.get("input_values"), f"{prefix}.input_values", errors)
+            specs.inputs.validate(task.get("input_values"), f"{prefix}.input_values", errors)
             if not task.keys() <= SUITE_TASK_KEYS:
                 for key in task.keys() - SUITE_TASK_KEYS:
                     if key not in SUITE_TASK_READ_ONLY:
@@ -183,6 +191,7 @@ def validate_suite(item: dict[str, Any], inputs: InputValidator, errors: Errors)
                     else:
                         read_only = True
             _check_fields(task, _SOLUTION_FIELDS, errors, prefix + ".")
+            _check_solutions(task, _KNOWN, specs.outputs, errors, prefix + ".")
     _check_fields(item, SUITE_FIELDS, errors)
     return read_only
 
@@ -193,6 +202,15 @@ def _check_fields(item: dict[str, Any], checks: dict[str, Check], errors: Errors
         check = checks.get(key)
         if check is not None:
             _check_value(check, value, prefix + key, errors)
+
+
+def _check_solutions(
+    item: dict[str, Any], checks: dict[str, SolutionsCheck], outputs: InputValidator, errors: Errors, prefix: str = ""
+) -> None:
+    """Run the checks of the solutions fields present in `item` against the project's output spec."""
+    for key, check in checks.items():
+        if key in item:
+            check(item[key], outputs, prefix + key, errors)
 
 
 def _check_value(check: Check, value: Any, path: str, errors: Errors) -> None:
@@ -210,7 +228,7 @@ TASK = ItemKind(
     validate_log_type="TASK_VALIDATE",
     id_key="task_id",
     validate=validate_task,
-    stored_keys=frozenset({"pool_id", "input_values", *TASK_FIELDS}),
+    stored_keys=frozenset({"pool_id", "input_values", *TASK_FIELDS, *_TASK_SOLUTIONS}),
     default_overlap=lambda pool: pool.default_overlap_for_new_tasks,
     read_only={},
 )

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from toloka_emulator.config import EmulatorConfig, FieldSpec, PoolConfig, ProjectConfig
-from toloka_emulator.input_spec import InputValidator
+from toloka_emulator.input_spec import InputValidator, SpecValidators
 from toloka_emulator.storage import PoolState
 
 # Internal status → the API's PoolStatus.
@@ -16,7 +16,7 @@ _SPEC_BOUNDS = ("min_length", "max_length", "allowed_values", "min_value", "max_
 
 
 class Pools:
-    """Every configured pool and project, with compiled input specs and each pool's current status.
+    """Every configured pool and project, with compiled input and output specs and each pool's current status.
 
     Statuses change only on the writer thread (`set`); reads on the event loop see whole PoolState values.
     """
@@ -24,8 +24,11 @@ class Pools:
     def __init__(self, config: EmulatorConfig, stored: list[PoolState]) -> None:
         self.configs: dict[str, PoolConfig] = config.pools
         self.projects: dict[str, ProjectConfig] = config.projects
-        by_project = {pid: InputValidator(project.input_spec) for pid, project in config.projects.items()}
-        self.validators: dict[str, InputValidator] = {
+        by_project = {
+            pid: SpecValidators(InputValidator(project.input_spec), InputValidator(project.output_spec))
+            for pid, project in config.projects.items()
+        }
+        self.validators: dict[str, SpecValidators] = {
             pid: by_project[pool.project_id] for pid, pool in config.pools.items()
         }
         self.states: dict[str, PoolState] = {pid: PoolState(pid, pool.status) for pid, pool in config.pools.items()}
