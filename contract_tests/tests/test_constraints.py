@@ -11,12 +11,19 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
-from toloka_conformance.constraints import MAX_ITEMS_PER_CASE, Constraints, ItemBudget
+from toloka_conformance.constraints import MAX_ITEMS_PER_CASE, SPARED_POOL_ID, Constraints, ItemBudget
 from toloka_conformance.redaction import Secret
 from toloka_conformance.spec import is_uuid, load_spec
 from toloka_conformance.target import Target
 
-TARGET = Target(base_url="http://127.0.0.1:1", token=Secret("t"), pool_id="7", input_values={"image": "u"})
+TARGET = Target(
+    base_url="http://127.0.0.1:1",
+    token=Secret("t"),
+    pool_id="7",
+    input_values={"image": "u"},
+    output_values={"label": "cat"},
+    closed_pool_id="8",
+)
 
 
 def _schema(budget: int = 10_000) -> tuple[BaseSchema, Constraints]:
@@ -33,18 +40,37 @@ def _map(constraints: Constraints, body: Any, query: dict[str, Any]) -> Any:
     return constraints.map_case(HookContext(operation=operation), case)
 
 
+def _map_pool_action(constraints: Constraints, pool_id: str) -> Any:
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()))
+    operation = schema["/api/v1/pools/{pool_id}/open"]["POST"]
+    case = operation.Case(path_parameters={"pool_id": pool_id})
+    return constraints.map_case(HookContext(operation=operation), case)
+
+
 def test_a_case_keeps_its_violation_and_is_aimed_at_the_pool() -> None:
-    """Valid pool ids point at the target pool; an empty one (the violation) stays; open_pool is turned off."""
+    """Valid pool ids point at the target pool; an empty one (the violation) stays; open_pool stays as generated
+    (fuzzed uploads exercise open_pool=true too); a used operation id is replaced by a fresh one, a malformed one
+    is kept."""
     _, constraints = _schema()
     used = str(uuid.uuid4())
     case = _map(
         constraints, [{"pool_id": "x"}, {"pool_id": ""}, {"pool_id": 5}], {"open_pool": "true", "operation_id": used}
     )
     assert [item["pool_id"] for item in case.body] == ["7", "", 5]
-    assert case.query["open_pool"] == "false"
+    assert case.query["open_pool"] == "true"
     assert case.query["operation_id"] != used and is_uuid(case.query["operation_id"])
     kept = _map(constraints, [], {"open_pool": "maybe", "operation_id": "not-a-uuid"})
     assert kept.query == {"open_pool": "maybe", "operation_id": "not-a-uuid"}
+    single = _map(constraints, {"pool_id": "x"}, {"open_pool": "false"})
+    assert single.body["pool_id"] == "7" and single.query["open_pool"] == "false"
+
+
+def test_generated_pool_actions_spare_the_suites_own_pools() -> None:
+    """A generated open or close of the target or the closed pool goes to a pool no server hands out; others stay."""
+    _, constraints = _schema()
+    assert _map_pool_action(constraints, "7").path_parameters["pool_id"] == SPARED_POOL_ID
+    assert _map_pool_action(constraints, "8").path_parameters["pool_id"] == SPARED_POOL_ID
+    assert _map_pool_action(constraints, "42").path_parameters["pool_id"] == "42"
 
 
 schema, _ = _schema()
@@ -53,13 +79,21 @@ schema, _ = _schema()
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=schema["/api/v1/tasks"]["POST"].as_strategy(generation_mode=GenerationMode.POSITIVE))
 def test_positive_uploads_are_valid_for_the_pool(case: Any) -> None:
-    """Every generated positive upload goes to the pool, with its valid input_values, an overlap when needed,
-    at most MAX_ITEMS_PER_CASE items, and open_pool never on."""
-    assert 1 <= len(case.body) <= MAX_ITEMS_PER_CASE
-    assert case.query.get("open_pool") in (None, False, "false")
-    for item in case.body:
+    """Every generated positive upload (an array of at most MAX_ITEMS_PER_CASE items, or one object) goes to the
+    pool, with its valid input_values, the project's valid answer in every solution, and an overlap when needed;
+    open_pool is whatever was generated (the target pool is open, so true changes nothing)."""
+    items = case.body if isinstance(case.body, list) else [case.body]
+    assert 1 <= len(items) <= MAX_ITEMS_PER_CASE
+    assert case.query.get("open_pool") in (None, True, False, "true", "false")
+    for item in items:
         assert item["pool_id"] == "7" and item["input_values"] == {"image": "u"}
-        assert "overlap" in item or case.query.get("allow_defaults") in (True, "true")
+        assert (
+            item.get("overlap") is not None
+            or item.get("infinite_overlap") is True
+            or case.query.get("allow_defaults") in (True, "true")
+        )
+        for key in ("known_solutions", "baseline_solutions"):
+            assert all(solution["output_values"] == {"label": "cat"} for solution in item.get(key) or ())
 
 
 def test_the_item_budget_is_a_hard_bound() -> None:

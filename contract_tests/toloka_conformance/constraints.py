@@ -134,8 +134,9 @@ class Constraints:
             for inner in item.get("tasks") or ():
                 if isinstance(inner, dict):
                     self._make_valid(inner)
-            if fill_overlap and "overlap" not in item:
-                # The server requires an overlap when allow_defaults is not true; the schema cannot say so.
+            if fill_overlap and item.get("overlap") is None and item.get("infinite_overlap") is not True:
+                # A missing or null overlap is valid only with infinite_overlap: true or allow_defaults=true (the
+                # contract's CreateOverlap); the schema cannot say so, so a positive case gets one.
                 item["overlap"] = 1
         return item
 
