@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
+from toloka_contract.auth import is_header_safe
+
 from toloka_conformance import report
 from toloka_conformance.redaction import Secret
 from toloka_conformance.results import (
@@ -42,6 +44,7 @@ EXIT_USAGE = 2
 EXIT_UNTESTABLE = 4
 EXIT_INTERRUPTED = 130
 PROG = "toloka-conformance"
+INSTALL_EMBEDDED = "pip install 'toloka-conformance[embedded]'"
 _CONSOLE_CURL = 600
 EXIT_HELP = (
     "Exit status: 0 every requirement passed; 1 a requirement failed; 2 bad usage; 3 nothing failed but something "
@@ -124,8 +127,8 @@ def _parser() -> argparse.ArgumentParser:
         "--auth-scheme",
         choices=AUTH_SCHEMES,
         default="auto",
-        help="Authorization scheme: OAuth token or ApiKey; auto (default) picks as toloka-kit does (ApiKey when the "
-        "token has two dots, the first at position 22-24)",
+        help="Authorization scheme: OAuth token or ApiKey; auto (default) picks as toloka-kit does, by the token's "
+        "shape (toloka_contract.auth.authorization_scheme)",
     )
     parser.add_argument("--pool-id", help="the pool to upload into (required with --token-env)")
     parser.add_argument(
@@ -202,7 +205,7 @@ def _secret_from_env(name: str | None, flag: str) -> Secret | None:
     value = os.environ.get(name)
     if not value:
         raise UsageError(f"{flag}: environment variable {name} is empty or unset")
-    if not all("!" <= char <= "~" for char in value):
+    if not is_header_safe(value):
         raise UsageError(f"{flag}: the value of {name} has characters an HTTP header cannot carry (spaces, newlines)")
     return Secret(value)
 
@@ -247,7 +250,7 @@ def _emulator_target(base_url: str, emulator_config: str | None, overrides: dict
     except ImportError:
         raise UsageError(
             "--token-env is missing, and without it the suite reads the emulator's config, but toloka-emulator is "
-            "not installed: give --token-env, --pool-id and --input-values"
+            f"not installed: give --token-env, --pool-id and --input-values (or {INSTALL_EMBEDDED})"
         ) from None
     except (ValueError, KeyError, OSError) as exc:  # the emulator's ConfigError is a ValueError
         raise UsageError(f"--emulator-config: {exc}") from None
@@ -262,7 +265,7 @@ def _server(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
     try:
         from toloka_emulator.testing import EmulatorStartError, running_emulator
     except ImportError:
-        raise UsageError("--embedded needs the emulator: pip install toloka-emulator") from None
+        raise UsageError(f"--embedded needs the emulator, which is not installed: {INSTALL_EMBEDDED}") from None
 
     overrides = {"limits": {"items_per_minute": EMBEDDED_ITEMS_PER_MINUTE}}
     try:

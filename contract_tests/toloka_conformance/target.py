@@ -11,17 +11,13 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
-from toloka_contract.auth import Scheme, authorization_header, authorization_scheme
+from toloka_contract.auth import AUTO, SCHEMES, Scheme, authorization_header, authorization_scheme
 
 from toloka_conformance.redaction import Secret, scrub
 
 UNKNOWN_INPUT_FIELD = "conformance_unknown_field"
-AUTH_SCHEMES = ("auto", "OAuth", "ApiKey")
-
-
-def scheme_for(token: str) -> str:
-    """The scheme toloka-kit picks: `ApiKey` for a token with two dots, the first at 22..24; else `OAuth`."""
-    return authorization_scheme(token)
+AUTH_SCHEMES: tuple[str, ...] = (AUTO, *SCHEMES)
+scheme_for = authorization_scheme  # the scheme toloka-kit picks for a token (toloka_contract's rule)
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class Target:
 
     def scheme(self, token: Secret) -> str:
         """The Authorization scheme for `token`: the one chosen, or with `auto` the one the SDK would use."""
-        return scheme_for(token.reveal()) if self.auth_scheme == "auto" else self.auth_scheme
+        return authorization_scheme(token) if self.auth_scheme == AUTO else self.auth_scheme
 
     def authorization(self, token: Secret) -> Secret:
         """The whole Authorization header value for `token`; the only place the suite builds one.
@@ -108,7 +104,7 @@ MAX_PROVOKED_ITEMS = 20_000
 
 def _api_key(account: Any) -> Secret | None:
     """The account's API key in an emulator config: its `api_keys[0]`, else a token shaped like an API key."""
-    keys = [*getattr(account, "api_keys", ()), *(t for t in account.tokens if scheme_for(t) == "ApiKey")]
+    keys = [*getattr(account, "api_keys", ()), *(t for t in account.tokens if authorization_scheme(t) == "ApiKey")]
     return Secret(keys[0]) if keys else None
 
 
