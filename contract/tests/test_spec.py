@@ -22,3 +22,19 @@ def test_load_spec_parses_it_once() -> None:
 def test_parse_spec_refuses_a_non_mapping() -> None:
     with pytest.raises(ValueError, match="not an OpenAPI document"):
         parse_spec("- just\n- a list\n")
+
+
+def test_is_uuid_is_the_exact_text_form() -> None:
+    from toloka_contract.schema import is_uuid
+
+    assert is_uuid("12345678-1234-1234-1234-123456789abc")
+    assert is_uuid("12345678-1234-1234-1234-123456789ABC")
+    for almost in (
+        " 2345678-1234-1234-1234-123456789abc",
+        "1234_678-1234-1234-1234-123456789abc",
+        "{12345678-1234-1234-1234-123456789abc}",
+        "12345678123412341234123456789abc",
+        "12345678-1234-1234-1234-123456789abc\n",
+    ):
+        assert not is_uuid(almost), almost
+    assert not is_uuid(12345678)

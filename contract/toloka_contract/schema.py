@@ -6,10 +6,10 @@ in callers). The conformance suite's runtime and the emulator use it; `toloka_co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
-from uuid import UUID
 
 from toloka_contract.timestamps import TIMESTAMP_FORMAT, is_timestamp
 
@@ -80,18 +80,16 @@ def inline_refs(spec: Mapping[str, Any], node: Any, _stack: tuple[str, ...] = ()
     return {key: inline_refs(spec, value, _stack) for key, value in node.items()}
 
 
+_UUID_TEXT: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 # ---- formats --------------------------------------------------------------------------------------------
 
 
 def is_uuid(value: object) -> bool:
-    """The `uuid` format: a string in RFC 4122 text form, 8-4-4-4-12 hex digits."""
-    if not isinstance(value, str):
-        return False
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return len(value) == 36 and all(value[position] == "-" for position in (8, 13, 18, 23))
+    """The `uuid` format: a string in RFC 4122 text form, 8-4-4-4-12 hex digits and nothing else."""
+    # Not uuid.UUID(): it strips whitespace and braces and int() accepts `_` between digits.
+    return isinstance(value, str) and _UUID_TEXT.fullmatch(value) is not None
 
 
 def _string_format(check: Callable[[object], bool]) -> Callable[[object], bool]:

@@ -3,7 +3,7 @@
 Every file under `requests/` and `responses/` is one payload with the place it was copied from (see README.md).
 A response body is validated against the schema of its operation's response for its status, a request body
 against the operation's requestBody schema: JSON Schema 2020-12, $refs inlined, formats asserted as the spec
-means them (`date-time-local`, `uuid`), through `toloka_conformance.spec`. A payload the contract rejects is
+means them (`date-time-local`, `uuid`), through `toloka_contract.testing`. A payload the contract rejects is
 listed in REJECTED with the reason; those tests are strict xfails, so a contract change that accepts one fails
 until the entry is removed.
 """
@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from toloka_conformance.spec import OperationSpec, load_spec, operations, validator
+from toloka_contract.schema import OperationSpec, operations
+from toloka_contract.spec import load_spec
+from toloka_contract.testing import validator
 
 CORPUS = Path(__file__).resolve().parent
 REPOSITORIES = frozenset({"Toloka/docs", "Toloka/toloka-kit", "Toloka/toloka-java-sdk"})
