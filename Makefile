@@ -8,10 +8,10 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 UV_VERSION := 0.13.9
 RUN := $(UV) run --frozen
 SDK_ENV := compat/toloka-kit
-HAND_WRITTEN := contract reference_server upload contract_tests generator bench
+HAND_WRITTEN := contract reference_server upload contract_tests generator bench packaging_tests
 REPORT_DIR ?= reports/conformance
 
-.PHONY: help setup setup-sdk generate check-generated lint test conformance bench clean
+.PHONY: help setup setup-sdk generate check-generated lint test conformance bench dist clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,5 +55,9 @@ conformance: setup ## Run the conformance suite against the embedded emulator.
 bench: setup setup-sdk ## Benchmarks: a table of ratios against baselines measured in the same run.
 	$(RUN) python -m bench
 
-clean: ## Remove environments, caches and reports.
-	rm -rf .venv .tools $(SDK_ENV)/.venv reports .pytest_cache .mypy_cache .ruff_cache
+dist: $(UV) ## Build every package's wheel and sdist into dist/ (packaging_tests/ installs such wheels in a fresh venv).
+	rm -rf dist
+	$(UV) build --all-packages --no-create-gitignore -o dist
+
+clean: ## Remove environments, caches, reports and dist/.
+	rm -rf .venv .tools $(SDK_ENV)/.venv reports dist .pytest_cache .mypy_cache .ruff_cache
