@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from toloka_contract.auth import authorization_scheme
 from toloka_emulator.config import ConfigError, is_api_key, load_config
 from toloka_emulator.config_writer import write_config
 
@@ -41,11 +42,11 @@ def test_default_config_has_the_documented_accounts_and_pools() -> None:
 
 
 def test_default_api_keys_are_what_toloka_kit_sends_as_api_keys() -> None:
-    """toloka-kit 1.2.3: `token.count('.') == 2 and 21 < token.find('.') < 25` makes it send `ApiKey <token>`."""
+    """toloka-kit 1.2.3's rule (toloka_contract.auth.authorization_scheme) makes it send `ApiKey <key>`."""
     config = load_config()
     for account in ("requester", "other-requester"):
         key = config.api_key_of(account)
-        assert key.count(".") == 2 and 21 < key.find(".") < 25
+        assert authorization_scheme(key) == "ApiKey"
         assert config.accounts_by_token()[key] == account
         assert not is_api_key(config.token_of(account))
 
@@ -113,3 +114,26 @@ def test_unreadable_config_is_a_config_error(tmp_path: Path) -> None:
     broken.write_text("[limits\n")
     with pytest.raises(ConfigError):
         load_config(broken)
+
+
+@pytest.mark.parametrize(
+    ("created", "answered"),
+    [
+        ("2025-05-06T07:08:09", "2025-05-06T07:08:09.000"),
+        ("2025-05-06T07:08:09.123456", "2025-05-06T07:08:09.123"),
+        ("2025-05-06T07:08:09.5", "2025-05-06T07:08:09.500"),
+    ],
+)
+def test_configured_created_takes_any_contract_timestamp_and_answers_three_digits(
+    tmp_path: Path, created: str, answered: str
+) -> None:
+    pools = [{"id": "9", "owner": "requester", "project_id": "101", "created": created}]
+    config = load_config(write_config(tmp_path / "c.toml", {"pools": pools}))
+    assert config.pools["9"].created == answered
+
+
+@pytest.mark.parametrize("created", ["2025-13-06T07:08:09", "2025-05-06 07:08:09", "2025-05-06T07:08:09Z", 5])
+def test_configured_created_must_be_a_real_contract_timestamp(tmp_path: Path, created: object) -> None:
+    pools = [{"id": "9", "owner": "requester", "project_id": "101", "created": created}]
+    with pytest.raises(ConfigError, match="created"):
+        write_config(tmp_path / "c.toml", {"pools": pools})

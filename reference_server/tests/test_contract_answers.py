@@ -13,7 +13,7 @@ import pytest
 from toloka_contract.schema import operation
 from toloka_contract.spec import load_spec
 from toloka_contract.testing import validator
-from toloka_emulator import clock
+from toloka_emulator import clock, spec_bounds
 from toloka_emulator.items import OVERLAP_MAX, OVERLAP_MIN
 from toloka_emulator.testing import REQUESTER_HEADERS, SAMPLE_IMAGE, sample_suite, sample_task, wait_operation
 
@@ -36,6 +36,98 @@ def valid(operation_id: str, response: httpx.Response) -> Any:
 def test_overlap_bounds_are_the_specs() -> None:
     overlap = load_spec()["components"]["schemas"]["Overlap"]
     assert (overlap["minimum"], overlap["maximum"]) == (OVERLAP_MIN, OVERLAP_MAX)
+
+
+def _schema(*path: str) -> Any:
+    node: Any = load_spec()
+    for step in path:
+        node = node[step]
+    return node
+
+
+_SUITE = ("components", "schemas", "TaskSuiteCreate", "properties")
+
+
+def test_every_bound_the_emulator_keeps_is_the_specs() -> None:
+    """Each bound in spec_bounds, checked against the spec written out by hand (so a wrong pointer shows)."""
+    schemas = load_spec()["components"]["schemas"]
+    ranges = {
+        "CORRECTNESS_WEIGHT": schemas["KnownSolution"]["properties"]["correctness_weight"],
+        "CONFIDENCE_WEIGHT": schemas["BaselineSolution"]["properties"]["confidence_weight"],
+        "ISSUING_ORDER_OVERRIDE": schemas["IssuingOrderOverride"],
+        "LONGITUDE": _schema(*_SUITE, "longitude"),
+        "LATITUDE": _schema(*_SUITE, "latitude"),
+    }
+    for name, schema in ranges.items():
+        assert getattr(spec_bounds, name) == (schema["minimum"], schema["maximum"]), name
+    assert _schema(*_SUITE, "tasks", "minItems") == spec_bounds.SUITE_MIN_TASKS
+    limit = load_spec()["components"]["parameters"]["Limit"]["schema"]
+    assert (
+        limit["minimum"],
+        limit["maximum"],
+        limit["default"],
+    ) == (spec_bounds.LIST_LIMIT_MIN, spec_bounds.LIST_LIMIT_MAX, spec_bounds.LIST_LIMIT_DEFAULT)
+
+
+@pytest.mark.parametrize(
+    ("field", "schema_path"),
+    [
+        ("overlap", ("components", "schemas", "Overlap")),
+        ("issuing_order_override", ("components", "schemas", "IssuingOrderOverride")),
+        ("longitude", (*_SUITE, "longitude")),
+        ("latitude", (*_SUITE, "latitude")),
+    ],
+)
+async def test_suite_bounds_bite_exactly_at_the_specs(
+    client: httpx.AsyncClient, field: str, schema_path: tuple[str, ...]
+) -> None:
+    """At the spec's bound an item is valid; just past it, the bound's code with the bound in `params`."""
+    schema = _schema(*schema_path)
+    low, high = schema["minimum"], schema["maximum"]
+    step = 1 if type(high) is int and field == "overlap" else 0.5
+    items = [sample_suite(**{field: low}), sample_suite(**{field: high})]
+    items += [sample_suite(**{field: low - step}), sample_suite(**{field: high + step})]
+    response = await client.post(
+        "/api/v1/task-suites", json=items, params={"skip_invalid_items": "true"}, headers=REQUESTER_HEADERS
+    )
+    result = response.json()
+    assert sorted(result["items"]) == ["0", "1"], result
+    errors = result["validation_errors"]
+    assert errors["2"][field]["code"] == "VALUE_LESS_THAN_MIN" and errors["2"][field]["params"] == [low]
+    assert errors["3"][field]["code"] == "VALUE_GREATER_THAN_MAX" and errors["3"][field]["params"] == [high]
+
+
+async def test_list_limit_bounds_are_the_specs(client: httpx.AsyncClient) -> None:
+    limit = load_spec()["components"]["parameters"]["Limit"]["schema"]
+    for value, status in ((limit["minimum"], 200), (limit["maximum"], 200), (limit["maximum"] + 1, 400)):
+        response = await client.get("/api/v1/tasks", params={"limit": str(value)}, headers=REQUESTER_HEADERS)
+        assert response.status_code == status, (value, response.text)
+    response = await client.post(
+        "/api/v1/tasks", json=[sample_task()] * (limit["default"] + 1), headers=REQUESTER_HEADERS
+    )
+    assert response.status_code == 201
+    page = (await client.get("/api/v1/tasks", headers=REQUESTER_HEADERS)).json()
+    assert len(page["items"]) == limit["default"] and page["has_more"] is True
+
+
+async def test_solution_weights_bite_at_the_specs(client: httpx.AsyncClient) -> None:
+    schemas = load_spec()["components"]["schemas"]
+    high = schemas["KnownSolution"]["properties"]["correctness_weight"]["maximum"]
+    baseline_low = schemas["BaselineSolution"]["properties"]["confidence_weight"]["minimum"]
+    answer = {"label": "cat"}
+    items = [
+        sample_task(known_solutions=[{"output_values": answer, "correctness_weight": high}]),
+        sample_task(known_solutions=[{"output_values": answer, "correctness_weight": high + 0.5}]),
+        sample_task(baseline_solutions=[{"output_values": answer, "confidence_weight": baseline_low - 0.5}]),
+    ]
+    response = await client.post(
+        "/api/v1/tasks", json=items, params={"skip_invalid_items": "true"}, headers=REQUESTER_HEADERS
+    )
+    result = response.json()
+    assert sorted(result["items"]) == ["0"]
+    errors = result["validation_errors"]
+    assert errors["1"]["known_solutions.0.correctness_weight"]["params"] == [high]
+    assert errors["2"]["baseline_solutions.0.confidence_weight"]["params"] == [baseline_low]
 
 
 async def test_single_object_and_new_field_answers_validate(client: httpx.AsyncClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from toloka_contract.spec import spec_text
 from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, sample_task, wait_operation
 
 ERROR_KEYS = {"request_id", "code", "message"}
@@ -226,6 +227,7 @@ async def test_openapi_yaml_is_served(client: httpx.AsyncClient) -> None:
     response = await client.get("/openapi.yaml")
     assert response.status_code == 200
     assert response.text.startswith("openapi: 3.1")
+    assert response.text == spec_text()
 
 
 async def test_head_is_answered(client: httpx.AsyncClient) -> None:

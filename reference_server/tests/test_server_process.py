@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+from toloka_contract.operations import wait_for_operation
 from toloka_emulator.testing import RunningEmulator, running_emulator, sample_task
 
 NO_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
@@ -28,12 +28,9 @@ def all_task_ids(emulator: RunningEmulator) -> list[str]:
 def wait_operation(emulator: RunningEmulator, operation_id: str) -> Any:
     """Poll an operation until it ends (a generous bound guards against hangs)."""
     with httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:
-        for _ in range(6000):
-            operation = client.get(f"/api/v1/operations/{operation_id}").json()
-            if operation["status"] in ("SUCCESS", "FAIL"):
-                return operation
-            time.sleep(0.01)
-    raise AssertionError("operation did not end")
+        return wait_for_operation(
+            lambda: client.get(f"/api/v1/operations/{operation_id}").json(), interval=0.01, max_interval=0.1
+        )
 
 
 def test_nothing_acknowledged_is_lost_after_kill_9(tmp_path: Path) -> None:

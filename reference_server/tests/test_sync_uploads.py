@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from toloka_contract.timestamps import is_timestamp
 from toloka_emulator.testing import (
     OTHER_HEADERS,
     REQUESTER_HEADERS,
@@ -15,8 +16,6 @@ from toloka_emulator.testing import (
     sample_suite,
     sample_task,
 )
-
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
 
 
 async def post(client: httpx.AsyncClient, path: str, body: Any, **query: str) -> httpx.Response:
@@ -50,7 +49,7 @@ async def test_created_tasks_read_back_as_sent(client: httpx.AsyncClient) -> Non
         fetched = await client.get(f"/api/v1/tasks/{created['id']}", headers=REQUESTER_HEADERS)
         assert fetched.status_code == 200
         assert fetched.json() == created
-        assert TIMESTAMP.match(created.pop("created"))
+        assert is_timestamp(created.pop("created"))
         created.pop("id")
         assert created.pop("remaining_overlap") == item["overlap"]
         assert created == item

@@ -9,7 +9,8 @@ Public API:
   and `app.state.emulator.close()` release it at the end.
 - `toloka_emulator.config.load_config(path=None) -> EmulatorConfig`: read a TOML config (packaged default if
   None). `EmulatorConfig.token_of("requester")` gives an account's token; `.pools` maps pool id to
-  `PoolConfig` (owner, status, input_spec, defaults, example_input_values).
+  `PoolConfig` (owner, status, project_id, defaults, example_input_values); `.projects` maps project id to
+  `ProjectConfig` (owner, input_spec, output_spec).
 - `toloka_emulator.config_writer.write_config(path, overrides=None, base_path=None) -> Path`: write a config
   file with overrides merged in, e.g. `{"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}`.
 - `toloka_emulator.testing.running_emulator(config_path=None, db_path=None, config_overrides=None)`: a

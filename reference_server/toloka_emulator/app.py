@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from toloka_contract.spec import spec_text
 
 from toloka_emulator import params
 from toloka_emulator.config import EmulatorConfig, load_config
@@ -21,7 +23,6 @@ from toloka_emulator.errors import ApiError, error_body
 from toloka_emulator.items import SUITE, TASK, ItemKind
 from toloka_emulator.service import Emulator
 
-OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
 JSON = "application/json"
 access_logger = logging.getLogger("toloka_emulator.access")
 logger = logging.getLogger(__name__)
@@ -183,11 +184,13 @@ class _Handlers:
 
 
 async def openapi(request: Request) -> Response:
-    """The contract this emulator implements."""
-    try:
-        return Response(OPENAPI_PATH.read_bytes(), media_type="application/yaml")
-    except OSError:
-        raise ApiError(404, "DOES_NOT_EXIST", "openapi.yaml is not shipped with this installation") from None
+    """The contract this emulator implements (toloka_contract's openapi.yaml)."""
+    return Response(_openapi_bytes(), media_type="application/yaml")
+
+
+@functools.cache
+def _openapi_bytes() -> bytes:
+    return spec_text().encode("utf-8")
 
 
 def _json(status: int, body: bytes, headers: dict[str, str] | None = None) -> Response:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from toloka_contract.operations import LOG_POOL_OPEN
 
 from toloka_emulator.clock import now_timestamp
 from toloka_emulator.config import PoolConfig
@@ -169,5 +170,5 @@ def render_log(kind: ItemKind, input_body: bytes, results_body: bytes) -> bytes:
         elif result is not None:
             log.append({"type": kind.validate_log_type, "success": False, "input": item, "output": result})
     for pool_id in stored["opened_pools"]:
-        log.append({"type": "POOL_OPEN", "success": True, "input": {"pool_id": pool_id}, "output": {}})
+        log.append({"type": LOG_POOL_OPEN, "success": True, "input": {"pool_id": pool_id}, "output": {}})
     return orjson.dumps(log)

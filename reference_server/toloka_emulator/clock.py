@@ -1,9 +1,12 @@
-"""Timestamps in the API's format and ids that sort as strings in creation order."""
+"""The emulator's clock: timestamps in the API's form (toloka_contract.timestamps) that never go back."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
+
+from toloka_contract.timestamps import format_timestamp
+
+__all__ = ["format_timestamp", "now_timestamp"]
 
 _last = ""
 
@@ -20,13 +23,3 @@ def now_timestamp() -> str:
         return _last
     _last = now
     return now
-
-
-def format_timestamp(moment: datetime) -> str:
-    """A datetime (taken as UTC) in the API's form with exactly three fractional digits."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-
-
-def item_id(seq: int) -> str:
-    """An item id like the real `000248a756--6422ca21e5997032541d856b`: zero-padded hex sequence, random tail."""
-    return f"{seq:010x}--{os.urandom(12).hex()}"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+from toloka_contract.auth import authorization_scheme
+from toloka_contract.timestamps import format_timestamp, parse_timestamp
+
+from toloka_emulator.spec_bounds import OVERLAP_MAX, OVERLAP_MIN
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 
@@ -28,9 +32,6 @@ _FIELD_ATTRIBUTES = frozenset(
         "max_size",
     }
 )
-
-
-_TIMESTAMP_3 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$")
 
 
 _Settings = TypeVar("_Settings", "LimitsConfig", "StorageConfig", "WorkerConfig")
@@ -245,7 +246,7 @@ def _account(index: int, entry: Any) -> AccountConfig:
 
 def is_api_key(token: str) -> bool:
     """Whether toloka-kit 1.2.3 sends this token as an API key (`ApiKey` scheme) rather than as an OAuth token."""
-    return token.count(".") == 2 and 21 < token.find(".") < 25
+    return authorization_scheme(token) == "ApiKey"
 
 
 def _string(entry: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
@@ -265,10 +266,12 @@ def _specs(entry: dict[str, Any], key: str, where: str) -> dict[str, FieldSpec]:
 
 
 def _created(entry: dict[str, Any], where: str) -> str:
+    """A configured `created`: any timestamp of the contract's form, answered with 3 fractional digits."""
     created = entry.get("created", DEFAULT_CREATED)
-    if not isinstance(created, str) or not _TIMESTAMP_3.match(created):
-        raise ConfigError(f"{where}.created must be a timestamp like {DEFAULT_CREATED}")
-    return created
+    try:
+        return format_timestamp(parse_timestamp(created))
+    except ValueError:
+        raise ConfigError(f"{where}.created must be a timestamp like {DEFAULT_CREATED}") from None
 
 
 def _project(index: int, entry: Any, accounts: set[str]) -> ProjectConfig:
@@ -308,8 +311,8 @@ def _pool(index: int, entry: Any, accounts: set[str], projects: dict[str, Projec
     overlaps = []
     for key in ("default_overlap_for_new_tasks", "default_overlap_for_new_task_suites"):
         value = entry.get(key, 1)
-        if type(value) is not int or not 1 <= value <= 30000:
-            raise ConfigError(f"{where}.{key} must be an integer in 1..30000")
+        if type(value) is not int or not OVERLAP_MIN <= value <= OVERLAP_MAX:
+            raise ConfigError(f"{where}.{key} must be an integer in {OVERLAP_MIN}..{OVERLAP_MAX}")
         overlaps.append(value)
     example = entry.get("example_input_values", {})
     if not isinstance(example, dict):

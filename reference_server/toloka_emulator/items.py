@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from toloka_contract import operations
 
+from toloka_emulator import spec_bounds
 from toloka_emulator.config import FieldSpec, PoolConfig
 from toloka_emulator.input_spec import (
     Check,
@@ -41,7 +43,8 @@ SolutionsCheck = Callable[[Any, InputValidator, str, Errors], None]
 def _solutions_check(weight_key: str) -> SolutionsCheck:
     """`known_solutions` / `baseline_solutions`: objects whose `output_values` keep the project's output spec (the
     same codes as `input_values` against the input spec) and whose weight is in 0..1."""
-    weight = compile_field(FieldSpec(name=weight_key, type="float", min_value=0, max_value=1))
+    low, high = spec_bounds.CORRECTNESS_WEIGHT if weight_key == "correctness_weight" else spec_bounds.CONFIDENCE_WEIGHT
+    weight = compile_field(FieldSpec(name=weight_key, type="float", min_value=low, max_value=high))
 
     def check(value: Any, outputs: InputValidator, path: str, errors: Errors) -> None:
         if type(value) is not list:
@@ -104,9 +107,9 @@ def _overlap_check() -> Check:
     return check
 
 
-# The bounds of `Overlap` in openapi.yaml (a test pins them to the spec).
-OVERLAP_MIN = 1
-OVERLAP_MAX = 30000
+# The bounds of `Overlap` in openapi.yaml.
+OVERLAP_MIN = spec_bounds.OVERLAP_MIN
+OVERLAP_MAX = spec_bounds.OVERLAP_MAX
 _SET = _set_check()
 _COMMON: dict[str, Check] = {
     "overlap": _overlap_check(),
@@ -127,10 +130,12 @@ _TASK_SOLUTIONS: dict[str, SolutionsCheck] = {**_KNOWN, "baseline_solutions": _s
 TASK_FIELDS: dict[str, Check] = {**_SOLUTION_FIELDS, **_COMMON}
 SUITE_FIELDS: dict[str, Check] = {
     **_COMMON,
-    "issuing_order_override": _typed("float", min_value=-99999.99999, max_value=99999.99999),
+    "issuing_order_override": _typed(
+        "float", min_value=spec_bounds.ISSUING_ORDER_OVERRIDE[0], max_value=spec_bounds.ISSUING_ORDER_OVERRIDE[1]
+    ),
     "mixed": _typed("boolean"),
-    "longitude": _typed("float", min_value=-180, max_value=180),
-    "latitude": _typed("float", min_value=-90, max_value=90),
+    "longitude": _typed("float", min_value=spec_bounds.LONGITUDE[0], max_value=spec_bounds.LONGITUDE[1]),
+    "latitude": _typed("float", min_value=spec_bounds.LATITUDE[0], max_value=spec_bounds.LATITUDE[1]),
 }
 SUITE_TASK_KEYS = frozenset({"input_values", *_SOLUTION_FIELDS, *_KNOWN})
 # Read-only fields of a suite's task (its read model carries them): tolerated on create and not stored.
@@ -173,8 +178,8 @@ def validate_suite(item: dict[str, Any], specs: SpecValidators, errors: Errors) 
         errors["tasks"] = field_error("VALUE_REQUIRED")
     elif type(tasks) is not list:
         errors["tasks"] = field_error("ARRAY_EXPECTED")
-    elif not tasks:
-        errors["tasks"] = field_error("ARRAY_SIZE_LESS_THAN_MIN", 1)
+    elif len(tasks) < spec_bounds.SUITE_MIN_TASKS:
+        errors["tasks"] = field_error("ARRAY_SIZE_LESS_THAN_MIN", spec_bounds.SUITE_MIN_TASKS)
     else:
         for index, task in enumerate(tasks):
             prefix = f"tasks.{index}"
@@ -223,9 +228,9 @@ def _check_value(check: Check, value: Any, path: str, errors: Errors) -> None:
 TASK = ItemKind(
     code=0,
     name="task",
-    operation_type="TASK.BATCH_CREATE",
-    create_log_type="TASK_CREATE",
-    validate_log_type="TASK_VALIDATE",
+    operation_type=operations.TASK_BATCH_CREATE,
+    create_log_type=operations.LOG_TASK_CREATE,
+    validate_log_type=operations.LOG_TASK_VALIDATE,
     id_key="task_id",
     validate=validate_task,
     stored_keys=frozenset({"pool_id", "input_values", *TASK_FIELDS, *_TASK_SOLUTIONS}),
@@ -235,9 +240,9 @@ TASK = ItemKind(
 SUITE = ItemKind(
     code=1,
     name="task suite",
-    operation_type="TASK_SUITE.BATCH_CREATE",
-    create_log_type="TASK_SUITE_CREATE",
-    validate_log_type="TASK_SUITE_VALIDATE",
+    operation_type=operations.TASK_SUITE_BATCH_CREATE,
+    create_log_type=operations.LOG_TASK_SUITE_CREATE,
+    validate_log_type=operations.LOG_TASK_SUITE_VALIDATE,
     id_key="task_suite_id",
     validate=validate_suite,
     stored_keys=frozenset({"pool_id", "tasks", *SUITE_FIELDS}),

@@ -6,6 +6,7 @@ import re
 
 from starlette.datastructures import QueryParams
 
+from toloka_emulator import spec_bounds
 from toloka_emulator.errors import bad_request
 from toloka_emulator.items import ItemKind
 from toloka_emulator.service import UploadParams
@@ -13,8 +14,10 @@ from toloka_emulator.storage import ListQuery
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SORT_KEYS = {"id": ("id", False), "created": ("created", False), "-id": ("id", True), "-created": ("created", True)}
-MAX_LIMIT = 100_000
-DEFAULT_LIMIT = 50
+# The list page size: openapi.yaml's `Limit` parameter.
+MIN_LIMIT = spec_bounds.LIST_LIMIT_MIN
+MAX_LIMIT = spec_bounds.LIST_LIMIT_MAX
+DEFAULT_LIMIT = spec_bounds.LIST_LIMIT_DEFAULT
 
 
 def boolean(query: QueryParams, name: str) -> bool:
@@ -68,8 +71,10 @@ def list_query(query: QueryParams, kind: ItemKind, account: str) -> ListQuery:
     raw_limit = query.get("limit")
     limit = DEFAULT_LIMIT
     if raw_limit is not None:
-        if not re.fullmatch(r"\+?[0-9]{1,7}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            raise bad_request(f"Query parameter limit must be an integer in 1..{MAX_LIMIT}", {"limit": raw_limit})
+        if not re.fullmatch(r"\+?[0-9]{1,7}", raw_limit) or not MIN_LIMIT <= int(raw_limit) <= MAX_LIMIT:
+            raise bad_request(
+                f"Query parameter limit must be an integer in {MIN_LIMIT}..{MAX_LIMIT}", {"limit": raw_limit}
+            )
         limit = int(raw_limit)
     bounds = tuple(
         (name, value) for name in ("id_gt", "id_gte", "id_lt", "id_lte") if (value := query.get(name)) is not None

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
+from toloka_contract.operations import FAIL, PENDING, POOL_CLOSE, POOL_OPEN, RUNNING, SUCCESS
 
 from toloka_emulator import batch
 from toloka_emulator.clock import now_timestamp
@@ -31,7 +32,7 @@ from toloka_emulator.storage import ListQuery, OperationRow, Reader, Writer, con
 
 _T = TypeVar("_T")
 # The operation type of opening (`open`) and closing (`closed`) a pool.
-POOL_OPERATION_TYPES = {"open": "POOL.OPEN", "closed": "POOL.CLOSE"}
+POOL_OPERATION_TYPES = {"open": POOL_OPEN, "closed": POOL_CLOSE}
 logger = logging.getLogger(__name__)
 
 
@@ -178,7 +179,7 @@ class Emulator:
             id=params.operation_id or str(uuid.uuid4()),
             account=account,
             type=kind.operation_type,
-            status="PENDING",
+            status=PENDING,
             submitted=now_timestamp(),
             started=None,
             finished=None,
@@ -218,10 +219,10 @@ class Emulator:
         """Run one pending or interrupted operation to its end in one transaction with its items."""
         items = self._accepted.pop(operation_id, None)
         row = self._reader_for_writer().get_operation(operation_id)
-        if row is None or row.status not in ("PENDING", "RUNNING"):
+        if row is None or row.status not in (PENDING, RUNNING):
             self._reservations.pop(operation_id, None)
             return
-        running = _replace(row, status="RUNNING", started=row.started or now_timestamp())
+        running = _replace(row, status=RUNNING, started=row.started or now_timestamp())
         self._writer.update_operation(running)
         kind = KINDS_BY_OPERATION_TYPE[row.type]
         params = orjson.loads(row.parameters)
@@ -243,7 +244,7 @@ class Emulator:
             }
             finished = _replace(
                 running,
-                status="SUCCESS" if succeeds else "FAIL",
+                status=SUCCESS if succeeds else FAIL,
                 finished=now_timestamp(),
                 details=orjson.dumps(details),
             )
@@ -262,7 +263,7 @@ class Emulator:
             details = {"total_count": total, "valid_count": 0, "not_valid_count": total, "success_count": 0}
             failed = _replace(
                 row,
-                status="FAIL",
+                status=FAIL,
                 started=row.started or now_timestamp(),
                 finished=now_timestamp(),
                 details=orjson.dumps({**details, "failed_count": total}),
@@ -311,7 +312,7 @@ class Emulator:
             id=str(uuid.uuid4()),
             account=account,
             type=POOL_OPERATION_TYPES[status],
-            status="SUCCESS",
+            status=SUCCESS,
             submitted=now,
             started=now,
             finished=now,

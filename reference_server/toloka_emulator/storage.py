@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
+from toloka_contract.operations import PENDING, RUNNING
+
+# The statuses of an operation that has not ended (the partial index and the query below must agree).
+_UNFINISHED = f"('{PENDING}', '{RUNNING}')"
+# Built from the two constants above, never from input.
+_UNFINISHED_QUERY = f"SELECT id FROM operations WHERE status IN {_UNFINISHED} ORDER BY submitted, rowid"  # noqa: S608
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS items (
     seq INTEGER PRIMARY KEY,
     kind INTEGER NOT NULL,
@@ -39,7 +45,7 @@ CREATE TABLE IF NOT EXISTS operations (
 -- whole row on update); these are written once each.
 CREATE TABLE IF NOT EXISTS operation_inputs (id TEXT PRIMARY KEY, input BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS operation_results (id TEXT PRIMARY KEY, results BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS operations_unfinished ON operations (submitted) WHERE status IN ('PENDING', 'RUNNING');
+CREATE INDEX IF NOT EXISTS operations_unfinished ON operations (submitted) WHERE status IN {_UNFINISHED};
 -- Pools whose status changed since the config gave them theirs (opened by an upload or /open, closed by /close).
 CREATE TABLE IF NOT EXISTS pool_states (
     pool_id TEXT PRIMARY KEY,
@@ -209,9 +215,7 @@ class Writer:
 
     def unfinished_operations(self) -> list[str]:
         """Ids of operations that are pending or running, oldest first."""
-        rows = self.conn.execute(
-            "SELECT id FROM operations WHERE status IN ('PENDING', 'RUNNING') ORDER BY submitted, rowid"
-        ).fetchall()
+        rows = self.conn.execute(_UNFINISHED_QUERY).fetchall()
         return [r[0] for r in rows]
 
     def operation_input(self, operation_id: str) -> bytes:

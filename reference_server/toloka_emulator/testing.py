@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -17,6 +16,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from toloka_contract.operations import OperationTimeoutError, async_wait_for_operation
 
 from toloka_emulator.config import EmulatorConfig, load_config
 from toloka_emulator.config_writer import write_config
@@ -57,17 +58,21 @@ class _AsyncClient(Protocol):
 async def wait_operation(
     client: _AsyncClient, operation_id: str, headers: dict[str, str] = REQUESTER_HEADERS, timeout: float = 60.0
 ) -> Any:
-    """Poll `GET /api/v1/operations/{id}` with an httpx.AsyncClient until it ends; return the operation."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Poll `GET /api/v1/operations/{id}` with an httpx.AsyncClient until it ends; return the operation.
+
+    AssertionError when a read is not 200 or the operation has not ended within `timeout` seconds.
+    """
+
+    async def fetch() -> Any:
         response: _Response = await client.get(f"/api/v1/operations/{operation_id}", headers=headers)
         if response.status_code != 200:
             raise AssertionError(f"GET operation answered {response.status_code}: {response.text}")
-        operation = response.json()
-        if operation["status"] in ("SUCCESS", "FAIL"):
-            return operation
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"operation {operation_id} did not end within {timeout} s")
+        return response.json()
+
+    try:
+        return await async_wait_for_operation(fetch, interval=0.005, backoff=1.5, max_interval=0.05, timeout=timeout)
+    except OperationTimeoutError:
+        raise AssertionError(f"operation {operation_id} did not end within {timeout} s") from None
 
 
 class EmulatorStartError(RuntimeError):
