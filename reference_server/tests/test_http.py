@@ -71,6 +71,9 @@ async def test_bad_bodies_are_4xx(
         {"open_pool": "maybe"},
         {"async_mode": "true", "operation_id": "not-a-uuid"},
         {"operation_id": "123"},
+        {"async_mode": "true", "operation_id": " 2345678-1234-4234-8234-123456789abc"},
+        {"async_mode": "true", "operation_id": "1234_678-1234-4234-8234-123456789abc"},
+        {"async_mode": "true", "operation_id": "{12345678-1234-4234-8234-123456789abc}"},
     ],
 )
 async def test_bad_upload_query_is_400(client: httpx.AsyncClient, query: dict[str, str]) -> None:

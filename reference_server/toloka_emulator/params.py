@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from starlette.datastructures import QueryParams
+from toloka_contract.schema import is_uuid
 
 from toloka_emulator import spec_bounds
 from toloka_emulator.errors import bad_request
@@ -12,7 +13,6 @@ from toloka_emulator.items import ItemKind
 from toloka_emulator.service import UploadParams
 from toloka_emulator.storage import ListQuery
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SORT_KEYS = {"id": ("id", False), "created": ("created", False), "-id": ("id", True), "-created": ("created", True)}
 # The list page size: openapi.yaml's `Limit` parameter.
 MIN_LIMIT = spec_bounds.LIST_LIMIT_MIN
@@ -39,13 +39,13 @@ def operation_id(raw: str) -> str:
     UUIDs compare case-insensitively (RFC 4122 section 3), so `AAAA...` and `aaaa...` must name one operation,
     both when it is created (never twice) and when it is read.
     """
-    return raw.lower() if _UUID.match(raw) else raw
+    return raw.lower() if is_uuid(raw) else raw
 
 
 def upload_params(query: QueryParams) -> UploadParams:
     """The parameters of an upload request."""
     raw_operation_id = query.get("operation_id")
-    if raw_operation_id is not None and not _UUID.match(raw_operation_id):
+    if raw_operation_id is not None and not is_uuid(raw_operation_id):
         raise bad_request("Query parameter operation_id must be a UUID", {"operation_id": raw_operation_id})
     return UploadParams(
         async_mode=boolean(query, "async_mode"),
