@@ -223,31 +223,37 @@ def test_command_reports_bad_lines_by_line_and_field_and_exits_by_outcome(
     ]
 
 
-def test_command_names_the_input_line_of_server_errors_and_hints_at_json_cells(
+def test_command_types_cells_by_the_input_spec_and_names_the_input_line_of_bad_ones(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:
+    # Written when cells were all text (the server refused `5` for the integer field, with a --json-cells hint).
+    # Cells are now typed by the pool's project input spec, as Toloka's own TSV upload does: `5` is the integer 5,
+    # and a cell that does not spell an integer is refused client-side, by its line, with no hint.
     source = tmp_path / "tasks.tsv"
     source.write_text(
         "INPUT:image\tINPUT:caption\tINPUT:priority\n"
         'https://example.com/a.png\t"two\nlines"\t\n'
         "\n"
         "https://example.com/b.png\tplain\t5\n"
-        "https://example.com/c.png\t\t\n"
+        "https://example.com/c.png\t\tmany\n"
     )
     output = tmp_path / "out.jsonl"
     done = run_command(
         emulator, "tasks", str(source), "--pool-id", "1", "--skip-invalid", "--allow-defaults", "--output", str(output)
     )
     assert done.returncode == 3, done.stderr
-    assert "line 5 (item 1): invalid:" in done.stderr and "INTEGER_EXPECTED" in done.stderr
-    assert "hint: 1 item(s) were refused with INTEGER_EXPECTED" in done.stderr
-    assert "rerun with --json-cells" in done.stderr
+    assert "line 6 (item 2): invalid:" in done.stderr and "INTEGER_EXPECTED" in done.stderr
+    assert "--json-cells" not in done.stderr, "cells were typed by the input spec: no hint"
     records = [orjson.loads(line) for line in output.read_text().splitlines()]
     assert [(r["index"], r["line"], r["status"]) for r in records] == [
         (0, 2, "created"),
-        (1, 5, "invalid"),
-        (2, 6, "created"),
+        (1, 5, "created"),
+        (2, 6, "invalid"),
     ]
+    assert records[2]["errors"]["input_values.priority"]["code"] == "INTEGER_EXPECTED"
+    on_server = {task["input_values"]["image"]: task["input_values"] for task in stored(emulator)}
+    assert on_server["https://example.com/b.png"]["priority"] == 5
+    assert on_server["https://example.com/a.png"]["caption"] == "two\nlines"
 
 
 def test_command_suites_from_stdin_and_a_wrong_token_that_is_never_printed(

@@ -4,7 +4,9 @@ or is reported invalid."""
 
 import asyncio
 import collections
+import contextlib
 import email.utils
+import io
 import logging
 import os
 import signal
@@ -23,7 +25,19 @@ from toloka_client.api.task_suites import list_task_suites
 from toloka_client.api.tasks import list_tasks
 from toloka_client.client import AuthenticatedClient
 from toloka_emulator.testing import RunningEmulator, running_emulator
-from toloka_upload import FakeClock, ItemStatus, PollPolicy, RetryPolicy, Settings, async_upload_tasks, upload_tasks
+from toloka_upload import (
+    FakeClock,
+    ItemStatus,
+    PollPolicy,
+    RetryPolicy,
+    Settings,
+    async_upload_task_suites,
+    async_upload_tasks,
+    cli,
+    upload_task_suites,
+    upload_tasks,
+)
+from toloka_upload.credentials import TOKEN_ENV
 from toloka_upload.retrying import retry_after
 
 FAKE_TOKEN = "fake-token"  # noqa: S105 (a fake)
@@ -97,8 +111,21 @@ def command(emulator: RunningEmulator, kind: str, source: Path, *args: str, base
 
 
 def run(emulator: RunningEmulator, argv: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
-    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=180, check=False)
+    """The command in this process (its code path is the console script's; the signal tests use a child
+    process): an interpreter start and the imports cost more than these small uploads."""
+    assert argv[:3] == [sys.executable, "-m", "toloka_upload.cli"]
+    stderr = io.StringIO()
+    saved = os.environ.get(TOKEN_ENV)
+    os.environ[TOKEN_ENV] = emulator.token()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            status = cli.main(argv[3:])
+    finally:
+        if saved is None:
+            del os.environ[TOKEN_ENV]
+        else:
+            os.environ[TOKEN_ENV] = saved
+    return subprocess.CompletedProcess(argv, status, "", stderr.getvalue())
 
 
 def records(path: Path) -> list[dict[str, Any]]:
@@ -180,27 +207,26 @@ def test_2_fix_and_rerun_sends_only_what_is_not_created(
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
 def test_2_retry_from_an_output_file_sends_exactly_the_failed_and_invalid_lines(
-    emulator: RunningEmulator, tmp_path: Path, mode: list[str]
+    emulator: RunningEmulator, tmp_path: Path, mode: list[str], kind: str
 ) -> None:
-    items = make("tasks", 25)
-    bad = make("tasks", 25)
-    bad[3]["input_values"]["image"] = "not a url"
-    bad[21]["input_values"]["image"] = "also not one"
+    items = make(kind, 25)
+    bad = make(kind, 25)
+    for index, url in ((3, "not a url"), (21, "also not one")):
+        (bad[index]["tasks"][0] if kind == "task-suites" else bad[index])["input_values"]["image"] = url
     source = write_jsonl(tmp_path / "in.jsonl", bad)
     first_output, second_output = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     common = ["--pool-id", "1", "--batch-size", "10", *mode]
-    assert run(emulator, command(emulator, "tasks", source, *common, "--output", str(first_output))).returncode == 1
+    assert run(emulator, command(emulator, kind, source, *common, "--output", str(first_output))).returncode == 1
     write_jsonl(source, items)
-    argv = command(
-        emulator, "tasks", source, *common, "--retry-from", str(first_output), "--output", str(second_output)
-    )
+    argv = command(emulator, kind, source, *common, "--retry-from", str(first_output), "--output", str(second_output))
     second = run(emulator, argv)
     assert second.returncode == 0, second.stderr
     retried = records(second_output)
     assert sorted(r["index"] for r in retried) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24]
     assert {r["index"]: r["line"] for r in retried}[21] == 22
-    assert stored(emulator) == collections.Counter(image(i) for i in items)
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in items)
 
 
 # 3. Ctrl-C without a checkpoint: the message is true, and rerunning the same command loses and repeats nothing.
@@ -232,14 +258,16 @@ def test_3_interrupted_async_upload_without_checkpoint_rerun_creates_each_line_o
     assert sorted(r["index"] for r in records(output)) == list(range(600))
 
 
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_3_interrupted_sync_upload_with_checkpoint_rerun_creates_each_line_once(
-    emulator: RunningEmulator, tmp_path: Path
+    emulator: RunningEmulator, tmp_path: Path, kind: str, how: signal.Signals
 ) -> None:
-    items = make("tasks", 600)
+    items = make(kind, 600)
     source = write_jsonl(tmp_path / "in.jsonl", items)
     output = tmp_path / "out.jsonl"
     argv = command(
-        emulator, "tasks", source, "--pool-id", "1", "--batch-size", "100", "--output", str(output), "--sync",
+        emulator, kind, source, "--pool-id", "1", "--batch-size", "100", "--output", str(output), "--sync",
         "--checkpoint", str(tmp_path / "ckpt"),
     )  # fmt: skip
     env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
@@ -247,12 +275,14 @@ def test_3_interrupted_sync_upload_with_checkpoint_rerun_creates_each_line_once(
     deadline = time.monotonic() + 60
     while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
         time.sleep(0.05)
-    first.send_signal(signal.SIGINT)
+    first.send_signal(how)
     _, stderr = first.communicate(timeout=60)
-    assert first.returncode == 130 and "--checkpoint" in stderr, stderr
+    if how is signal.SIGINT:
+        assert first.returncode == 130 and "--checkpoint" in stderr, stderr
     second = run(emulator, [*argv, "--items-per-minute", "0"])
     assert second.returncode == 0, second.stderr
-    assert stored(emulator) == collections.Counter(image(i) for i in items)
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in items)
+    assert sorted(r["index"] for r in records(output)) == list(range(600))
 
 
 def test_3_sync_without_checkpoint_says_up_front_what_a_rerun_cannot_promise(
@@ -266,13 +296,17 @@ def test_3_sync_without_checkpoint_says_up_front_what_a_rerun_cannot_promise(
 
 # 4. A long outage: honest outcomes, a deadline on a fake clock, and a rerun that settles what is unknown.
 class OutageProxy:
-    """Forwards to the emulator; during an outage, POSTs reach the server but their answers are lost, and once
-    `accepting` runs out it stops listening (connections refused), as a server gone down would."""
+    """Forwards to the emulator. During an outage, the first `lose` POSTs are lost: their answers (`lost="answer"`:
+    the server got the request) or the requests themselves (`lost="request"`: it never did); on the last of them
+    the proxy stops listening (connections refused), as a server gone down would."""
 
     def __init__(self, upstream: str) -> None:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
-        self.lose_answers = 0
+        self.lose = 0
+        self.lost = "answer"
+        self.hide_projects = False
+        """Answer 403 to GET /api/v1/projects/...: a token that may upload but not read the project."""
         self.port = 0
         self.server: asyncio.Server | None = None
 
@@ -281,22 +315,29 @@ class OutageProxy:
         self.port = self.server.sockets[0].getsockname()[1]
         return f"http://127.0.0.1:{self.port}"
 
-    async def stop(self) -> None:
+    def stop(self) -> None:
         assert self.server is not None
         self.server.close()
-        await self.server.wait_closed()
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while (request := await read_message(reader)) is not None:
+                if self.hide_projects and request.startswith(b"GET /api/v1/projects/"):
+                    writer.write(FORBIDDEN)
+                    await writer.drain()
+                    continue
+                losing = request.startswith(b"POST") and self.lose > 0
+                if losing:
+                    self.lose -= 1
+                    if self.lose == 0:
+                        self.stop()  # the server "goes down": nothing after this request connects
+                    if self.lost == "request":
+                        return
                 upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
                 upstream_writer.write(request)
                 response = await read_message(upstream_reader)
                 upstream_writer.close()
-                if request.startswith(b"POST") and self.lose_answers > 0:
-                    self.lose_answers -= 1
-                    if self.lose_answers == 0:
-                        await self.stop()  # the server "goes down" right after this one
+                if losing:
                     return
                 assert response is not None
                 writer.write(response)
@@ -307,62 +348,109 @@ class OutageProxy:
             writer.close()
 
 
+FORBIDDEN_BODY = orjson.dumps({"code": "ACCESS_DENIED", "message": "hidden by the test proxy"})
+FORBIDDEN = (
+    b"HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: "
+    + str(len(FORBIDDEN_BODY)).encode()
+    + b"\r\n\r\n"
+    + FORBIDDEN_BODY
+)
+
+
 @pytest.fixture
 async def outage(emulator: RunningEmulator) -> AsyncIterator[OutageProxy]:
     proxy = OutageProxy(emulator.base_url)
     await proxy.start()
     yield proxy
+    proxy.stop()
 
 
-@pytest.mark.parametrize("async_mode", [True, False])
+def eventually_stored(emulator: RunningEmulator, kind: str, count: int) -> collections.Counter[str]:
+    """The pool once it holds `count` items (async operations the server accepted end on its own time)."""
+    deadline = time.monotonic() + 20
+    while sum((found := stored(emulator, kind)).values()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+@pytest.mark.parametrize("lost", ["answer", "request"])
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+@pytest.mark.parametrize("async_mode", [True, False], ids=["async", "sync"])
 async def test_4_long_outage_reports_unknown_not_failed_stops_at_the_deadline_and_a_rerun_settles_it(
-    emulator: RunningEmulator, outage: OutageProxy, tmp_path: Path, async_mode: bool
+    emulator: RunningEmulator, outage: OutageProxy, tmp_path: Path, async_mode: bool, kind: str, lost: str
 ) -> None:
-    items = make("tasks", 60)
+    items = make(kind, 60)
     clock = FakeClock()
+    # Two batches in flight: the two POSTs lost are those of batches 0 and 1 (with one in flight, the client
+    # would rightly keep resending batch 0 under its operation id instead of moving on).
     settings = Settings(
-        batch_size=10, max_concurrency=1, items_per_minute=None, retry=RetryPolicy(max_attempts=10**6),
+        batch_size=10, max_concurrency=2, items_per_minute=None, retry=RetryPolicy(max_attempts=10**6),
         poll=PollPolicy(initial=0.01, maximum=0.05),
     )  # fmt: skip
+    upload = async_upload_tasks if kind == "tasks" else async_upload_task_suites
     base_url = f"http://127.0.0.1:{outage.port}"
+    # Sync mode settles an unknown batch with a checkpoint; async mode needs none (derived operation ids).
     options: dict[str, Any] = {
         "pool_id": "1", "token": emulator.token(), "base_url": base_url, "settings": settings,
         "async_mode": async_mode, "checkpoint": None if async_mode else tmp_path / "ckpt", "read_input_spec": False,
     }  # fmt: skip
-    outage.lose_answers = 2  # batches 0 and 1 reach the server, their answers are lost, then it is down
-    result = await async_upload_tasks(items, clock=clock, sleep=clock.sleep, give_up_after=300, **options)
+    outage.lose, outage.lost = 2, lost
+    result = await upload(items, clock=clock, sleep=clock.sleep, give_up_after=300, **options)
     assert (result.created, result.unknown, result.failed) == (0, 20, 40)
-    assert all(result[i].status is ItemStatus.UNKNOWN for i in range(20))
-    assert all(
-        result[i].status is ItemStatus.FAILED and "not created" in (result[i].reason or "") for i in range(20, 60)
-    )
+    for i in range(20):
+        reason = result[i].reason or ""
+        assert result[i].status is ItemStatus.UNKNOWN and "rerun the same command" in reason, reason
+    for i in range(20, 60):
+        assert result[i].status is ItemStatus.FAILED and "not created" in (result[i].reason or "")
     assert sum(clock.slept) <= 300, "the deadline ends the retrying"
-    assert stored(emulator) == collections.Counter(image(i) for i in items[:20]), "what the server did accept"
+    accepted = items[:20] if lost == "answer" else []
+    assert eventually_stored(emulator, kind, len(accepted)) == collections.Counter(image(i) for i in accepted)
 
     await outage.start()  # the server is back on the same address
-    rerun = await async_upload_tasks(items, **options)
-    if async_mode:
-        assert (rerun.created, rerun.earlier) == (60, 20)
-        assert stored(emulator) == collections.Counter(image(i) for i in items), "every line exactly once"
-    else:
-        # A synchronous batch whose answer was lost is never resent: it stays unknown, nothing is duplicated.
-        assert (rerun.created, rerun.unknown) == (40, 20)
-        assert stored(emulator) == collections.Counter(image(i) for i in items)
-    await outage.stop()
+    rerun = await upload(items, **options)
+    assert (rerun.created, rerun.unknown, rerun.failed) == (60, 0, 0), next(rerun.problems(), None)
+    assert rerun.earlier == len(accepted)
+    assert all(rerun[i].earlier for i in range(len(accepted)))
+    assert stored(emulator, kind) == collections.Counter(image(i) for i in items), "every line exactly once"
+    if not async_mode:
+        again = await upload(items, **options)
+        assert (again.created, again.earlier) == (60, 60), "a third run has nothing left to send"
+        assert stored(emulator, kind) == collections.Counter(image(i) for i in items)
+
+
+async def test_4_sync_without_checkpoint_says_how_to_settle_an_unknown_batch(emulator: RunningEmulator) -> None:
+    proxy = OutageProxy(emulator.base_url)
+    base_url = await proxy.start()
+    proxy.lose = 1
+    clock = FakeClock()
+    result = await async_upload_tasks(
+        make("tasks", 5), pool_id="1", token=emulator.token(), base_url=base_url, async_mode=False,
+        read_input_spec=False, clock=clock, sleep=clock.sleep, give_up_after=60,
+        settings=Settings(items_per_minute=None),
+    )  # fmt: skip
+    proxy.stop()
+    assert result.unknown == 5
+    reason = result[0].reason or ""
+    assert "look for the item in the pool" in reason and "--checkpoint" in reason, reason
+    assert stored(emulator) == collections.Counter(image(i) for i in make("tasks", 5)), "the server got it"
 
 
 # 5. One bad cell holds back only its item, dicts and models alike; a missing pool id or overlap is one message.
-@pytest.mark.parametrize("async_mode", [True, False])
+@pytest.mark.parametrize("async_mode", [True, False], ids=["async", "sync"])
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
 def test_5_a_bad_cell_holds_back_only_its_item_for_dicts_and_models(
-    emulator: RunningEmulator, async_mode: bool
+    emulator: RunningEmulator, async_mode: bool, kind: str
 ) -> None:
     from toloka_client.models.task_create import TaskCreate
+    from toloka_client.models.task_suite_create import TaskSuiteCreate
 
-    items: list[Any] = make("tasks", 20)
+    model = TaskCreate if kind == "tasks" else TaskSuiteCreate
+    items: list[Any] = make(kind, 20)
     items[5] = {**items[5], "pool_id": ""}
-    items[6] = TaskCreate.from_dict({**items[6], "pool_id": ""})
-    items[7] = TaskCreate.from_dict({**items[7], "pool_id": "1"})
-    result = upload_tasks(
+    items[6] = model.from_dict({**items[6], "pool_id": ""})
+    items[7] = model.from_dict({**items[7], "pool_id": "1"})
+    upload = upload_tasks if kind == "tasks" else upload_task_suites
+    result = upload(
         items, pool_id="1", token=emulator.token(), base_url=emulator.base_url, async_mode=async_mode,
         skip_invalid_items=True, settings=Settings(items_per_minute=None),
     )  # fmt: skip
@@ -371,7 +459,7 @@ def test_5_a_bad_cell_holds_back_only_its_item_for_dicts_and_models(
         errors = result[index].errors
         assert errors is not None and errors["pool_id"]["code"] == "VALUE_REQUIRED"
     expected = collections.Counter(f"https://example.com/{i}.png" for i in range(20) if i not in (5, 6))
-    assert stored(emulator) == expected
+    assert stored(emulator, kind) == expected
 
 
 def test_5_a_web_ui_tsv_without_pool_id_or_overlap_is_one_message_before_anything_is_sent(
@@ -393,9 +481,6 @@ def test_5_a_web_ui_tsv_without_pool_id_or_overlap_is_one_message_before_anythin
 
 # 6. CSV/TSV cells are typed by the project's input spec when it can be read.
 def test_6_table_cells_are_typed_by_the_projects_input_spec(emulator: RunningEmulator, tmp_path: Path) -> None:
-    probe = httpx.get(f"{emulator.base_url}/api/v1/pools/1", headers=emulator.headers(), timeout=10)
-    if probe.status_code == 404:
-        pytest.skip("the emulator does not serve GET /api/v1/pools/{id} yet")
     source = tmp_path / "in.tsv"
     source.write_text(
         "INPUT:image\tINPUT:priority\tINPUT:caption\toverlap\n"
@@ -412,6 +497,36 @@ def test_6_table_cells_are_typed_by_the_projects_input_spec(emulator: RunningEmu
     assert lines[1]["status"] == "invalid" and lines[1]["errors"]["input_values.priority"]["code"] == "INTEGER_EXPECTED"
     assert "--json-cells" not in done.stderr
     assert stored(emulator) == collections.Counter(["https://example.com/a.png"])
+
+
+async def test_6_without_the_input_spec_cells_are_text_and_the_hint_points_to_json_cells(
+    emulator: RunningEmulator, outage: OutageProxy, tmp_path: Path
+) -> None:
+    outage.hide_projects = True
+    source = tmp_path / "in.tsv"
+    source.write_text(
+        "INPUT:image\tINPUT:priority\toverlap\nhttps://example.com/a.png\t5\t1\nhttps://example.com/b.png\t\t1\n"
+    )
+    base_url = f"http://127.0.0.1:{outage.port}"
+
+    async def upload(*extra: str) -> tuple[int, str]:
+        argv = command(emulator, "tasks", source, "--pool-id", "1", "--skip-invalid", *extra, base_url=base_url)
+        process = await asyncio.create_subprocess_exec(
+            *argv, env={**os.environ, "TOLOKA_TOKEN": emulator.token()}, stderr=asyncio.subprocess.PIPE
+        )
+        _, stderr = await process.communicate()
+        assert process.returncode is not None
+        return process.returncode, stderr.decode()
+
+    status, stderr = await upload()
+    assert status == 3, stderr
+    assert "line 2 (item 0): invalid" in stderr and "INTEGER_EXPECTED" in stderr
+    assert "hint: 1 item(s) were refused with INTEGER_EXPECTED" in stderr and "--json-cells" in stderr
+    assert stored(emulator) == collections.Counter(["https://example.com/b.png"])
+    source.write_text("INPUT:image\tINPUT:priority\toverlap\nhttps://example.com/a.png\t5\t1\n")
+    status, stderr = await upload("--json-cells")
+    assert status == 0, stderr
+    assert stored(emulator) == collections.Counter(["https://example.com/a.png", "https://example.com/b.png"])
 
 
 # 7. Library traps: strict options, the injected clock everywhere, logged retries, Retry-After dates.

@@ -54,12 +54,18 @@ def _blank(batch: PreparedBatch) -> BatchOutcome:
     )  # fmt: skip
 
 
-def unknown_reason(detail: str, operation_id: str | None) -> str:
+def unknown_reason(detail: str, operation_id: str | None, checkpointed: bool = False) -> str:
     """Why a position may or may not have been created, and how to settle it."""
+    if operation_id is None and checkpointed:
+        return (
+            f"outcome unknown: {detail}; it is not resent: rerun the same command (same --checkpoint) to settle "
+            "it: the rerun looks for the batch's items in the pool and sends them again only if they are not there"
+        )
     if operation_id is None:
         return (
-            f"outcome unknown: {detail}; a synchronous request cannot be told apart from a new one, so it is not "
-            "resent: look for the item in the pool, or upload in async mode (the default) next time"
+            f"outcome unknown: {detail}; a synchronous request cannot be told apart from a new one and there is no "
+            "--checkpoint to settle it by, so it is not resent: look for the item in the pool before uploading its "
+            "line again (next time use --checkpoint, or async mode, the default)"
         )
     return (
         f"outcome unknown: {detail}; operation {operation_id} may have created it: rerun the same command to "
@@ -72,7 +78,7 @@ class BatchUploader:
 
     def __init__(
         self, wire: Wire, kind: Kind, flags: ApiFlags, target: Target, settings: Settings, pacer: Pacer | None,
-        timing: Timing, stop: asyncio.Event | None = None,
+        timing: Timing, stop: asyncio.Event | None = None, *, checkpointed: bool = False,
     ) -> None:  # fmt: skip
         self._wire = wire
         self._kind = kind
@@ -82,6 +88,7 @@ class BatchUploader:
         self._pacer = pacer
         self._timing = timing
         self._stop = stop
+        self._checkpointed = checkpointed
 
     def operation_id(self, batch: PreparedBatch, attempt: int = 0) -> str:
         """The batch's derived operation id."""
@@ -123,17 +130,20 @@ class BatchUploader:
             return outcome.settle(f"not created: {exc.describe()}")
         except GaveUpError as exc:
             if exc.maybe_sent:
-                return outcome.settle(unknown_reason(str(exc), outcome.operation_id), unknown=True)
+                return outcome.settle(self._unknown(str(exc), outcome.operation_id), unknown=True)
             return outcome.settle(f"not created: {exc}")
         except OutcomeUnknownError as exc:
-            return outcome.settle(unknown_reason(str(exc), outcome.operation_id), unknown=True)
+            return outcome.settle(self._unknown(str(exc), outcome.operation_id), unknown=True)
         except UploadError as exc:
             return outcome.settle(f"not created: {exc}")
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             # An answer that is not what the contract says: what happened on the server cannot be told.
             detail = f"the server's answer could not be read ({type(exc).__name__}: {exc})"
-            return outcome.settle(unknown_reason(detail, outcome.operation_id), unknown=True)
+            return outcome.settle(self._unknown(detail, outcome.operation_id), unknown=True)
         return outcome.settle("not created: the server reported no outcome for this item")
+
+    def _unknown(self, detail: str, operation_id: str | None) -> str:
+        return unknown_reason(detail, operation_id, self._checkpointed)
 
     async def _admitted(self, items: int) -> bool:
         """Wait for the pacer; False when the upload is stopped first (the batch is then never sent)."""

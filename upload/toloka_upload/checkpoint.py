@@ -4,8 +4,9 @@ An append-only JSON Lines file, each record fsynced: a header with the upload's 
 flags, salt); per batch a `start` record written before its first request (its input positions, the digest of
 each item, the operation id in async mode) and a `done` record with its outcome. A rerun:
 - is refused when the target differs (the message says what differs and what to do);
-- settles first what an earlier run left open (started async batches, or ones it reported unknown): it
-  follows their operations, so what they created is known by position;
+- settles first what an earlier run left open (started batches, or ones it reported unknown): it follows
+  their operations (async), or reads the pool back and matches the items' marks (sync, see settling), so what
+  they created is known by position;
 - then sends only the positions not yet created (per item, not per batch), reports the others as created by
   the earlier run (with their ids), and refuses to go on when an item it created has changed since.
 """
@@ -41,6 +42,14 @@ class Pending:
     """Wall-clock time of the start record."""
     known: BatchOutcome | None = None
     """The outcome the earlier run did record (with unknown positions), if any."""
+    marks: list[list[str] | None] | None = None
+    """Per batch offset, the (pool id, content digest) of a synchronous batch's item, to find it in the pool."""
+    floors: dict[str, str] = attrs.field(factory=dict)
+    """Per pool, its newest id when the run began: what the batch created comes after it."""
+
+    def unsettled(self) -> list[int]:
+        """The batch offsets whose outcome is not known."""
+        return sorted(self.known.unknown) if self.known is not None else list(self.sent)
 
 
 class Checkpoint:
@@ -54,6 +63,8 @@ class Checkpoint:
         self.unknown: dict[int, str] = {}
         """Input position -> why: what earlier runs could not settle (synchronous batches whose answer was lost)."""
         self.pending: list[Pending] = []
+        self.floors: dict[str, str] = {}
+        """Per pool, its newest id when this run began (written into each synchronous batch's start record)."""
         header = {"format": FORMAT, "target": target.to_record()}
         resumed = path.exists() and self._load(header)
         self._file: IO[bytes] = path.open("ab")
@@ -91,17 +102,19 @@ class Checkpoint:
             if record.get("event") == "start":
                 starts[record["key"]] = Pending(
                     record["key"], record["start"], record["size"], record["sent"], record["digests"],
-                    record.get("operation_id"), record.get("at", 0.0),
+                    record.get("operation_id"), record.get("at", 0.0), marks=record.get("marks"),
+                    floors=record.get("floors") or {},
                 )  # fmt: skip
             elif record.get("event") == "done":
                 self._take_done(record, starts)
         self.pending = list(starts.values())
         for pending in self.pending:
-            if pending.operation_id is None:
-                # A synchronous batch sent without an answer: resending could create it twice.
-                for offset in pending.sent:
+            if pending.operation_id is None and pending.marks is None:
+                # A synchronous batch sent without an answer and no marks to find it by: resending could create
+                # it twice.
+                for offset in pending.unsettled():
                     self.unknown.setdefault(pending.start + offset, _SYNC_UNKNOWN)
-        self.pending = [pending for pending in self.pending if pending.operation_id is not None]
+        self.pending = [p for p in self.pending if p.operation_id is not None or p.marks is not None]
         return True
 
     def _take_done(self, record: dict[str, Any], starts: dict[str, Pending]) -> None:
@@ -114,7 +127,7 @@ class Checkpoint:
                 self.unknown.pop(position, None)
         started = starts.pop(record.get("key", ""), None)
         if outcome.unknown:
-            if started is not None and started.operation_id is not None:
+            if started is not None:
                 started.known = outcome
                 starts[started.key] = started
             else:
@@ -124,18 +137,20 @@ class Checkpoint:
     def record_start(self, batch: PreparedBatch, operation_id: str | None) -> str:
         """Note, durably, that `batch` is about to be sent (with this operation_id, if async); its key."""
         key = str(uuid.uuid4())
-        self._append(
-            {
-                "event": "start",
-                "key": key,
-                "start": batch.start,
-                "size": batch.size,
-                "sent": batch.sent,
-                "digests": batch.digests,
-                "operation_id": operation_id,
-                "at": time.time(),
-            }
-        )
+        record: dict[str, Any] = {
+            "event": "start",
+            "key": key,
+            "start": batch.start,
+            "size": batch.size,
+            "sent": batch.sent,
+            "digests": batch.digests,
+            "operation_id": operation_id,
+            "at": time.time(),
+        }
+        if operation_id is None and batch.marks is not None:
+            record["marks"] = batch.marks
+            record["floors"] = self.floors
+        self._append(record)
         return key
 
     def record_done(self, outcome: BatchOutcome, digests: list[str | None] | None, key: str | None) -> None:
@@ -153,7 +168,6 @@ class Checkpoint:
 
 
 _SYNC_UNKNOWN = (
-    "outcome unknown: an earlier run sent this item in a synchronous batch and stopped before the answer; it is "
-    "not resent, so nothing is created twice: look for it in the pool (async mode, the default, settles such "
-    "batches by itself)"
+    "outcome unknown: an earlier run sent this item in a synchronous batch and stopped before the answer, and its "
+    "checkpoint has no marks to find it by; it is not resent, so nothing is created twice: look for it in the pool"
 )

@@ -272,7 +272,11 @@ async def _run(args: argparse.Namespace) -> int:
             + (
                 "rerun the same command to settle them; it creates nothing twice"
                 if not args.sync
-                else "look for them in the pool; they are never resent"
+                else "rerun the same command (same --checkpoint) to settle them: it reads the pool back and "
+                "creates nothing twice"
+                if args.checkpoint
+                else "look for them in the pool before uploading those lines again: without --checkpoint a rerun "
+                "could create them twice"
             ),
             file=sys.stderr,
         )

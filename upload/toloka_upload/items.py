@@ -12,6 +12,26 @@ from toloka_upload.kinds import Kind
 from toloka_upload.results import FieldErrors
 
 ITEM_INDEX_KEY = "__item_idx"
+Mark = tuple[str, str]
+"""(pool id, content digest) of one item: what finds it in its pool once created (see settling)."""
+
+
+def content_mark(kind: Kind, item: dict[str, Any]) -> Mark | None:
+    """What identifies an item in its pool once created: its pool and a digest of its input values (None when it
+    has neither, e.g. a malformed item)."""
+    pool_id = item.get("pool_id")
+    if type(pool_id) is not str:
+        return None
+    if kind is Kind.TASKS:
+        content: Any = item.get("input_values")
+    else:
+        tasks = item.get("tasks")
+        content = [task.get("input_values") for task in tasks if type(task) is dict] if type(tasks) is list else None
+    try:
+        data = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+    return pool_id, hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 @attrs.frozen
@@ -44,6 +64,8 @@ class PreparedBatch:
     """Batch offsets an earlier run created (per the checkpoint), with their ids: not sent again."""
     unknown: dict[int, str] = attrs.field(factory=dict)
     """Batch offsets an earlier run may have created without knowing: not sent again, reported unknown."""
+    marks: list[Mark | None] | None = None
+    """Per batch offset, the item's mark (kept for synchronous batches with a checkpoint, to settle them)."""
 
     def digest(self) -> str:
         """sha256 of the body: what the batch's derived operation id stands for."""
@@ -106,13 +128,14 @@ def prepare_batch(
     earlier: Mapping[int, tuple[str, str]] | None = None,
     held: Mapping[int, str] | None = None,
     digests: bool = False,
+    marks: bool = False,
 ) -> PreparedBatch:
     """Normalise, check and serialise one batch once; with refused items and no skip_invalid, send nothing.
 
     Every item, dict or model, goes through `checker`. `earlier` maps input positions an earlier run created to
     (digest, id): those are not sent again, and one whose content changed raises ChangedItemError. `held`
     maps positions whose earlier outcome is unknown to why: those are not sent either. With
-    `digests` (a checkpoint is kept), each item's digest is recorded in the batch.
+    `digests` (a checkpoint is kept), each item's digest is recorded in the batch; with `marks`, its mark too.
     """
     payload: list[dict[str, Any]] = []
     sent: list[int] = []
@@ -121,6 +144,7 @@ def prepare_batch(
     item_digests: list[str | None] | None = [None] * size if digests or earlier else None
     created: dict[int, str] = {}
     unknown: dict[int, str] = {}
+    item_marks: list[Mark | None] | None = [None] * size if marks else None
     check = checker.check
     for offset, original in enumerate(raw):
         if held and (reason := held.get(start + offset)) is not None:
@@ -145,6 +169,8 @@ def prepare_batch(
         if problems is not None:
             errors[offset] = problems
             continue
+        if item_marks is not None:
+            item_marks[offset] = content_mark(kind, item)
         if tag:
             item = {**item, ITEM_INDEX_KEY: str(offset)}
         payload.append(item)
@@ -172,4 +198,5 @@ def prepare_batch(
         digests=item_digests,
         created=created,
         unknown=unknown,
+        marks=item_marks,
     )

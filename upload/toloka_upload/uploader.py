@@ -1,6 +1,7 @@
 """The asyncio uploader: reads items lazily, runs a bounded number of batches at once, collects the outcomes."""
 
 import asyncio
+import collections
 import itertools
 import logging
 import os
@@ -25,6 +26,7 @@ from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome, UploadResult
 from toloka_upload.retrying import send_with_retry
 from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
+from toloka_upload.settling import PoolReader
 from toloka_upload.timing import Clock, Sleep, Timing
 from toloka_upload.wire import Wire, parse_json
 
@@ -158,13 +160,18 @@ class AsyncUploader:
         checker = ItemChecker(kind, allow_defaults=allow_defaults, spec=input_spec, spec_pool=pool_id)
         pacer = Pacer(settings.items_per_minute, timing) if settings.items_per_minute is not None else None
         journal = Checkpoint(Path(checkpoint), target) if checkpoint is not None else None
-        uploader = BatchUploader(self._wire, kind, flags, target, settings, pacer, timing, stop)
-        run = _Run(uploader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
+        uploader = BatchUploader(
+            self._wire, kind, flags, target, settings, pacer, timing, stop, checkpointed=journal is not None
+        )
+        reader = PoolReader(self._wire, kind, settings.retry, timing)
+        run = _Run(uploader, reader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
         size = batch_size(settings, async_mode)
         tag = async_mode and settings.tag_items
         try:
             if journal is not None:
                 await run.settle_earlier()
+                if not async_mode and pool_id is not None and (newest := await reader.newest_id(pool_id)):
+                    journal.floors = {pool_id: newest}
             for number, start, chunk in batches(items, size):
                 if stop is not None and stop.is_set():
                     run.result.stopped = True
@@ -174,6 +181,7 @@ class AsyncUploader:
                         number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=skip_invalid_items,
                         checker=checker, earlier=journal.created if journal else None,
                         held=journal.unknown if journal else None, digests=journal is not None,
+                        marks=journal is not None and not async_mode,
                     )  # fmt: skip
                 except ChangedItemError as exc:
                     await run.settle(0)
@@ -265,12 +273,14 @@ class _Run:
     def __init__(
         self,
         uploader: BatchUploader,
+        reader: PoolReader,
         max_concurrency: int,
         checkpoint: Checkpoint | None,
         result: UploadResult,
         on_batch: Callable[[BatchOutcome], None] | None,
     ) -> None:
         self._uploader = uploader
+        self._reader = reader
         self._max_concurrency = max_concurrency
         self._checkpoint = checkpoint
         self.result = result
@@ -281,9 +291,86 @@ class _Run:
         """Follow the operations earlier runs left open, so that what they created is known by position."""
         checkpoint = self._checkpoint
         assert checkpoint is not None
+        synchronous = [pending for pending in checkpoint.pending if pending.operation_id is None]
         for pending in checkpoint.pending:
-            await self._settle_pending(checkpoint, pending)
+            if pending.operation_id is not None:
+                await self._settle_pending(checkpoint, pending)
+        if synchronous:
+            await self._settle_synchronous(checkpoint, synchronous)
         checkpoint.pending = []
+
+    async def _settle_synchronous(self, checkpoint: Checkpoint, pendings: list[Pending]) -> None:
+        """Find the items of synchronous batches whose answer an earlier run lost by reading their pools back."""
+        floors: dict[str, str | None] = {}
+        for pending in pendings:
+            assert pending.marks is not None
+            for offset in pending.unsettled():
+                mark = pending.marks[offset] if offset < len(pending.marks) else None
+                if mark is None:
+                    continue
+                pool, floor = mark[0], pending.floors.get(mark[0])
+                if pool not in floors or (floors[pool] is not None and (floor is None or floor < str(floors[pool]))):
+                    floors[pool] = floor
+        known_ids = {item_id for _, item_id in checkpoint.created.values()}
+        found: dict[tuple[str, str], collections.deque[str]] = {}
+        unreadable: dict[str, str] = {}
+        for pool, floor in floors.items():
+            try:
+                listing = await self._reader.by_mark(pool, floor, known_ids)
+            except AuthenticationError:
+                raise
+            except UploadError as exc:
+                unreadable[pool] = str(exc)
+                continue
+            found.update((mark, collections.deque(ids)) for mark, ids in listing.items())
+        for pending in pendings:
+            self._settle_one(checkpoint, pending, found, unreadable)
+
+    def _settle_one(
+        self, checkpoint: Checkpoint, pending: Pending, found: dict[tuple[str, str], collections.deque[str]],
+        unreadable: dict[str, str],
+    ) -> None:  # fmt: skip
+        assert pending.marks is not None
+        outcome = BatchOutcome(-1, pending.start, [None] * pending.size)
+        offsets = pending.unsettled()
+        matched: dict[int, str] = {}
+        missing: list[int] = []
+        blocked: dict[int, str] = {}
+        for offset in offsets:
+            mark = pending.marks[offset] if offset < len(pending.marks) else None
+            if mark is None:
+                blocked[offset] = "it has no pool id or input values to find it by"
+            elif mark[0] in unreadable:
+                blocked[offset] = f"pool {mark[0]} could not be read ({unreadable[mark[0]]})"
+            elif queue := found.get((mark[0], mark[1])):
+                matched[offset] = queue.popleft()
+            else:
+                missing.append(offset)
+        digests = pending.digests
+        for offset, item_id in matched.items():
+            outcome.ids[offset] = item_id
+            digest = digests[offset] if offset < len(digests) else None
+            if digest is not None:
+                checkpoint.created[pending.start + offset] = (digest, item_id)
+        where = f"the synchronous batch from position {pending.start} an earlier run sent without learning its outcome"
+        for offset, why in blocked.items():
+            outcome.unknown[offset] = checkpoint.unknown[pending.start + offset] = (
+                f"outcome unknown: {where}: {why}; it is not resent: look for it in the pool, or rerun to try again"
+            )
+        if missing and (matched or blocked):
+            for offset in missing:
+                outcome.unknown[offset] = checkpoint.unknown[pending.start + offset] = (
+                    f"outcome unknown: {where}: {len(matched)} of its items are in the pool, this one was not "
+                    "found (the server may have stored it differently); it is not resent: look for it in the pool"
+                )
+        logger.info(
+            "%s: %d item(s) found in the pool, %d not found%s", where, len(matched), len(missing),
+            ", so the batch is sent again" if missing and not (matched or blocked) else "",
+        )  # fmt: skip
+        # Positions missing from the pool with nothing of their batch found there were never created: they end
+        # up failed in this record, so the rerun sends them again.
+        outcome.settle("not created: its synchronous batch is not in the pool")
+        checkpoint.record_done(outcome, pending.digests, pending.key)
 
     async def _settle_pending(self, checkpoint: Checkpoint, pending: Pending) -> None:
         batch = PreparedBatch(-1, pending.start, pending.size, b"", pending.sent, {}, pending.digests)

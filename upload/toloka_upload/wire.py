@@ -92,6 +92,17 @@ class Wire:
         request = _checked(get_project._get_kwargs(project_id), REQUEST_KEYS, get_project.__name__)
         return await self._http.request(**request)
 
+    async def list_items(
+        self, kind: Kind, pool_id: str, *, id_gt: str | None = None, sort: str = "id", limit: int = 10_000
+    ) -> httpx.Response:
+        """GET one page of the tasks (or task suites) of a pool, after `id_gt` in `sort` order."""
+        module = kind.list_module
+        query: dict[str, Any] = {"pool_id": pool_id, "sort": sort, "limit": limit}
+        if id_gt is not None:
+            query["id_gt"] = id_gt
+        request = _checked(module._get_kwargs(**query), REQUEST_KEYS, module.__name__)
+        return await self._http.request(**request)
+
     async def aclose(self) -> None:
         """Close the connections."""
         await self._http.aclose()
