@@ -23,10 +23,12 @@ from rewriting import (
     REQUESTER_TOKEN,
     SUITES,
     TASKS,
+    HttpMiddleware,
     JsonRewriter,
     Rewrite,
     Wrap,
     as_requester,
+    call_buffered,
     emulator_of,
     error,
     flag,
@@ -38,15 +40,16 @@ from rewriting import (
     on_request,
     on_response,
     path,
-    pool_project_spec,
     query,
+    read_body,
+    replaying,
     retimed,
     token,
     walk,
     with_query,
     without,
 )
-from starlette.types import ASGIApp, Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 _MARK = "conformance.catalogue"
 
@@ -325,8 +328,9 @@ def _renamed_errors(errors: Any, change: Callable[[str, dict[str, Any]], tuple[s
 
 
 def _unprefixed(key: str, error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """`input_values.image` -> `image`: the path no longer says which object the field is in."""
-    return key.rsplit(".", 1)[-1], error
+    """A task's `input_values.image` -> `image`: the path no longer says which object the field is in (the paths
+    inside a suite's tasks and solutions are left alone)."""
+    return key.removeprefix("input_values."), error
 
 
 def _code_renamed(old: str, new: str) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
@@ -396,9 +400,10 @@ def _other_reads(matches: Callable[[Scope], bool]) -> Callable[[Scope, bytes], t
 
 
 def _partial_creation(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-    """skip_invalid_items=false is served as true: the valid items of a refused batch get created."""
+    """Sync uploads: skip_invalid_items=false is served as true, the valid items of a refused batch get created.
+    (Async ones are left alone: a FAILed operation's counts are operations.fail_counts' rule.)"""
     params = query(scope)
-    if is_upload(scope) and params.get("skip_invalid_items", "false") == "false":
+    if is_upload(scope) and not flag(scope, "async_mode") and params.get("skip_invalid_items", "false") == "false":
         scope = with_query(scope, {**params, "skip_invalid_items": "true"})
     return scope, body
 
@@ -411,9 +416,9 @@ def _reuse_forgotten(app: ASGIApp) -> ASGIApp:
         params = query(scope)
         chosen = params.get("operation_id")
         if is_upload(scope) and chosen is not None:
-            if chosen.lower() in seen:
+            if chosen in seen:  # byte for byte: another letter case is operations.id_case_insensitive's rule
                 scope = with_query(scope, {**params, "operation_id": str(uuid.uuid4())})
-            seen.add(chosen.lower())
+            seen.add(chosen)
         return scope, body
 
     return Rewrite(app, request=request)
@@ -561,7 +566,7 @@ def _open_pool_crash(app: ASGIApp) -> ASGIApp:
         return scope, body
 
     def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-        return (500, {"message": "Internal Server Error"}) if _marked(scope) else (status, body)
+        return error(500, "INTERNAL_ERROR", "Internal Server Error") if _marked(scope) else (status, body)
 
     return Rewrite(app, request=request, response=response)
 
@@ -574,46 +579,42 @@ def _media_type_ignored(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
     return scope, body
 
 
+class _InvalidStoredAnyway(HttpMiddleware):
+    """skip_invalid_items=true (sync tasks): the answer is right (the invalid items in `validation_errors`, left
+    out of `items`), yet the pool gets one more task for each invalid item (a copy of a valid one of the request):
+    an item reported invalid was stored."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await read_body(receive)
+        status, headers, content = await call_buffered(self.app, scope, replaying(body))
+        if (
+            is_upload(scope)
+            and path(scope) == TASKS
+            and flag(scope, "skip_invalid_items")
+            and not flag(scope, "async_mode")
+        ):
+            await self._store_invalid(scope, body, status, content)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+    async def _store_invalid(self, scope: Scope, body: bytes, status: int, content: bytes) -> None:
+        try:
+            sent, answer = json.loads(body), json.loads(content)
+        except ValueError:
+            return
+        if status != 201 or not isinstance(sent, list) or not isinstance(answer, dict):
+            return
+        created, invalid = answer.get("items") or {}, answer.get("validation_errors") or {}
+        valid = [sent[int(index)] for index in created if index.isdigit() and int(index) < len(sent)]
+        if not valid or not invalid:
+            return
+        copy = json.dumps([valid[0]] * len(invalid)).encode()
+        stored = with_query(scope, {"skip_invalid_items": "false"})
+        await call_buffered(self.app, stored, replaying(copy))
+
+
 def _invalid_created_silently(app: ASGIApp) -> ASGIApp:
-    """skip_invalid_items=true: an item with a field outside the pool's input spec is reported invalid, yet created
-    (without that field), and left out of `items`: the answer looks right, the pool has it."""
-    specs = {pool_id: set(pool_project_spec(app, pool_id) or ()) for pool_id in emulator_of(app).config.pools}
-
-    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
-        if not (is_upload(scope) and path(scope) == TASKS and flag(scope, "skip_invalid_items")):
-            return scope, body
-        if flag(scope, "async_mode"):
-            return scope, body
-        parsed = json.loads(body) if body else None
-        if not isinstance(parsed, list):
-            return scope, body
-        hidden: dict[str, list[str]] = {}
-        for index, item in enumerate(parsed):
-            values = item.get("input_values") if isinstance(item, dict) else None
-            known = specs.get(str(item.get("pool_id"))) if isinstance(item, dict) else None
-            if (
-                isinstance(values, dict)
-                and known is not None
-                and set(values) - known
-                and not (set(known) - set(values))
-            ):
-                hidden[str(index)] = sorted(set(values) - known)
-                item["input_values"] = {k: v for k, v in values.items() if k in known}
-        return (_mark(scope, hidden), json.dumps(parsed).encode()) if hidden else (scope, body)
-
-    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
-        hidden = _marked(scope)
-        if hidden and status == 201 and isinstance(body, dict):
-            items, errors = body.get("items") or {}, body.get("validation_errors") or {}
-            for index, fields in hidden.items():
-                items.pop(index, None)
-                errors[index] = {
-                    f"input_values.{name}": {"code": "VALUE_NOT_ALLOWED", "message": "Unknown field"} for name in fields
-                }
-            body["items"], body["validation_errors"] = items, errors
-        return status, body
-
-    return Rewrite(app, request=request, response=response)
+    return _InvalidStoredAnyway(app)
 
 
 class _Unlimited:
@@ -724,6 +725,8 @@ FAULTS: tuple[Fault, ...] = (
         "skip_invalid_items=true with no valid item answers 400, nothing created",
         "tasks.skip_invalid.none_valid",
         on_response(_all_invalid_201),
+        also=frozenset({"suites.skip_invalid.none_valid"}),
+        why_also="the same rule for suites",
     ),
     Fault(
         "sync_limit_not_enforced",

@@ -6,6 +6,7 @@ import copy
 import uuid
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -15,6 +16,7 @@ from toloka_conformance.constraints import MAX_ITEMS_PER_CASE, SPARED_POOL_ID, C
 from toloka_conformance.redaction import Secret
 from toloka_conformance.spec import is_uuid, load_spec
 from toloka_conformance.target import Target
+from toloka_contract.testing import validator
 
 TARGET = Target(
     base_url="http://127.0.0.1:1",
@@ -101,3 +103,32 @@ def test_the_item_budget_is_a_hard_bound() -> None:
     budget = ItemBudget(3)
     assert budget.take(2) and not budget.take(2) and budget.take(1) and not budget.take(1)
     assert budget.used == 3
+
+
+_plain = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()))
+_BODIES = {
+    "/api/v1/tasks": validator(load_spec(), {"$ref": "#/components/schemas/TaskCreateBody"}),
+    "/api/v1/task-suites": validator(load_spec(), {"$ref": "#/components/schemas/TaskSuiteCreateBody"}),
+}
+
+
+@pytest.mark.parametrize("path", sorted(_BODIES))
+def test_negative_uploads_keep_their_violation(path: str) -> None:
+    """A generated negative body that breaks the schema still breaks it once aimed at the pool (valid
+    input_values and answers put in, an overlap filled): only what the schema leaves free is replaced."""
+    _, constraints = _schema()
+    operation = _plain[path]["POST"]
+    seen = 0
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    def aimed_keeps_violation(case: Any) -> None:
+        nonlocal seen
+        if _BODIES[path].is_valid(case.body):
+            return  # the violation is elsewhere (a query parameter)
+        seen += 1
+        mapped = constraints.map_case(HookContext(operation=operation), case)
+        assert not _BODIES[path].is_valid(mapped.body), (case.body, mapped.body)
+
+    aimed_keeps_violation()
+    assert seen > 0

@@ -354,8 +354,10 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("single_object_answer", "one-object uploads answered by a wrapper, not the emulator", _single_object),
     Variant(
         "as_the_sources_show",
-        "issue 9's server: no created, no request_id, no Retry-After, the log in another order",
+        "issue 9's server: no created, no request_id, no Retry-After, the log in another order, one-object "
+        "uploads answered with the object",
         chain(
+            _single_object,
             on_response(_no_created),
             on_response(_no_request_id),
             dropping_header(b"retry-after"),

@@ -1,13 +1,14 @@
 """Keeps schemathesis' generated requests inside the chosen pool and item budget, and judges per-item rejections.
 
 Three schema-scoped hooks, installed per run so several runs in one process do not share state:
-- `map_case` points uploads (an array or one object) at the target pool and makes positive items valid for it:
-  `input_values` become the pool's valid example and every solution's `output_values` the project's valid
-  answer (`--output-values`, or one built from the project's output spec), never an arbitrary object, since a
-  server may check answers against the output spec. Every async upload gets a fresh `operation_id` (a reused
-  one is correctly refused with 409). `open_pool` stays as generated: the target pool is open, so
-  `open_pool=true` is exercised without changing anything. Only values that are already valid are replaced,
-  so a negative case keeps the violation it was generated with.
+- `map_case` points uploads (an array or one object) at the target pool and makes items valid for it wherever
+  the schema leaves room: `input_values` become the pool's valid example and every solution's `output_values`
+  the project's valid answer (`--output-values`, or one built from the project's output spec), never an
+  arbitrary object, since a server may check answers against the output spec; a missing overlap is filled.
+  Negative cases too: the schema allows any object there and no overlap, so their violation stays the only
+  reason to refuse them (and an item refused item by item is one a server must not have created). Every async
+  upload gets a fresh `operation_id` (a reused one is correctly refused with 409). `open_pool` stays as
+  generated: the target pool is open, so `open_pool=true` is exercised without changing anything.
 - `map_case` also turns a generated open or close of the suite's own pools (the target pool, the closed pool)
   to a pool that does not exist: the target pool must stay open and the closed one closed for the checks.
 - `filter_case` bounds the items one case may create and the items the whole run may create; every case it
@@ -109,7 +110,7 @@ class Constraints:
         if isinstance(query.get("operation_id"), str) and is_uuid(query["operation_id"]):
             query["operation_id"] = str(uuid.UUID(int=self._random.getrandbits(128), version=4))
         positive = _mode(case) is GenerationMode.POSITIVE
-        fill_overlap = positive and not _is_true(query.get("allow_defaults"))
+        fill_overlap = not _is_true(query.get("allow_defaults"))
         if isinstance(case.body, list):
             case.body = [self._aim(item, positive=positive, fill_overlap=fill_overlap) for item in case.body]
         elif isinstance(case.body, dict):
@@ -125,23 +126,26 @@ class Constraints:
         return case
 
     def _aim(self, item: Any, *, positive: bool, fill_overlap: bool) -> Any:
+        """Make the item valid for the pool wherever the schema leaves room, so that a negative case is refused
+        for its own violation only (InputValues / OutputValues are any objects and `overlap` is optional in the
+        schema, so replacing an object or filling a missing overlap never removes the violation)."""
         if not isinstance(item, dict):
             return item
         if isinstance(item.get("pool_id"), str) and item["pool_id"]:
             item["pool_id"] = self.target.pool_id
-        if positive:
-            self._make_valid(item)
-            for inner in item.get("tasks") or ():
-                if isinstance(inner, dict):
-                    self._make_valid(inner)
-            if fill_overlap and item.get("overlap") is None and item.get("infinite_overlap") is not True:
-                # A missing or null overlap is valid only with infinite_overlap: true or allow_defaults=true (the
-                # contract's CreateOverlap); the schema cannot say so, so a positive case gets one.
-                item["overlap"] = 1
+        self._make_valid(item, positive=positive)
+        for inner in item.get("tasks") or ():
+            if isinstance(inner, dict):
+                self._make_valid(inner, positive=positive)
+        if fill_overlap and item.get("overlap") is None and item.get("infinite_overlap") is not True:
+            # A missing or null overlap is valid only with infinite_overlap: true or allow_defaults=true (the
+            # contract's CreateOverlap); the schema cannot say so, so the case gets one.
+            item["overlap"] = 1
         return item
 
-    def _make_valid(self, item: dict[str, Any]) -> None:
-        """The pool's valid input_values, and the project's valid answer in every solution (or no solutions)."""
+    def _make_valid(self, item: dict[str, Any], *, positive: bool) -> None:
+        """The pool's valid input_values, and the project's valid answer in every solution (with no answer known,
+        a positive case gets no solutions: an arbitrary answer would make it invalid)."""
         if isinstance(item.get("input_values"), dict):
             item["input_values"] = dict(self.target.input_values)
         for key in ("known_solutions", "baseline_solutions"):
@@ -149,7 +153,8 @@ class Constraints:
             if not isinstance(solutions, list):
                 continue
             if self.answer is None:
-                item[key] = []  # no valid answer known: an arbitrary one would make a valid case invalid
+                if positive:
+                    item[key] = []
                 continue
             for solution in solutions:
                 if isinstance(solution, dict) and isinstance(solution.get("output_values"), dict):

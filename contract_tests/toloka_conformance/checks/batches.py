@@ -217,31 +217,27 @@ def suites_allow_defaults(ctx: Context) -> str:
 def _keeps_own(ctx: Context, path: str, make: Any) -> str:
     default, source = _pool_default(ctx, path)
     own = default + 1 if default < 30_000 else default - 1  # never equal to the default: no pass by coincidence
-    with_own, without = make(ctx, overlap=own), make(ctx)
-    del without["overlap"]
-    exchange = ctx.api.post(path, [with_own, without], allow_defaults=True)
-    expect_status(exchange, 201, KEEPS_OWN)
-    items = string_keyed(json_object(exchange, KEEPS_OWN), "items", exchange, KEEPS_OWN)
-    observed = [(items.get(index) or {}).get("overlap") for index in ("0", "1")]
-    if observed != [own, default]:
+    created, exchange = create_one(ctx, path, make(ctx, overlap=own), KEEPS_OWN, allow_defaults=True)
+    if created.get("overlap") != own:
         raise Failed(
-            f"overlaps created {observed!r} for [an item with overlap {own}, an item without]",
-            expected=f"[{own}, {default}] (the pool's default from {source} only for the item without one)",
+            f"created overlap {created.get('overlap')!r} for an item sent with overlap {own}",
+            expected=f"{own}, its own (the pool's default {default} from {source} is for items without one)",
             rule=KEEPS_OWN,
             exchange=exchange,
         )
-    return f"overlap {own} kept, the item without one took the pool default {default} ({source})"
+    return f"overlap {own} kept under allow_defaults=true (the pool's default is {default}, {source})"
 
 
-@check("tasks.allow_defaults.keeps_own", "allow_defaults=true keeps a task's own overlap", KEEPS_OWN, creates=2)
+@check("tasks.allow_defaults.keeps_own", "allow_defaults=true keeps a task's own overlap", KEEPS_OWN, creates=1)
 def tasks_keeps_own(ctx: Context) -> str:
-    """[overlap default+1, no overlap] with allow_defaults=true: created with default+1 and the default."""
+    """A task with overlap default+1, allow_defaults=true: created with default+1 (tasks.allow_defaults checks
+    that one without an overlap takes the default)."""
     return _keeps_own(ctx, TASKS, task)
 
 
-@check("suites.allow_defaults.keeps_own", "allow_defaults=true keeps a suite's own overlap", KEEPS_OWN, creates=2)
+@check("suites.allow_defaults.keeps_own", "allow_defaults=true keeps a suite's own overlap", KEEPS_OWN, creates=1)
 def suites_keeps_own(ctx: Context) -> str:
-    """[overlap default+1, no overlap] suites with allow_defaults=true: created with default+1 and the default."""
+    """A suite with overlap default+1, allow_defaults=true: created with default+1."""
     return _keeps_own(ctx, SUITES, suite)
 
 

@@ -57,9 +57,17 @@ def _walk(ctx: Context, path: str, make: Any) -> str:
     # Items of another pool created in between: a walk of this pool must never show them.
     other_pool = ctx.target.closed_pool_id
     ids = _create(ctx, path, [make(ctx) for _ in range(3)], WALK)
+    seeded = "no other pool given (--closed-pool-id)"
     if other_pool is not None:
         with restoring_closed(ctx, other_pool):
-            _create(ctx, path, [make(ctx, pool_id=other_pool)], WALK)
+            # Whether the closed pool takes uploads is pools.closed_accepts' rule; refused, the walk goes on
+            # without another pool's item (and says so).
+            seeded_answer = ctx.api.post(path, [make(ctx, pool_id=other_pool)])
+        seeded = (
+            f"one item in pool {other_pool} in between"
+            if seeded_answer.status == 201
+            else f"pool {other_pool} refused its item ({seeded_answer.status}): no other pool's item in between"
+        )
     ids += _create(ctx, path, [make(ctx) for _ in range(_WALKED - 3)], WALK)
     seen: list[str] = []
     cursor = before
@@ -127,7 +135,9 @@ def _walk(ctx: Context, path: str, make: Any) -> str:
             rule=WALK,
             exchange=exchange,
         )
-    return f"{len(ids)} items walked {_PAGE} at a time (pages {', '.join(pages)}), each once, no other pool's"
+    return (
+        f"{len(ids)} items walked {_PAGE} at a time (pages {', '.join(pages)}), each once, no other pool's ({seeded})"
+    )
 
 
 @check("tasks.list.paged_walk", "A paged walk of the pool's tasks returns each exactly once", WALK, creates=_WALKED + 1)

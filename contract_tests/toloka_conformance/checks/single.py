@@ -22,7 +22,6 @@ from toloka_conformance.checks.support import (
     suite,
     task,
 )
-from toloka_conformance.target import UNKNOWN_INPUT_FIELD
 
 SYNC = (
     "[openapi.yaml create_tasks / create_task_suites; fullApi createTask: oneOf [TaskFormV1, array]] One object "
@@ -141,25 +140,25 @@ def suites_single_async(ctx: Context) -> str:
 @check("tasks.single.invalid", "One invalid task object: 400 keyed by field path, nothing created", INVALID)
 def tasks_single_invalid(ctx: Context) -> str:
     """An invalid task object, with skip_invalid_items false and true: 400 VALIDATION_ERROR keyed by field path."""
-    default_invalid = UNKNOWN_INPUT_FIELD in ctx.target.invalid_input_values
     before = newest_id(ctx, TASKS)
     for skip in (False, True):
         exchange = ctx.api.post(TASKS, invalid_task(ctx), skip_invalid_items=skip)
         payload = expect_error(exchange, 400, "VALIDATION_ERROR", INVALID).get("payload")
-        if not isinstance(payload, dict) or not payload or any(str(key).isdigit() for key in payload):
+        # Which path and code each error has is validation.paths' and validation.codes' rule; this one is the shape.
+        if (
+            not isinstance(payload, dict)
+            or not payload
+            or any(str(key).isdigit() or not _is_error(value) for key, value in payload.items())
+        ):
             raise Failed(
                 f"with skip_invalid_items={str(skip).lower()} the payload is {payload!r}",
-                expected="keyed by field path, with no item index",
-                rule=INVALID,
-                exchange=exchange,
-            )
-        wanted = f"input_values.{UNKNOWN_INPUT_FIELD}"
-        if default_invalid and (payload.get(wanted) or {}).get("code") != "VALUE_NOT_ALLOWED":
-            raise Failed(
-                f"with skip_invalid_items={str(skip).lower()} the payload is {payload!r}",
-                expected=f"{wanted!r}: {{code: VALUE_NOT_ALLOWED}} (a field not in the input spec)",
+                expected="field errors ({code, message}) keyed by field path, with no item index",
                 rule=INVALID,
                 exchange=exchange,
             )
         expect_nothing_created(ctx, TASKS, before, INVALID, exchange)
     return "400 VALIDATION_ERROR keyed by field path with skip_invalid_items false and true, nothing created"
+
+
+def _is_error(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("code"), str)

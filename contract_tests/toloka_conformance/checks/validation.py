@@ -15,11 +15,9 @@ from toloka_conformance.checks.base import Context, Failed, Skipped, check
 from toloka_conformance.checks.support import (
     SUITES,
     TASKS,
-    expect_status,
-    json_object,
+    expect_error,
     output_values,
     project_specs,
-    string_keyed,
     suite,
     task,
 )
@@ -104,25 +102,68 @@ def _bound_faults(name: str, field: dict[str, Any], kind: str, base: dict[str, A
     return found
 
 
-def _expect(errors: dict[str, Any], index: str, path: str, code: str, bound: Any, exchange: Exchange) -> None:
-    item_errors = errors.get(index)
-    error = item_errors.get(path) if isinstance(item_errors, dict) else None
-    if not isinstance(error, dict) or error.get("code") != code:
+def _refused(ctx: Context, path: str, item: dict[str, Any], rule: str) -> tuple[dict[str, dict[str, Any]], Exchange]:
+    """POST `[item]` (skip_invalid_items=false): 400 VALIDATION_ERROR; the item's errors by field path.
+
+    One invalid item per request, so its errors are found whatever the payload keys the item by (an index is
+    the batch rows' rule, not this one) and nothing is created.
+    """
+    exchange = ctx.api.post(path, [item], skip_invalid_items=False)
+    payload = expect_error(exchange, 400, "VALIDATION_ERROR", rule).get("payload")
+    errors: dict[str, dict[str, Any]] = {}
+    for key, value in payload.items() if isinstance(payload, dict) else ():
+        if _is_error(value):
+            errors[str(key)] = value  # keyed by field path alone
+        elif isinstance(value, dict):
+            errors.update({str(k): v for k, v in value.items() if _is_error(v)})
+    if not errors:
         raise Failed(
-            f"validation_errors[{index!r}] is {item_errors!r}",
-            expected=f"{path!r}: {{code: {code}}}",
-            rule=CODES if path.startswith("input_values.") else PATHS,
+            f"the payload is {payload!r}",
+            expected="the invalid item's field errors ({code, message} by field path)",
+            rule=rule,
             exchange=exchange,
         )
-    if bound is not None:
-        params = error.get("params")
-        if not isinstance(params, list) or not any(_same_number(param, bound) for param in params):
-            raise Failed(
-                f"validation_errors[{index!r}][{path!r}] is {error!r}",
-                expected=f"`params` naming the bound {bound}",
-                rule=CODES,
-                exchange=exchange,
-            )
+    return errors, exchange
+
+
+def _is_error(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("code"), str)
+
+
+def _expect_code(errors: dict[str, dict[str, Any]], fault: _Fault, exchange: Exchange) -> None:
+    """Some error of the item has the fault's code (whatever its path: validation.paths checks paths), and a bound
+    fault's error names the bound in `params`."""
+    matching = [error for error in errors.values() if error.get("code") == fault.code]
+    if not matching:
+        raise Failed(
+            f"the item's errors are {errors!r}",
+            expected=f"an error with code {fault.code}",
+            rule=CODES,
+            exchange=exchange,
+        )
+    if fault.bound is not None and not any(_names_bound(error, fault.bound) for error in matching):
+        raise Failed(
+            f"the {fault.code} error is {matching[0]!r}",
+            expected=f"`params` naming the bound {fault.bound}",
+            rule=CODES,
+            exchange=exchange,
+        )
+
+
+def _names_bound(error: dict[str, Any], bound: int | float) -> bool:
+    params = error.get("params")
+    return isinstance(params, list) and any(_same_number(param, bound) for param in params)
+
+
+def _expect_path(errors: dict[str, dict[str, Any]], path: str, exchange: Exchange) -> None:
+    """An error is reported under exactly `path` (whatever its code: validation.codes checks codes)."""
+    if path not in errors:
+        raise Failed(
+            f"the item's errors are under {sorted(errors)!r}",
+            expected=f"an error under {path!r}",
+            rule=PATHS,
+            exchange=exchange,
+        )
 
 
 def _same_number(param: Any, bound: int | float) -> bool:
@@ -132,48 +173,46 @@ def _same_number(param: Any, bound: int | float) -> bool:
         return False
 
 
-def _validation_errors(
-    ctx: Context, path: str, items: list[dict[str, Any]], rule: str
-) -> tuple[dict[str, Any], Exchange]:
-    exchange = ctx.api.post(path, items, skip_invalid_items=True)
-    expect_status(exchange, 201, rule)
-    return string_keyed(json_object(exchange, rule), "validation_errors", exchange, rule), exchange
-
-
-@check("validation.codes", "Each invalid field: its path and the documented code (bounds in params)", CODES, creates=1)
+@check("validation.codes", "Each invalid field: the documented code (bounds in params)", CODES)
 def validation_codes(ctx: Context) -> str:
-    """One task per fault of the project's input spec, plus a valid one, skip_invalid_items=true: path and code each."""
+    """One task per fault of the project's input spec, each refused alone: the fault's code, the bound in params."""
     spec, _ = project_specs(ctx)
     faults = _faults(ctx, spec)
-    errors, exchange = _validation_errors(
-        ctx, TASKS, [*(task(ctx, input_values=f.values) for f in faults), task(ctx)], CODES
-    )
-    for index, fault in enumerate(faults):
+    for fault in faults:
+        errors, exchange = _refused(ctx, TASKS, task(ctx, input_values=fault.values), CODES)
         try:
-            _expect(errors, str(index), f"input_values.{fault.path}", fault.code, fault.bound, exchange)
+            _expect_code(errors, fault, exchange)
         except Failed as failure:
             raise failure.about(fault.what) from None
     return "; ".join(f"{fault.what}: {fault.code}" for fault in faults)
 
 
-@check("validation.paths", "A suite's task errors are under tasks.<i>.input_values.<field>", PATHS, creates=1)
+@check(
+    "validation.paths",
+    "A task's errors are under input_values.<field>, a suite task's under tasks.<i>.input_values.<field>",
+    PATHS,
+)
 def validation_paths(ctx: Context) -> str:
-    """A suite of [valid task, task with an undeclared field]: `tasks.1.input_values.<field>` VALUE_NOT_ALLOWED."""
+    """A task with an undeclared field: `input_values.<field>`; a suite of [valid task, task with it]:
+    `tasks.1.input_values.<field>`."""
+    field_path = f"input_values.{UNKNOWN_INPUT_FIELD}"
+    errors, exchange = _refused(ctx, TASKS, task(ctx, input_values=dict(ctx.target.invalid_input_values)), PATHS)
+    if UNKNOWN_INPUT_FIELD in ctx.target.invalid_input_values:
+        _expect_path(errors, field_path, exchange)
     bad = suite(ctx)
     bad["tasks"].append({"input_values": {**ctx.target.input_values, UNKNOWN_INPUT_FIELD: 1}})
-    errors, exchange = _validation_errors(ctx, SUITES, [bad, suite(ctx)], PATHS)
-    _expect(errors, "0", f"tasks.1.input_values.{UNKNOWN_INPUT_FIELD}", "VALUE_NOT_ALLOWED", None, exchange)
-    return f"tasks.1.input_values.{UNKNOWN_INPUT_FIELD}: VALUE_NOT_ALLOWED"
+    errors, exchange = _refused(ctx, SUITES, bad, PATHS)
+    _expect_path(errors, f"tasks.1.{field_path}", exchange)
+    return f"{field_path}; tasks.1.{field_path}"
 
 
 @check(
     "validation.solution_paths",
     "A known solution's errors are under known_solutions.<i>.output_values.<field>",
     PATHS,
-    creates=1,
 )
 def validation_solution_paths(ctx: Context) -> str:
-    """A task whose second known solution has an undeclared output field: that path, VALUE_NOT_ALLOWED."""
+    """A task whose second known solution has an undeclared output field: an error under that path."""
     _, output_spec = project_specs(ctx)
     if not output_spec:
         raise Skipped("the project declares no output spec: nothing to validate answers against")
@@ -182,7 +221,7 @@ def validation_solution_paths(ctx: Context) -> str:
         {"output_values": answer, "correctness_weight": 1},
         {"output_values": {**answer, UNKNOWN_INPUT_FIELD: 1}, "correctness_weight": 1},
     ]
-    errors, exchange = _validation_errors(ctx, TASKS, [task(ctx, known_solutions=solutions), task(ctx)], PATHS)
+    errors, exchange = _refused(ctx, TASKS, task(ctx, known_solutions=solutions), PATHS)
     path = f"known_solutions.1.output_values.{UNKNOWN_INPUT_FIELD}"
-    _expect(errors, "0", path, "VALUE_NOT_ALLOWED", None, exchange)
-    return f"{path}: VALUE_NOT_ALLOWED"
+    _expect_path(errors, path, exchange)
+    return path
