@@ -1,14 +1,15 @@
 """The official SDK's upload workflow, run by toloka-kit's own interpreter (compat/toloka-kit/.venv) over real HTTP.
 
-Usage: `python sdk_workflow.py BASE_URL CONFIG_TOML` with the tokens in the environment: `SDK_OAUTH_TOKEN` (used by
-`TolokaClient`, which sends it as `OAuth`) and `SDK_APIKEY_TOKEN` (used by `AsyncTolokaClient`; shaped so that
-toloka-kit sends it as `ApiKey`). The emulator must run CONFIG_TOML; its pools and projects are the expectations.
+Usage: `python sdk_workflow_script.py BASE_URL CONFIG_TOML` with the tokens in the environment: `SDK_OAUTH_TOKEN`
+(used by `TolokaClient`, which sends it as `OAuth`) and `SDK_APIKEY_TOKEN` (used by `AsyncTolokaClient`; shaped so
+that toloka-kit sends it as `ApiKey`). The emulator must run CONFIG_TOML; its pools and projects are the expectations.
 
 Every SDK call is one step, run unmodified with both clients (the workflow is written once; a sync client's results
 are used as they are, an async client's are awaited). Each step prints a `{"begin": name}` line, then a result line
 `{"step": name, "ok": bool, "seconds": float, "detail": str}`, where a failure's detail names the exception and the
 HTTP exchanges of the step (method, path, status, bodies; never headers). A step whose prerequisite failed is
-reported as failed without running. `STEPS` and `CLIENTS` are plain literals: the pytest side reads them with `ast`.
+reported as failed without running. `STEPS` and `CLIENTS` are plain literals: the pytest side
+(test_official_sdk.py, which starts a real emulator process) reads them with `ast` and requires every step to pass.
 
 "Return what was sent": every field the SDK serialised for an object (input_values, known_solutions, pool_id...) must
 come back equal on the SDK object the call returns, and overlap / infinite_overlap must be the sent ones or, with
@@ -39,16 +40,22 @@ STEPS = (
     "create_task[async_mode=False, allow_defaults]",
     "create_task[infinite_overlap]",
     "create_task[async_mode=False, infinite_overlap]",
+    "create_task[open_pool]",
+    "get_pool[opened by create_task[open_pool]]",
+    "close_pool[after create_task[open_pool]]",
+    "create_task[async_mode=False, allow_defaults, open_pool]",
+    "get_pool[opened by create_task[async_mode=False, allow_defaults, open_pool]]",
+    "close_pool[after create_task[async_mode=False, allow_defaults, open_pool]]",
     "create_tasks[async_mode=True, allow_defaults, infinite_overlap]",
     "create_tasks[async_mode=False, allow_defaults, infinite_overlap]",
     "create_tasks[async_mode=True, skip_invalid_items]",
     "create_tasks[async_mode=False, skip_invalid_items]",
     "create_tasks[async_mode=True, open_pool]",
-    "get_pool[opened by create_tasks async_mode=True open_pool]",
-    "close_pool[after create_tasks async_mode=True open_pool]",
+    "get_pool[opened by create_tasks[async_mode=True, open_pool]]",
+    "close_pool[after create_tasks[async_mode=True, open_pool]]",
     "create_tasks[async_mode=False, open_pool]",
-    "get_pool[opened by create_tasks async_mode=False open_pool]",
-    "close_pool[after create_tasks async_mode=False open_pool]",
+    "get_pool[opened by create_tasks[async_mode=False, open_pool]]",
+    "close_pool[after create_tasks[async_mode=False, open_pool]]",
     "create_tasks_async",
     "wait_operation",
     "get_operation_log",
@@ -59,16 +66,23 @@ STEPS = (
     "find_tasks[sort=['-created', '-id'], limit]",
     "create_task_suite",
     "create_task_suite[async_mode=False, infinite_overlap]",
+    "create_task_suite[async_mode=False, allow_defaults]",
+    "create_task_suite[allow_defaults, open_pool]",
+    "get_pool[opened by create_task_suite[allow_defaults, open_pool]]",
+    "close_pool[after create_task_suite[allow_defaults, open_pool]]",
+    "create_task_suite[async_mode=False, open_pool]",
+    "get_pool[opened by create_task_suite[async_mode=False, open_pool]]",
+    "close_pool[after create_task_suite[async_mode=False, open_pool]]",
     "create_task_suites[async_mode=True, allow_defaults, infinite_overlap]",
     "create_task_suites[async_mode=False, allow_defaults, infinite_overlap]",
     "create_task_suites[async_mode=True, skip_invalid_items]",
     "create_task_suites[async_mode=False, skip_invalid_items]",
     "create_task_suites[async_mode=True, open_pool]",
-    "get_pool[opened by create_task_suites async_mode=True open_pool]",
-    "close_pool[after create_task_suites async_mode=True open_pool]",
+    "get_pool[opened by create_task_suites[async_mode=True, open_pool]]",
+    "close_pool[after create_task_suites[async_mode=True, open_pool]]",
     "create_task_suites[async_mode=False, open_pool]",
-    "get_pool[opened by create_task_suites async_mode=False open_pool]",
-    "close_pool[after create_task_suites async_mode=False open_pool]",
+    "get_pool[opened by create_task_suites[async_mode=False, open_pool]]",
+    "close_pool[after create_task_suites[async_mode=False, open_pool]]",
     "get_task_suite",
     "get_task_suites",
     "find_task_suites[id filters, sort, limit]",
@@ -168,7 +182,8 @@ def differences(sent: Any, got: Any, path: str = "") -> list[str]:
         if not isinstance(got, list) or len(got) != len(sent):
             return [f"{where}: sent {sent!r}, got {got!r}"]
         return [line for index, item in enumerate(sent) for line in differences(item, got[index], f"{path}{index}.")]
-    return [] if sent == got and type(sent) is not bool or sent is got else [f"{where}: sent {sent!r}, got {got!r}"]
+    same = type(sent) is type(got) and sent == got if isinstance(sent, bool) or isinstance(got, bool) else sent == got
+    return [] if same else [f"{where}: sent {sent!r}, got {got!r}"]
 
 
 def sent_fields(obj: Any) -> dict[str, Any]:
@@ -227,11 +242,10 @@ def check_batch(
 
 
 def check_pool(pool: Any, pool_id: str, status: str) -> None:
-    if (pool.id, str(pool.status)) != (pool_id, status) and (pool.id, getattr(pool.status, "value", None)) != (
-        pool_id,
-        status,
-    ):
-        raise AssertionError(f"pool {pool.id!r} status {pool.status!r}, expected pool {pool_id!r} status {status}")
+    """The SDK's Pool is the pool asked for, in `status` (OPEN, CLOSED)."""
+    got = getattr(pool.status, "value", pool.status)
+    if (pool.id, got) != (pool_id, status):
+        raise AssertionError(f"pool {pool.id!r} status {got!r}, expected pool {pool_id!r} status {status}")
 
 
 class Workflow:
@@ -246,6 +260,13 @@ class Workflow:
         self.passed: set[str] = set()
         self.pools = {str(pool["id"]): pool for pool in config["pools"]}
         self.state: dict[str, Any] = {}
+
+    def answer(self, value: str) -> dict[str, str]:
+        """A valid output_values for the open pool's project: its one output field (a string) set to `value`."""
+        project_id = str(self.pools[OPEN_POOL]["project_id"])
+        project = next(p for p in self.config["projects"] if str(p["id"]) == project_id)
+        (name,) = project["output_spec"]
+        return {name: value}
 
     def default(self, kind: str, pool_id: str = OPEN_POOL) -> int:
         value: int = self.pools[pool_id][f"default_overlap_for_new_{kind}"]
@@ -290,14 +311,28 @@ class Workflow:
         return toloka.Task(
             pool_id=OPEN_POOL,
             input_values={"image": IMAGE.format(n), "caption": f"control {n}", "category": "cat", "priority": 7},
-            known_solutions=[toloka.Task.KnownSolution(output_values={"result": "cat"}, correctness_weight=1)],
+            known_solutions=[toloka.Task.KnownSolution(output_values=self.answer("cat"), correctness_weight=1)],
             message_on_unknown_solution="Look at the ears.",
             overlap=2,
         )
 
     def suite(self, pool_id: str = OPEN_POOL, n: int = 0, size: int = 2, **fields: Any) -> Any:
-        tasks = [toloka.BaseTask(input_values={"image": IMAGE.format(f"{n}-{i}")}) for i in range(size)]
+        tasks = [toloka.task.BaseTask(input_values={"image": IMAGE.format(f"{n}-{i}")}) for i in range(size)]
         return toloka.TaskSuite(pool_id=pool_id, tasks=tasks, **fields)
+
+    async def opened_then_closed(self, create_name: str) -> None:
+        """After `create_name` put an item into the closed pool with open_pool: the pool reads OPEN, then closing it
+        takes it back to CLOSED (so the next step, and the next run, finds it closed)."""
+        c = self.client
+
+        async def opened() -> None:
+            check_pool(await call(c.get_pool, CLOSED_POOL), CLOSED_POOL, "OPEN")
+
+        async def close() -> None:
+            check_pool(await call(c.close_pool, CLOSED_POOL), CLOSED_POOL, "CLOSED")
+
+        await self.step(f"get_pool[opened by {create_name}]", opened, needs=(create_name,))
+        await self.step(f"close_pool[after {create_name}]", close, needs=(create_name,))
 
     async def run(self) -> None:
         await self.pools_and_project()
@@ -386,12 +421,30 @@ class Workflow:
             "create_task[async_mode=False, infinite_overlap]",
             lambda: create(infinite_sync, None, "task_infinite_sync", async_mode=False),
         )
+        closed_default = self.default("tasks", CLOSED_POOL)
+        into_closed = self.task(pool_id=CLOSED_POOL, n=4, overlap=1)
+        await self.step("create_task[open_pool]", lambda: create(into_closed, 1, "task_open", open_pool=True))
+        await self.opened_then_closed("create_task[open_pool]")
+        name = "create_task[async_mode=False, allow_defaults, open_pool]"
+        into_closed_sync = self.task(pool_id=CLOSED_POOL, n=5)
+        await self.step(
+            name,
+            lambda: create(
+                into_closed_sync,
+                closed_default,
+                "task_open_sync",
+                async_mode=False,
+                allow_defaults=True,
+                open_pool=True,
+            ),
+        )
+        await self.opened_then_closed(name)
 
     async def task_batches(self, kind: str, create: Callable[..., Any], make: Callable[..., Any]) -> None:
         """create_tasks or create_task_suites in both modes: allow_defaults, skip_invalid_items, open_pool."""
-        c = self.client
         default = self.default(kind)
         base = 100 if kind == "tasks" else 200
+        closed_default = self.default(kind, CLOSED_POOL)
         for async_mode in (True, False):
             mode = f"async_mode={async_mode}"
             sent = [make(n=base + i) for i in range(3)] + [make(n=base + 3, infinite_overlap=True), make(n=base + 4)]
@@ -409,7 +462,7 @@ class Workflow:
                 refused = {"input_values.image": "VALUE_REQUIRED"}
             else:
                 broken = toloka.TaskSuite(
-                    pool_id=OPEN_POOL, tasks=[toloka.BaseTask(input_values={"caption": "no image"})]
+                    pool_id=OPEN_POOL, tasks=[toloka.task.BaseTask(input_values={"caption": "no image"})]
                 )
                 refused = {"tasks.0.input_values.image": "VALUE_REQUIRED"}
             mixed = [make(n=base + 10), broken, make(n=base + 11, overlap=1)]
@@ -421,13 +474,11 @@ class Workflow:
             await self.step(f"create_{kind}[{mode}, skip_invalid_items]", skip)
 
             # One item in the closed pool, one in the open pool: open_pool opens the closed one.
-            closed_default = self.default(kind, CLOSED_POOL)
             to_open = [make(pool_id=CLOSED_POOL, n=base + 20), make(n=base + 21, overlap=1)]
             create_name = f"create_{kind}[{mode}, open_pool]"
 
             async def open_pool(to_open: list[Any] = to_open, async_mode: bool = async_mode) -> None:
                 result = await call(create, to_open, allow_defaults=True, open_pool=True, async_mode=async_mode)
-                check_batch(result, to_open[1:2], default, valid=[])  if False else None
                 if sorted(result.items) != ["0", "1"]:
                     raise AssertionError(f"created indexes {sorted(result.items)}, expected ['0', '1']")
                 check_echo(to_open[0], result.items["0"], closed_default)
@@ -436,15 +487,7 @@ class Workflow:
                     raise AssertionError(f"validation_errors {result.validation_errors}")
 
             await self.step(create_name, open_pool)
-
-            async def opened() -> None:
-                check_pool(await call(c.get_pool, CLOSED_POOL), CLOSED_POOL, "OPEN")
-
-            async def close() -> None:
-                check_pool(await call(c.close_pool, CLOSED_POOL), CLOSED_POOL, "CLOSED")
-
-            await self.step(f"get_pool[opened by create_{kind} {mode} open_pool]", opened, needs=(create_name,))
-            await self.step(f"close_pool[after create_{kind} {mode} open_pool]", close, needs=(create_name,))
+            await self.opened_then_closed(create_name)
 
     async def operation_calls(self) -> None:
         c = self.client
@@ -465,15 +508,25 @@ class Workflow:
                 raise AssertionError(f"wait_operation gave {operation!r}, expected the same operation in SUCCESS")
 
         async def log() -> None:
+            # create_tasks_async sends the tasks as they are (no `__item_idx`: only the SDK's sync-via-async path
+            # adds one), and the log's order is not promised: an entry is matched to its task by what the task
+            # sent, here its image, distinct for every task of the request.
             items = await call(c.get_operation_log, self.state["operation"].id)
-            by_index = {item.input.get("__item_idx"): item for item in items if "__item_idx" in item.input}
-            if sorted(by_index) != [str(i) for i in range(len(sent))]:
-                raise AssertionError(f"log entries for indexes {sorted(by_index)}, expected 0..{len(sent) - 1}")
-            for index, item in by_index.items():
+            by_image = {sent_task.input_values["image"]: sent_task for sent_task in sent}
+            seen: set[str] = set()
+            for item in items:
+                image = (item.input.get("input_values") or {}).get("image")
+                if not isinstance(image, str) or image not in by_image or image in seen:
+                    raise AssertionError(f"a log entry for no task sent, or for one twice: {item!r}")
+                seen.add(image)
                 if not item.success or not item.output.get("task_id") or item.type != "TASK_CREATE":
-                    raise AssertionError(f"log entry {index}: {item!r}")
+                    raise AssertionError(f"log entry of {image}: {item!r}")
+                if differences(sent_fields(by_image[image]), item.input):
+                    raise AssertionError(f"log entry input {item.input!r} is not what was sent")
                 task = await call(c.get_task, item.output["task_id"])
-                check_echo(sent[int(index)], task, expected_overlap(sent[int(index)], self.default("tasks")))
+                check_echo(by_image[image], task, expected_overlap(by_image[image], self.default("tasks")))
+            if seen != set(by_image):
+                raise AssertionError(f"log entries for {sorted(seen)}, expected one for each of {sorted(by_image)}")
 
         await self.step("create_tasks_async", create_async)
         await self.step("wait_operation", wait, needs=("create_tasks_async",))
@@ -488,9 +541,7 @@ class Workflow:
 
         async def get_tasks() -> None:
             batch = self.state["tasks_batch_False"]
-            found = await collect(
-                c.get_tasks(pool_id=OPEN_POOL, id_gte=batch[0].id, id_lte=batch[-1].id, batch_size=2)
-            )
+            found = await collect(c.get_tasks(pool_id=OPEN_POOL, id_gte=batch[0].id, id_lte=batch[-1].id, batch_size=2))
             if [task.id for task in found] != [task.id for task in batch]:
                 raise AssertionError(f"ids {[t.id for t in found]}, expected {[t.id for t in batch]}")
             for created, fetched in zip(batch, found, strict=True):
@@ -535,12 +586,12 @@ class Workflow:
         suite = toloka.TaskSuite(
             pool_id=OPEN_POOL,
             tasks=[
-                toloka.BaseTask(
+                toloka.task.BaseTask(
                     input_values={"image": IMAGE.format("suite-0"), "caption": "control"},
-                    known_solutions=[toloka.BaseTask.KnownSolution(output_values={"result": "dog"})],
+                    known_solutions=[toloka.task.BaseTask.KnownSolution(output_values=self.answer("dog"))],
                     message_on_unknown_solution="Count the legs.",
                 ),
-                toloka.BaseTask(input_values={"image": IMAGE.format("suite-1"), "priority": 3}),
+                toloka.task.BaseTask(input_values={"image": IMAGE.format("suite-1"), "priority": 3}),
             ],
             overlap=1,
             issuing_order_override=1.5,
@@ -552,6 +603,24 @@ class Workflow:
             "create_task_suite[async_mode=False, infinite_overlap]",
             lambda: create(infinite, None, "suite_infinite", async_mode=False),
         )
+        defaulted = self.suite(n=2)
+        await self.step(
+            "create_task_suite[async_mode=False, allow_defaults]",
+            lambda: create(defaulted, self.default("task_suites"), "suite_sync", async_mode=False, allow_defaults=True),
+        )
+        closed_default = self.default("task_suites", CLOSED_POOL)
+        name = "create_task_suite[allow_defaults, open_pool]"
+        into_closed = self.suite(pool_id=CLOSED_POOL, n=3)
+        await self.step(
+            name, lambda: create(into_closed, closed_default, "suite_open", allow_defaults=True, open_pool=True)
+        )
+        await self.opened_then_closed(name)
+        name_sync = "create_task_suite[async_mode=False, open_pool]"
+        into_closed_sync = self.suite(pool_id=CLOSED_POOL, n=4, overlap=2)
+        await self.step(
+            name_sync, lambda: create(into_closed_sync, 2, "suite_open_sync", async_mode=False, open_pool=True)
+        )
+        await self.opened_then_closed(name_sync)
 
     async def suite_reads(self) -> None:
         c = self.client
@@ -616,7 +685,11 @@ def describe_exception(exc: BaseException) -> str:
     else:
         text = f"{type(exc).__name__}: {exc}"
     frames = traceback.extract_tb(exc.__traceback__)[-3:]
-    return text + "\n  at " + " <- ".join(f"{frame.name} ({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})" for frame in frames[::-1])
+    return (
+        text
+        + "\n  at "
+        + " <- ".join(f"{frame.name} ({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})" for frame in frames[::-1])
+    )
 
 
 async def run_all(base_url: str, config: dict[str, Any]) -> None:
