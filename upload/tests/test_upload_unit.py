@@ -22,6 +22,7 @@ from toloka_upload import (
     upload_tasks,
 )
 from toloka_upload.cli import main
+from toloka_upload.kinds import Kind
 
 TOKEN = "unit-test-secret-token"  # noqa: S105 (a fake, to prove it never leaks)
 Step = httpx.Response | Exception | BaseException | Callable[[httpx.Request], httpx.Response]
@@ -418,3 +419,52 @@ def test_command_refuses_a_bad_base_url_or_token_with_usage_status_and_never_sho
     assert status == 2
     assert message in shown.err
     assert TOKEN[5:] not in shown.err + shown.out
+
+
+def test_polling_an_operation_that_never_ends_gives_up_on_the_fake_clock_and_leaves_it_unknown() -> None:
+    from toloka_upload import FakeClock, PollPolicy
+
+    clock = FakeClock()
+    running = httpx.MockTransport(
+        lambda request: answer(202 if request.method == "POST" else 200, operation("op", "RUNNING"))
+    )
+    settings = Settings(
+        items_per_minute=None, poll=PollPolicy(initial=1.0, factor=2.0, maximum=60.0, give_up_after=600)
+    )
+
+    async def run() -> UploadResult:
+        async with AsyncUploader(
+            TOKEN, base_url="http://api.test", settings=settings, transport=running, clock=clock, sleep=clock.sleep
+        ) as uploader:
+            return await uploader.upload_tasks(tasks(3), pool_id="1", read_input_spec=False)
+
+    result = asyncio.run(run())
+    assert result.unknown == 3 and "still RUNNING after 600 s" in (result[0].reason or "")
+    assert clock.slept[:4] == [1.0, 2.0, 4.0, 8.0] and max(clock.slept) == 60.0, "toloka_contract's backoff"
+    assert sum(clock.slept) == pytest.approx(600), "the last sleep is cut to end at the poll's give_up_after"
+
+
+def test_a_sync_batch_partly_found_in_the_pool_settles_what_was_found_and_never_resends_the_rest(
+    tmp_path: Path,
+) -> None:
+    from toloka_upload.items import content_mark
+
+    checkpoint = tmp_path / "ckpt"
+    items = [{**item, "pool_id": "1"} for item in tasks(3)]
+    first = Script(answer(200, {"items": [], "has_more": False}), httpx.ReadError("lost"))
+    result = upload(first, items, async_mode=False, checkpoint=checkpoint)
+    assert result.unknown == 3 and "rerun the same command (same --checkpoint)" in (result[0].reason or "")
+    marks = [content_mark(Kind.TASKS, item) for item in items]
+    assert all(mark is not None for mark in marks)
+
+    # The pool holds items 0 and 2 only (say the server stored item 1 differently): 0 and 2 settle, 1 stays unknown.
+    found = [{"id": "t-0", **items[0]}, {"id": "t-2", **items[2]}]
+    second = Script(answer(200, {"items": found, "has_more": False}), answer(200, {"items": found[-1:]}))
+    rerun = upload(second, items, async_mode=False, checkpoint=checkpoint)
+    assert [r.method for r in second.requests] == ["GET", "GET"], "nothing is sent again"
+    assert [(r.status, r.id) for r in rerun] == [
+        (ItemStatus.CREATED, "t-0"),
+        (ItemStatus.UNKNOWN, None),
+        (ItemStatus.CREATED, "t-2"),
+    ]
+    assert "not found" in (rerun[1].reason or "")

@@ -1,5 +1,7 @@
 """Batched, retried, resumable uploads of Toloka tasks and task suites on top of the generated `toloka_client`."""
 
+from toloka_contract.timestamps import parse_timestamp
+
 from toloka_upload.api import (
     UploadCall,
     async_upload,
@@ -15,7 +17,6 @@ from toloka_upload.items import InvalidInput
 from toloka_upload.kinds import Kind
 from toloka_upload.results import BatchOutcome, ItemOutcome, ItemStatus, UploadResult
 from toloka_upload.settings import PollPolicy, RetryPolicy, Settings
-from toloka_upload.timestamps import parse_timestamp
 from toloka_upload.timing import FakeClock, Timing
 from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
 

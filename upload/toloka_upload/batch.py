@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 from toloka_client.models.operation import Operation
-from toloka_client.models.operation_status import OperationStatus
+from toloka_contract.operations import FAIL, OperationTimeoutError, async_wait_for_operation, operation_status
 
 from toloka_upload.errors import ApiError, AuthenticationError, UploadError
 from toloka_upload.identity import Target
@@ -22,7 +22,6 @@ from toloka_upload.timing import DeadlinePassed, Timing
 from toloka_upload.wire import Wire, api_error, parse_json, parse_operation
 
 logger = logging.getLogger("toloka_upload")
-ENDED = (OperationStatus.SUCCESS, OperationStatus.FAIL)
 MAX_OPERATION_ATTEMPTS = 5
 """Derived ids tried for one batch whose earlier operations failed server-side without creating anything."""
 
@@ -227,7 +226,7 @@ class BatchUploader:
             take_log(log, batch, self._kind.created_key, outcome)
             if earlier:
                 outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
-            if operation.status is OperationStatus.FAIL:
+            if operation_status(operation) == FAIL:
                 if earlier and not outcome.errors and all(outcome.ids[o] is None for o in batch.sent):
                     # The operation met again failed server-side and created nothing: a new id can still create.
                     logger.info("%s: operation %s failed without creating anything: sending anew", what, operation_id)
@@ -250,7 +249,7 @@ class BatchUploader:
         if response.status_code != 200:
             raise api_error(response)
         operation = await self._wait(parse_operation(response), operation_id)
-        if operation.status is OperationStatus.FAIL:
+        if operation_status(operation) == FAIL:
             return outcome  # a failed operation creates nothing
         log = parse_json(await self._read(self._wire.operation_log, operation_id))
         try:
@@ -275,26 +274,23 @@ class BatchUploader:
         return parse_operation(await self._read(self._wire.operation, operation_id))
 
     async def _wait(self, operation: Operation, operation_id: str) -> Operation:
+        """Poll until the operation ends (toloka_contract's loop on the upload's clock and sleep)."""
         poll = self._settings.poll
-        timing = self._timing
-        deadline = timing.clock() + poll.give_up_after
-        delay = poll.initial
-        while operation.status not in ENDED:
-            if timing.clock() + delay > deadline:
-                raise GaveUpError(
-                    f"operation {operation_id} still {operation.status.value} after {poll.give_up_after:.0f} s",
-                    maybe_sent=True,
-                )
-            try:
-                await timing.wait(delay)
-            except DeadlinePassed:
-                raise GaveUpError(
-                    f"the deadline passed while operation {operation_id} was {operation.status.value}",
-                    maybe_sent=True,
-                ) from None
-            delay = poll.next_interval(delay)
-            operation = await self._get_operation(operation_id)
-        return operation
+        try:
+            return await async_wait_for_operation(
+                lambda: self._get_operation(operation_id), initial=operation, interval=poll.initial,
+                backoff=poll.factor, max_interval=poll.maximum, timeout=poll.give_up_after,
+                clock=self._timing.clock, sleep=self._timing.wait,
+            )  # fmt: skip
+        except OperationTimeoutError as exc:
+            raise GaveUpError(
+                f"operation {operation_id} still {exc.status} after {poll.give_up_after:.0f} s", maybe_sent=True
+            ) from None
+        except DeadlinePassed:
+            status = operation_status(operation)
+            raise GaveUpError(
+                f"the deadline passed while operation {operation_id} was {status}", maybe_sent=True
+            ) from None
 
     @staticmethod
     def _take_validation_payload(batch: PreparedBatch, outcome: BatchOutcome, error: ApiError) -> None:

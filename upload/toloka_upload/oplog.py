@@ -10,12 +10,12 @@ from collections import defaultdict, deque
 from typing import Any
 
 import orjson
+from toloka_contract.operations import CREATE_STEPS, LOG_TASK_SUITE_VALIDATE, LOG_TASK_VALIDATE
 
 from toloka_upload.items import ITEM_INDEX_KEY, PreparedBatch
 from toloka_upload.results import BatchOutcome
 
-CREATE_STEPS = frozenset({"TASK_CREATE", "TASK_SUITE_CREATE"})
-VALIDATE_STEPS = frozenset({"TASK_VALIDATE", "TASK_SUITE_VALIDATE"})
+VALIDATE_STEPS = frozenset({LOG_TASK_VALIDATE, LOG_TASK_SUITE_VALIDATE})
 
 
 def _item_steps(log: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from typing import Any, Final, Self
 import httpx
 import orjson
 from toloka_client.client import AuthenticatedClient
+from toloka_contract.auth import authorization_header
 
 from toloka_upload.batch import ApiFlags, BatchUploader
 from toloka_upload.checkpoint import Checkpoint, Pending
@@ -98,8 +99,8 @@ class AsyncUploader:
             httpx_args["transport"] = transport
         client = AuthenticatedClient(
             base_url=base_url,
-            token=secret.reveal(),
-            prefix=secret.prefix,
+            token=authorization_header(secret),
+            prefix="",
             timeout=self.settings.timeout,
             httpx_args=httpx_args,
         )
