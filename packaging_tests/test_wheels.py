@@ -312,3 +312,8 @@ def test_embedded_without_the_emulator_says_which_extra_in_one_line(
         "pip install 'toloka-conformance[embedded]'"
     ]
     assert done.stdout == ""
+    # --base-url without --token-env reads an emulator's config, which needs the emulator too: also one line.
+    done = bare.run("toloka-conformance", "--base-url", "http://127.0.0.1:9", "--quick")
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("toloka-conformance: error: --token-env is missing") and "[embedded]" in line, line

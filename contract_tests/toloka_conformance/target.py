@@ -67,7 +67,12 @@ class Target:
 
 def from_emulator_config(base_url: str, config_path: str | None = None, **overrides: Any) -> Target:
     """A target for an emulator running `config_path` (its default config when None), every check enabled."""
-    from toloka_emulator.config import load_config
+    try:
+        from toloka_emulator.config import load_config
+    except ImportError as missing:  # the [embedded] extra; the CLI turns this into a usage error
+        raise ImportError(
+            "an emulator config needs toloka-emulator: pip install 'toloka-conformance[embedded]'"
+        ) from missing
 
     config = load_config(config_path)
     me = config.accounts[0]
