@@ -16,9 +16,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,6 +181,23 @@ def served(venv: Venv) -> Iterator[Served]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.communicate()
+
+
+def test_every_package_has_a_wheel_and_an_sdist_that_carries_the_spec(dist: Path) -> None:
+    """`make dist`'s output: a wheel and an sdist per package; the contract's openapi.yaml is the file, not the
+    repository's symlink, in both."""
+    for package in PACKAGES:
+        assert len(list(dist.glob(f"{package}-*.whl"))) == 1, package
+        assert len(list(dist.glob(f"{package}-*.tar.gz"))) == 1, package
+    spec = (REPO / "openapi.yaml").read_bytes()
+    [sdist] = dist.glob("toloka_contract-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        [member] = [m for m in archive.getmembers() if m.name.endswith("/toloka_contract/openapi.yaml")]
+        assert member.isfile()
+        extracted = archive.extractfile(member)
+        assert extracted is not None and extracted.read() == spec
+    with zipfile.ZipFile(_wheel(dist, "toloka_contract")) as wheel:
+        assert wheel.read("toloka_contract/openapi.yaml") == spec
 
 
 def test_the_packages_come_from_the_wheels_not_the_checkout(venv: Venv) -> None:
