@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import copy
+import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
 from toloka_conformance.constraints import MAX_ITEMS_PER_CASE, SPARED_POOL_ID, Constraints, ItemBudget
 from toloka_conformance.redaction import Secret
 from toloka_conformance.spec import is_uuid, load_spec
-from toloka_conformance.target import Target
+from toloka_conformance.target import Target, from_emulator_config
 from toloka_contract.testing import validator
+from toloka_emulator import create_app
+from toloka_emulator.config_writer import write_config
+
+sys.path.insert(0, str(Path(__file__).parent))
+from broken_servers import BY_NAME
+from uvicorn_thread import serving
 
 TARGET = Target(
     base_url="http://127.0.0.1:1",
@@ -132,3 +141,28 @@ def test_negative_uploads_keep_their_violation(path: str) -> None:
 
     aimed_keeps_violation()
     assert seen > 0
+
+
+@pytest.mark.parametrize(("server", "kept"), [("correct", False), ("invalid_item_created_silently", True)])
+def test_accepted_negative_data_is_excused_only_when_the_invalid_item_is_absent(
+    tmp_path: Path, server: str, kept: bool
+) -> None:
+    """An upload with skip_invalid_items=true answered 201 with the invalid item in validation_errors excuses
+    schemathesis' "accepted negative data" only when the pool did not store it: against the emulator the failure
+    is dropped; against a server that stores a copy of it, kept."""
+    config = write_config(tmp_path / "emulator.toml", {})
+    app = create_app(config)
+    with serving(app if server == "correct" else BY_NAME[server].wrap(app)) as url:
+        target = from_emulator_config(url, str(config))
+        constraints = Constraints(target, ItemBudget(100), seed=0)
+        operation = _plain["/api/v1/tasks"]["POST"]
+        valid: dict[str, Any] = {"pool_id": target.pool_id, "input_values": dict(target.input_values), "overlap": 1}
+        invalid = {**valid, "input_values": dict(target.invalid_input_values)}
+        case = operation.Case(body=[valid, invalid], query={"skip_invalid_items": "true"})
+        headers = {"Authorization": target.authorization(target.token).reveal()}
+        response = case.call(base_url=url, headers=headers)
+        assert response.status_code == 201
+        failure = AcceptedNegativeData(
+            operation="POST /api/v1/tasks", message="accepted", status_code=201, expected_statuses=["400"]
+        )
+        assert constraints.filter_failure(HookContext(operation=operation), failure, case, response) is kept

@@ -10,6 +10,7 @@ from toloka_conformance.checks.support import (
     SUITES,
     TASKS,
     create_one,
+    created_after,
     expect_error,
     expect_nothing_created,
     expect_status,
@@ -97,6 +98,30 @@ def tasks_partition(ctx: Context) -> None:
     """[valid, invalid, valid] with skip_invalid_items=true: 0 and 2 created, 1 in validation_errors."""
     items = [task(ctx), invalid_task(ctx), task(ctx)]
     _partition(ctx.api.post(TASKS, items, skip_invalid_items=True), len(items), {"1"})
+
+
+@check(
+    "tasks.skip_invalid.invalid_not_created",
+    "skip_invalid_items=true: the pool gains the created tasks, never the invalid one",
+    SKIP_TRUE,
+    creates=2,
+)
+def tasks_invalid_not_created(ctx: Context) -> str:
+    """[valid, invalid, valid] with skip_invalid_items=true: the pool's new tasks are exactly the answer's items."""
+    before = newest_id(ctx, TASKS)
+    exchange = ctx.api.post(TASKS, [task(ctx), invalid_task(ctx), task(ctx)], skip_invalid_items=True)
+    expect_status(exchange, 201, SKIP_TRUE)
+    created = string_keyed(json_object(exchange, SKIP_TRUE), "items", exchange, SKIP_TRUE)
+    answered = sorted(str(item.get("id")) for item in created.values() if isinstance(item, dict))
+    stored = sorted(str(item.get("id")) for item in created_after(ctx, TASKS, before))
+    if stored != answered:
+        raise Failed(
+            f"the pool gained {len(stored)} task(s) {stored}, the answer's items are {answered}",
+            expected="exactly the answer's items: an item in validation_errors is not created",
+            rule=SKIP_TRUE,
+            exchange=exchange,
+        )
+    return f"the pool gained exactly the {len(answered)} created tasks"
 
 
 @check(
