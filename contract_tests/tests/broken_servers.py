@@ -349,6 +349,17 @@ def _code_renamed(old: str, new: str) -> Callable[[str, dict[str, Any]], tuple[s
     return change
 
 
+def _index_dropped(prefix: str) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
+    """`<prefix>.<i>.rest` -> `<prefix>.rest`: the path no longer says which task / solution the error is in."""
+
+    def change(key: str, error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        head, _, rest = key.partition(".")
+        index, _, tail = rest.partition(".")
+        return (f"{head}.{tail}" if head == prefix and index.isdigit() else key), error
+
+    return change
+
+
 def _params_dropped(key: str, error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return key, {k: v for k, v in error.items() if k != "params"}
 
@@ -528,6 +539,28 @@ def _defaults_override_own(app: ASGIApp) -> ASGIApp:
         return scope, body
 
     return Rewrite(app, request=request)
+
+
+def _always_open_pool(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """Every upload is served as if open_pool=true: a closed pool is opened by any upload into it."""
+    return (with_query(scope, {**query(scope), "open_pool": "true"}) if is_upload(scope) else scope), body
+
+
+def _answers_refused(app: ASGIApp) -> ASGIApp:
+    """Any task with known or baseline solutions is refused: even the project's valid answer."""
+
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        solved = [
+            index
+            for index, item in enumerate(_items(body))
+            if item.get("known_solutions") or item.get("baseline_solutions")
+        ]
+        if is_upload(scope) and path(scope) == TASKS and solved:
+            payload = {"known_solutions.0.output_values": {"code": "VALUE_NOT_ALLOWED", "message": "Not accepted"}}
+            return error(400, "VALIDATION_ERROR", "Validation failed", {str(index): payload for index in solved})
+        return None
+
+    return Rewrite(app, answer=answer)
 
 
 def _ignore_open_pool(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
@@ -789,6 +822,24 @@ FAULTS: tuple[Fault, ...] = (
         on_response(_errors_renamed(_code_renamed("VALUE_NOT_ALLOWED", "UNKNOWN_FIELD"))),
     ),
     Fault(
+        "type_code_renamed",
+        "a value of the wrong type is <TYPE>_EXPECTED",
+        "validation.codes",
+        on_response(_errors_renamed(_code_renamed("STRING_EXPECTED", "TYPE_MISMATCH"))),
+    ),
+    Fault(
+        "suite_task_path_unindexed",
+        "a suite task's errors are under tasks.<i>.input_values.<field>",
+        "validation.paths",
+        on_response(_errors_renamed(_index_dropped("tasks"))),
+    ),
+    Fault(
+        "solution_path_unindexed",
+        "a known solution's errors are under known_solutions.<i>.output_values.<field>",
+        "validation.solution_paths",
+        on_response(_errors_renamed(_index_dropped("known_solutions"))),
+    ),
+    Fault(
         "bound_params_dropped",
         "a bound code carries its `params`",
         "validation.codes",
@@ -969,6 +1020,18 @@ FAULTS: tuple[Fault, ...] = (
         "a closed pool accepts uploads",
         "pools.closed_accepts",
         _closed_pool_refuses,
+    ),
+    Fault(
+        "upload_opens_closed_pool",
+        "an upload without open_pool=true leaves a closed pool closed",
+        "pools.closed_accepts",
+        on_request(_always_open_pool),
+    ),
+    Fault(
+        "valid_answer_refused",
+        "a task whose solutions carry the project's valid answer is accepted",
+        "schemathesis.positive_data_acceptance",
+        _answers_refused,
     ),
     Fault(
         "close_pool_ignored",
