@@ -139,3 +139,34 @@ def test_config_command_prints_the_effective_config(tmp_path: Path) -> None:
     )
     assert failed.returncode == 2
     assert "secret-token-value" not in failed.stderr
+
+
+def test_port_zero_writes_the_port_and_a_taken_port_is_one_line(tmp_path: Path) -> None:
+    with running_emulator() as emulator:
+        port = int(emulator.base_url.rsplit(":", 1)[1])
+        assert f"listening on http://127.0.0.1:{port}" in emulator.log()
+        assert httpx.get(f"{emulator.base_url}/api/v1/pools/1", headers=emulator.headers()).status_code == 200
+        taken = subprocess.run(
+            [sys.executable, "-m", "toloka_emulator", "serve", "--port", str(port), "--db", str(tmp_path / "x.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert taken.returncode == 1
+    assert taken.stderr.strip().splitlines()[-1].startswith(f"toloka-emulator: cannot listen on 127.0.0.1:{port}: ")
+    assert "Traceback" not in taken.stderr
+
+
+def test_an_unusable_database_is_one_line(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_text("not a database\n")
+    for db in (tmp_path / "missing-dir" / "x.db", garbage):
+        result = subprocess.run(
+            [sys.executable, "-m", "toloka_emulator", "serve", "--port", "0", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines()[-1].startswith(f"toloka-emulator: cannot use the database {db}: ")
+        assert "Traceback" not in result.stderr

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from toloka_emulator.config import ConfigError, EmulatorConfig, load_config
 
@@ -16,7 +19,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the emulator (Ctrl-C or SIGTERM stops it cleanly)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--port", type=int, default=8080, help="TCP port (0: any free one, see --port-file)")
+    serve.add_argument(
+        "--port-file", default=None, help="write the port listened on to this file once listening (for --port 0)"
+    )
     serve.add_argument("--db", default="toloka-emulator.db", help="SQLite file (':memory:' keeps nothing)")
     serve.add_argument("--config", default=None, help="TOML config file (the packaged default if omitted)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -39,11 +45,48 @@ def _serve(args: argparse.Namespace, config: EmulatorConfig) -> int:
     import uvicorn
 
     from toloka_emulator.app import create_app
+    from toloka_emulator.storage import SchemaError
 
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    app = create_app(config, args.db)
-    # uvicorn's own access log would duplicate ours; it handles SIGINT/SIGTERM with a graceful shutdown.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level, lifespan="on")
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as exc:
+        print(f"toloka-emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    with sock:
+        try:
+            app = create_app(config, args.db)
+        except (sqlite3.Error, SchemaError) as exc:
+            print(f"toloka-emulator: cannot use the database {args.db}: {exc}", file=sys.stderr)
+            return 1
+        host, port = sock.getsockname()[:2]
+        logging.getLogger("toloka_emulator").info("listening on http://%s:%d", host, port)
+        if args.port_file is not None:
+            _write_port(Path(args.port_file), port)
+        # uvicorn's own access log would duplicate ours; it handles SIGINT/SIGTERM with a graceful shutdown.
+        server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level=args.log_level, lifespan="on"))
+        server.run(sockets=[sock])
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket (so connections made before uvicorn serves wait in the backlog)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _write_port(path: Path, port: int) -> None:
+    """Write the port atomically: a reader sees the whole number or no file."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(f"{port}\n", encoding="utf-8")
+    partial.replace(path)

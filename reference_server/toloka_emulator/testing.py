@@ -161,21 +161,36 @@ def running_emulator(
 
 
 def _start(config_path: Path, db_path: Path, log_path: Path) -> RunningEmulator:
-    """Start the server and wait until it answers; retry on a port taken in between."""
+    """Start the server on a port it picks itself (`--port 0 --port-file`) and wait until it answers.
+
+    The server binds before it tells its port, so no other process can take the port in between, and the
+    address polled for readiness is this process's own.
+    """
     config = load_config(config_path)
-    for _ in range(5):
-        port = free_port()
-        command = [sys.executable, "-m", "toloka_emulator", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--db", str(db_path), "--config", str(config_path), "--log-level", "info"]
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
-        emulator = RunningEmulator(f"http://127.0.0.1:{port}", process, config, config_path, db_path, log_path)
-        if _wait_ready(emulator):
-            return emulator
+    port_file = log_path.with_name(f"{log_path.stem}.port")
+    port_file.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "toloka_emulator", "serve", "--host", "127.0.0.1", "--port", "0"]
+    command += ["--port-file", str(port_file), "--db", str(db_path), "--config", str(config_path)]
+    command += ["--log-level", "info"]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
+    port = _wait_port(process, port_file)
+    emulator = RunningEmulator(f"http://127.0.0.1:{port}", process, config, config_path, db_path, log_path)
+    if port is None or not _wait_ready(emulator):
         emulator.kill()
-        if "address already in use" not in emulator.log().lower():
-            break
-    raise EmulatorStartError(f"the emulator did not start; its log:\n{emulator.log()[-4000:]}")
+        raise EmulatorStartError(f"the emulator did not start; its log:\n{emulator.log()[-4000:]}")
+    return emulator
+
+
+def _wait_port(process: subprocess.Popen[bytes], port_file: Path) -> int | None:
+    """The port the server wrote once listening; None if it exited or did not write it in time."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return int(port_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            time.sleep(0.02)
+    return None
 
 
 def _child_env() -> dict[str, str]:
