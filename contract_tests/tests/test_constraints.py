@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,17 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
-from toloka_conformance.constraints import MAX_ITEMS_PER_CASE, SPARED_POOL_ID, Constraints, ItemBudget
+from toloka_conformance import fuzzing, runner
+from toloka_conformance.constraints import (
+    BUDGET_SPENT,
+    MAX_ITEMS_PER_CASE,
+    OVER_CASE_LIMIT,
+    SPARED_POOL_ID,
+    Constraints,
+    ItemBudget,
+)
 from toloka_conformance.redaction import Secret
+from toloka_conformance.results import Verdict
 from toloka_conformance.spec import is_uuid, load_spec
 from toloka_conformance.target import Target, from_emulator_config
 from toloka_contract.testing import validator
@@ -166,3 +176,32 @@ def test_accepted_negative_data_is_excused_only_when_the_invalid_item_is_absent(
             operation="POST /api/v1/tasks", message="accepted", status_code=201, expected_statuses=["400"]
         )
         assert constraints.filter_failure(HookContext(operation=operation), failure, case, response) is kept
+
+
+def test_cases_over_the_budget_are_counted_with_their_reason() -> None:
+    """filter_case lets an upload through while the budget lasts; every case it drops is counted by reason."""
+    _, constraints = _schema(budget=3)
+    operation = _plain["/api/v1/tasks"]["POST"]
+    context = HookContext(operation=operation)
+    item: dict[str, Any] = {"pool_id": "7", "input_values": {"image": "u"}, "overlap": 1}
+    assert constraints.filter_case(context, operation.Case(body=[item, item]))
+    assert not constraints.filter_case(context, operation.Case(body=[item] * (MAX_ITEMS_PER_CASE + 1)))
+    assert not constraints.filter_case(context, operation.Case(body=[item, item]))
+    assert constraints.filter_case(context, operation.Case(body=item))
+    assert not constraints.filter_case(context, operation.Case(body=item))
+    summary = constraints.budget.dropped_summary()
+    assert summary.startswith("3 generated upload case(s) not sent: ")
+    assert f"2 because {BUDGET_SPENT}" in summary and f"1 because {OVER_CASE_LIMIT}" in summary
+    assert "(limit 3 items, 3 used)" in summary
+
+
+def test_a_run_that_spends_its_budget_says_how_many_cases_were_dropped(tmp_path: Path) -> None:
+    """Against the emulator with a budget of 2 items, the schemathesis.run row names the cases not sent and why."""
+    config = write_config(tmp_path / "emulator.toml", {"limits": {"items_per_minute": 20_000}})
+    with serving(create_app(config)) as url:
+        target = from_emulator_config(url, str(config))
+        settings = replace(runner.default_settings(quick=True).fuzz, item_budget=2)
+        outcomes, _ = fuzzing.run(target, settings)
+    run = next(outcome for outcome in outcomes if outcome.requirement.id == "schemathesis.run")
+    assert run.verdict is Verdict.PASS
+    assert "generated upload case(s) not sent" in run.detail and f"because {BUDGET_SPENT}" in run.detail
