@@ -21,12 +21,13 @@ BUDGETS = {"default": 60.0, "quick": 15.0}
 _SKIP_ALL = ["--skip", "behaviour", "--skip", "schemathesis", "--skip", "client"]
 
 
-def _suite(args: list[str], report: Path) -> float:
-    """Wall seconds of one `toloka-conformance --embedded` process (its exit status is not this bench's concern)."""
+def _suite(args: list[str], report: Path) -> tuple[float, int]:
+    """Wall seconds and exit status of one `toloka-conformance --embedded` process (a failing run is timed too;
+    its status is printed, so a time of a run that stopped early is not mistaken for a full one)."""
     command = [sys.executable, "-m", "toloka_conformance.cli", "--embedded", "--report", str(report), *args]
     started = time.perf_counter()
-    subprocess.run(command, check=False, capture_output=True)
-    return time.perf_counter() - started
+    finished = subprocess.run(command, check=False, capture_output=True)
+    return time.perf_counter() - started, finished.returncode
 
 
 def _breakdown(report: Path) -> str:
@@ -47,13 +48,13 @@ def run(quick: bool) -> list[Row]:
     """Rows for the default and the quick suite; `quick` (a bench smoke run) measures the quick suite only."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-conformance-") as tmp:
-        floor = _suite(_SKIP_ALL, Path(tmp) / "floor")
+        floor, _ = _suite(_SKIP_ALL, Path(tmp) / "floor")
         modes = ["quick"] if quick else ["default", "quick"]
         for mode in modes:
             report = Path(tmp) / mode
-            seconds = _suite(["--quick"] if mode == "quick" else [], report)
+            seconds, status = _suite(["--quick"] if mode == "quick" else [], report)
             budget = BUDGETS[mode]
-            print(f"conformance {mode}: {seconds:.1f} s; {_breakdown(report)}", file=sys.stderr)
+            print(f"conformance {mode}: {seconds:.1f} s, exit {status}; {_breakdown(report)}", file=sys.stderr)
             rows.append(
                 Row(
                     name=f"toloka-conformance --embedded{' --quick' if mode == 'quick' else ''}",
