@@ -2,7 +2,8 @@
 
 Usage: `python sdk_workflow_script.py BASE_URL CONFIG_TOML` with the tokens in the environment: `SDK_OAUTH_TOKEN`
 (used by `TolokaClient`, which sends it as `OAuth`) and `SDK_APIKEY_TOKEN` (used by `AsyncTolokaClient`; shaped so
-that toloka-kit sends it as `ApiKey`). The emulator must run CONFIG_TOML; its pools and projects are the expectations.
+that toloka-kit sends it as `ApiKey`); `SDK_EXCHANGES_FILE`, if set, receives every HTTP exchange (see
+`Exchanges`). The emulator must run CONFIG_TOML; its pools and projects are the expectations.
 
 Every SDK call is one step, run unmodified with both clients (the workflow is written once; a sync client's results
 are used as they are, an async client's are awaited). Each step prints a `{"begin": name}` line, then a result line
@@ -105,15 +106,27 @@ def emit(record: dict[str, Any]) -> None:
 
 
 class Exchanges:
-    """The HTTP exchanges of the current step, seen through httpx event hooks (observation only)."""
+    """The HTTP exchanges of the current step, seen through httpx event hooks (observation only).
 
-    def __init__(self) -> None:
+    With `record_to` (env `SDK_EXCHANGES_FILE`), every exchange is also appended there whole as a JSON line
+    `{method, path, status, sent, answer}` (the path with its query; never a header), for the pytest side to check
+    against openapi.yaml.
+    """
+
+    def __init__(self, record_to: str | None = None) -> None:
         self.items: list[dict[str, Any]] = []
+        self._record_to = record_to
+        self._pending: dict[str, Any] = {}
 
     def clear(self) -> None:
         self.items = []
 
     def _request(self, request: Any) -> None:
+        self._pending = {
+            "method": request.method,
+            "path": request.url.raw_path.decode(),
+            "sent": request.content.decode(errors="replace"),
+        }
         self.items.append(
             {
                 "request": f"{request.method} {request.url.raw_path.decode()}",
@@ -123,6 +136,11 @@ class Exchanges:
         )
 
     def _response(self, response: Any, body: bytes) -> None:
+        if self._record_to is not None and self._pending:
+            record = {**self._pending, "status": response.status_code, "answer": body.decode(errors="replace")}
+            with open(self._record_to, "a", encoding="utf-8") as file:
+                file.write(json.dumps(record) + "\n")
+            self._pending = {}
         if self.items:
             self.items[-1]["status"] = response.status_code
             self.items[-1]["answer"] = body.decode(errors="replace")[:BODY_CHARS]
@@ -695,7 +713,7 @@ def describe_exception(exc: BaseException) -> str:
 async def run_all(base_url: str, config: dict[str, Any]) -> None:
     from toloka.async_client import AsyncTolokaClient  # type: ignore[import-not-found]
 
-    exchanges = Exchanges()
+    exchanges = Exchanges(os.environ.get("SDK_EXCHANGES_FILE"))
     sync_client = toloka.TolokaClient(os.environ["SDK_OAUTH_TOKEN"], url=base_url, retries=0, timeout=30)
     sync_client._session.event_hooks = exchanges.sync_hooks()
     await Workflow(CLIENTS[0], sync_client, exchanges, config, "OAuth").run()
