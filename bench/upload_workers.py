@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import orjson
+from toloka_contract.operations import ENDED_STATUSES
 from toloka_upload import Settings, upload_tasks
 
 BATCH = 5000
@@ -54,9 +55,8 @@ def raw_async(base_url: str, token: str, data: list[dict[str, Any]]) -> int:
             params = {"async_mode": "true", "operation_id": operation_id}
             client.post("/api/v1/tasks", params=params, content=body).raise_for_status()
             delay = POLL_START
-            while orjson.loads(client.get(f"/api/v1/operations/{operation_id}").content)["status"] not in (
-                "SUCCESS",
-                "FAIL",
+            while (
+                orjson.loads(client.get(f"/api/v1/operations/{operation_id}").content)["status"] not in ENDED_STATUSES
             ):
                 time.sleep(delay)
                 delay = min(POLL_MAX, delay * POLL_FACTOR)
@@ -70,7 +70,10 @@ def ours(async_mode: bool) -> Callable[[str, str, list[dict[str, Any]]], int]:
 
     def run(base_url: str, token: str, data: list[dict[str, Any]]) -> int:
         settings = Settings(items_per_minute=None)
-        return upload_tasks(data, token=token, base_url=base_url, settings=settings, async_mode=async_mode).created
+        # pool_id: the pool's project input spec is read and every item checked against it (the checks on).
+        return upload_tasks(
+            data, token=token, base_url=base_url, settings=settings, async_mode=async_mode, pool_id="1"
+        ).created
 
     return run
 

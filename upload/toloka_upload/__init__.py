@@ -1,6 +1,6 @@
 """Batched, retried, resumable uploads of Toloka tasks and task suites on top of the generated `toloka_client`."""
 
-from toloka_contract.timestamps import parse_timestamp
+from typing import Any
 
 from toloka_upload.api import (
     UploadCall,
@@ -52,3 +52,12 @@ __all__ = [
     "upload_task_suites",
     "upload_tasks",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # toloka_contract.timestamps reads openapi.yaml (PyYAML) when imported: only when asked for, not at every start.
+    if name == "parse_timestamp":
+        from toloka_contract.timestamps import parse_timestamp
+
+        return parse_timestamp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

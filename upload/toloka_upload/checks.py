@@ -75,6 +75,22 @@ def _scalar(spec: dict[str, Any], kind: str) -> ValueCheck | None:
     min_length, max_length = spec.get("min_length"), spec.get("max_length")
     min_value, max_value = spec.get("min_value"), spec.get("max_value")
     allowed = spec.get("allowed_values")
+    if min_length is None and max_length is None and min_value is None and max_value is None and allowed is None:
+        if kind == "url":
+            match = _URL.match
+
+            def url(value: Any) -> Problems | None:
+                if type(value) is str and match(value) is not None:
+                    return None
+                return {"": error("INVALID_URL_SYNTAX", MESSAGES["INVALID_URL_SYNTAX"])}
+
+            return url
+
+        def typed(value: Any) -> Problems | None:
+            code = type_code(value)
+            return None if code is None else {"": error(code, MESSAGES[code])}
+
+        return typed
 
     def check(value: Any) -> Problems | None:
         code = type_code(value)
@@ -136,7 +152,8 @@ class InputSpec:
 
     def __init__(self, spec: dict[str, dict[str, Any]]) -> None:
         self.fields = spec
-        self._checks: list[tuple[str, bool, ValueCheck | None]] = []
+        self._checks: dict[str, ValueCheck] = {}
+        required: list[str] = []
         for name, field in spec.items():
             kind = _field_type(field)
             check: ValueCheck | None
@@ -145,22 +162,41 @@ class InputSpec:
                 check = None if element is None else _array(field, element)
             else:
                 check = _scalar(field, kind)
-            self._checks.append((name, field.get("required", True) is not False, check))
-        self._names = frozenset(spec)
+            if check is not None:
+                self._checks[name] = check
+            if field.get("required", True) is not False:
+                required.append(name)
+        self._required = tuple(required)
+        self._names = spec.keys()
+
+    def valid(self, values: Any) -> bool:
+        """Whether `values` passes every check (the hot path: no error is built; `validate` says what is wrong)."""
+        if type(values) is not dict or not values.keys() <= self._names:
+            return False
+        checks = self._checks
+        for name, value in values.items():
+            if value is not None and (check := checks.get(name)) is not None and check(value) is not None:
+                return False
+        for name in self._required:  # noqa: SIM110 (a generator in all() costs a tenth of the whole check)
+            if values.get(name) is None:
+                return False
+        return True
 
     def validate(self, values: Any, prefix: str, errors: FieldErrors) -> None:
         """Add the errors of `values` under `prefix` (`input_values`, `tasks.0.input_values`)."""
         if type(values) is not dict:
             errors[prefix] = REQUIRED if values is None else error("JSON_EXPECTED", "Value must be a JSON object")
             return
-        for name, required, check in self._checks:
-            value = values.get(name)
-            if value is None:
-                if required:
-                    errors[f"{prefix}.{name}"] = REQUIRED
-            elif check is not None and (problems := check(value)) is not None:
+        # The hot path (100,000 items a minute): look only at the values present, and at the required names.
+        checks = self._checks
+        for name, value in values.items():
+            check = checks.get(name)
+            if check is not None and value is not None and (problems := check(value)) is not None:
                 for suffix, problem in problems.items():
                     errors[f"{prefix}.{name}{suffix}"] = problem
+        for name in self._required:
+            if values.get(name) is None:
+                errors[f"{prefix}.{name}"] = REQUIRED
         if not values.keys() <= self._names:
             for name in values.keys() - self._names:
                 errors[f"{prefix}.{name}"] = error("VALUE_NOT_ALLOWED", "Unknown field name")
@@ -202,6 +238,17 @@ class ItemChecker:
 
     def check(self, item: dict[str, Any]) -> FieldErrors | None:
         """The item's errors (API-shaped: field path -> {code, message}); None when it may be sent."""
+        # The hot path, a valid task with its pool and overlap: yes or no without building anything.
+        pool_id = item.get("pool_id")
+        overlap = item.get("overlap")
+        if not self._suites and type(pool_id) is str and pool_id and type(overlap) is int and overlap >= 0:
+            values = item.get("input_values")
+            spec = self._spec if pool_id == self._spec_pool else None
+            if spec.valid(values) if spec is not None else type(values) is dict:
+                return None
+        return self._errors(item)
+
+    def _errors(self, item: dict[str, Any]) -> FieldErrors | None:
         errors: FieldErrors = {}
         pool_id = item.get("pool_id")
         if type(pool_id) is not str or not pool_id:

@@ -21,14 +21,6 @@ INTEGER_COLUMNS = ("overlap",)
 STRING_COLUMNS = ("pool_id",)
 
 
-def _shape_problem(record: Any) -> tuple[str, str] | None:
-    """(field, message) for a record that is not a JSON object (the uploader's ItemChecker checks the rest,
-    on the same code path as items passed to the library)."""
-    if not isinstance(record, dict):
-        return "", f"expected a JSON object, got {type(record).__name__}"
-    return None
-
-
 def _invalid(line: int, field: str, message: str) -> InvalidInput:
     return InvalidInput(field, f"line {line}: {field + ': ' if field else ''}{message}")
 
@@ -72,18 +64,23 @@ class SourceLines:
         return self._lines.get(position)
 
 
-def read_jsonl(lines: Iterable[bytes], kind: Kind) -> Numbered:
-    """One create object per non-blank line."""
+def read_jsonl(lines: Iterable[bytes], kind: Kind, pool_id: str | None = None) -> Numbered:
+    """One create object per non-blank line; `pool_id` goes into records without one (they are the reader's own)."""
+    loads = orjson.loads
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         try:
-            record = orjson.loads(line)
+            record = loads(line)
         except orjson.JSONDecodeError as exc:
+            if not line.strip():
+                continue
             yield number, _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}")
             continue
-        problem = _shape_problem(record)
-        yield number, record if problem is None else _invalid(number, *problem)
+        if type(record) is dict:
+            if pool_id is not None and "pool_id" not in record:
+                record["pool_id"] = pool_id
+            yield number, record
+        else:
+            yield number, _invalid(number, "", f"expected a JSON object, got {type(record).__name__}")
 
 
 def _cell(value: str, decode: bool) -> Any:

@@ -1,13 +1,12 @@
 """What the command tells the user as batches end: progress, problems by input line, `--output` records, hints."""
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import orjson
-from tqdm import tqdm
 
+from toloka_upload.progress import Progress
 from toloka_upload.readers import SourceLines
 from toloka_upload.results import BatchOutcome
 
@@ -55,7 +54,7 @@ class Report:
     """The command's on_batch: advances the bar, writes `--output` records, shows the first problems."""
 
     def __init__(
-        self, bar: "tqdm[Any]", source: SourceLines, output: IO[bytes] | None, output_path: Path | None, cells: bool
+        self, bar: Progress, source: SourceLines, output: IO[bytes] | None, output_path: Path | None, cells: bool
     ) -> None:
         self._bar = bar
         self._source = source
@@ -86,10 +85,10 @@ class Report:
         for message in problems(outcome, lines):
             self._shown += 1
             if self._shown <= MAX_SHOWN_PROBLEMS:
-                self._bar.write(message, file=sys.stderr)
+                self._bar.write(message)
             elif self._shown == MAX_SHOWN_PROBLEMS + 1:
                 see = f": see {self._output_path}" if self._output_path else ""
-                self._bar.write(f"more problems not shown{see}", file=sys.stderr)
+                self._bar.write(f"more problems not shown{see}")
 
     def hints(self) -> Iterator[str]:
         """Advice for the end of the run (table cells read as text where the pool wants other types)."""
