@@ -294,6 +294,38 @@ def test_3_sync_without_checkpoint_says_up_front_what_a_rerun_cannot_promise(
     assert "--sync without --checkpoint" in done.stderr and "may create the batches it had sent again" in done.stderr
 
 
+def test_3_again_uploads_the_same_content_once_more_and_a_rerun_of_that_creates_nothing_twice(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    items = make("tasks", 20)
+    source = write_jsonl(tmp_path / "in.jsonl", items)
+    common = ["--pool-id", "1", "--batch-size", "5"]
+
+    def pool_counts() -> set[int]:
+        found = stored(emulator)
+        assert set(found) == {image(item) for item in items}
+        return set(found.values())
+
+    assert run(emulator, command(emulator, "tasks", source, *common)).returncode == 0
+    rerun = run(emulator, command(emulator, "tasks", source, *common))
+    assert rerun.returncode == 0 and "(20 of them by an earlier run)" in rerun.stderr
+    assert pool_counts() == {1}, "a rerun of the same content is recognised, not created again"
+
+    again = run(emulator, command(emulator, "tasks", source, *common, "--again"))
+    assert again.returncode == 0, again.stderr
+    name = again.stderr.split("this upload is named ")[1].split(";")[0]
+    assert f"rerun it with --again={name}" in again.stderr
+    assert pool_counts() == {2}
+    assert run(emulator, command(emulator, "tasks", source, *common, f"--again={name}")).returncode == 0
+    assert pool_counts() == {2}, "the named again-upload rerun follows its own operations"
+
+    checkpoint = ["--checkpoint", str(tmp_path / "again.ckpt")]
+    assert run(emulator, command(emulator, "tasks", source, *common, *checkpoint, "--again")).returncode == 0
+    resumed = run(emulator, command(emulator, "tasks", source, *common, *checkpoint, "--again"))
+    assert resumed.returncode == 0 and "this upload is named" not in resumed.stderr, "the checkpoint keeps the name"
+    assert pool_counts() == {3}
+
+
 # 4. A long outage: honest outcomes, a deadline on a fake clock, and a rerun that settles what is unknown.
 class OutageProxy:
     """Forwards to the emulator. During an outage, the first `lose` POSTs are lost: their answers (`lost="answer"`:

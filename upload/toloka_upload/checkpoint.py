@@ -52,6 +52,18 @@ class Pending:
         return sorted(self.known.unknown) if self.known is not None else list(self.sent)
 
 
+def recorded_salt(path: Path) -> str | None:
+    """The `--again` name of the upload a checkpoint file is for (None: it has none, or there is no such file)."""
+    try:
+        with path.open("rb") as handle:
+            header = orjson.loads(handle.readline())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    target = header.get("target") if isinstance(header, dict) else None
+    salt = target.get("salt") if isinstance(target, dict) else None
+    return salt if isinstance(salt, str) else None
+
+
 class Checkpoint:
     """Reads the state of earlier runs and records this one's progress."""
 

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import io
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from typing import IO
 import httpx
 import orjson
 
+from toloka_upload.checkpoint import recorded_salt
 from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
 from toloka_upload.errors import AuthenticationError, CheckpointMismatchError, UsageError
@@ -62,9 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--again",
-        action="store_true",
-        help="upload content this command already uploaded once more, as new items (async mode recognises the "
-        "batches of earlier runs by their content and target, and otherwise follows them instead of creating)",
+        nargs="?",
+        const="",
+        metavar="NAME",
+        help="upload content already uploaded once more, as new items (async mode otherwise recognises the batches "
+        "of earlier runs by their content and target, and follows them instead of creating). NAME (any word; write "
+        "--again=NAME) names this new upload: a rerun with the same --again=NAME after an interruption creates "
+        "nothing twice; without it a name is made up and printed",
     )
     parser.add_argument(
         "--retry-from",
@@ -173,11 +179,30 @@ def _guarantee(args: argparse.Namespace) -> str | None:
     )
 
 
+def _again_name(args: argparse.Namespace) -> str | bool:
+    """The name of an `--again` upload: as given, the one its checkpoint records, or a new one (printed)."""
+    if args.again is None:
+        return False
+    if args.again:
+        return str(args.again)
+    if args.checkpoint and (recorded := recorded_salt(args.checkpoint)):
+        return recorded
+    name = secrets.token_hex(4)
+    print(
+        f"note: --again: this upload is named {name}; if it is interrupted, rerun it with --again={name} (not a bare "
+        "--again, which would upload everything once more)",
+        file=sys.stderr,
+    )
+    args.again = name
+    return name
+
+
 def _interrupted(args: argparse.Namespace) -> str:
     if not args.sync:
+        again = f" (with --again={args.again})" if args.again else ""
         return (
-            "rerun the same command to finish: the batches already sent are recognised by their operation ids, "
-            "so nothing is created twice"
+            f"rerun the same command{again} to finish: the batches already sent are recognised by their operation "
+            "ids, so nothing is created twice"
         )
     if args.checkpoint:
         return f"rerun the same command (with --checkpoint {args.checkpoint}) to finish; nothing is created twice"
@@ -209,6 +234,7 @@ async def _run(args: argparse.Namespace) -> int:
             )
     if note := _guarantee(args):
         print(note, file=sys.stderr)
+    again = _again_name(args)
     # Made first: it refuses a bad base URL or token before a progress bar or an output file appears.
     uploader = AsyncUploader(base_url=SANDBOX_URL if args.sandbox else args.base_url, settings=settings)
     stop = asyncio.Event()
@@ -245,7 +271,7 @@ async def _run(args: argparse.Namespace) -> int:
                     allow_defaults=args.allow_defaults,
                     open_pool=args.open_pool,
                     checkpoint=args.checkpoint,
-                    again=args.again,
+                    again=again,
                     give_up_after=args.give_up_after,
                     input_spec=spec,
                     read_input_spec=False,

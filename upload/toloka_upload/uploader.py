@@ -16,7 +16,7 @@ from toloka_client.client import AuthenticatedClient
 from toloka_contract.auth import authorization_header
 
 from toloka_upload.batch import ApiFlags, BatchUploader
-from toloka_upload.checkpoint import Checkpoint, Pending
+from toloka_upload.checkpoint import Checkpoint, Pending, recorded_salt
 from toloka_upload.checks import InputSpec, ItemChecker
 from toloka_upload.credentials import Token, resolve_token
 from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
@@ -66,9 +66,11 @@ def batch_size(settings: Settings, async_mode: bool) -> int:
     return size if settings.items_per_minute is None else min(size, settings.items_per_minute)
 
 
-def _salt(again: bool | str) -> str | None:
+def _salt(again: bool | str, checkpoint: str | os.PathLike[str] | None) -> str | None:
+    """The salt of the derived operation ids: `again` itself when it is a name; for `again=True`, the one the
+    checkpoint already records (resuming that upload), else a new random one."""
     if again is True:
-        return os.urandom(8).hex()
+        return (recorded_salt(Path(checkpoint)) if checkpoint is not None else None) or os.urandom(8).hex()
     return again or None
 
 
@@ -140,7 +142,9 @@ class AsyncUploader:
 
         `pool_id` fills items without one. `async_mode` (default): one operation per batch, its id derived from
         the batch's content and target, so rerunning the same upload after any interruption creates nothing
-        twice; `again=True` (or a salt string) uploads the same content again on purpose. `checkpoint`: a
+        twice; `again` uploads the same content again on purpose, as new items: a name (any string) gives ids of
+        its own that a rerun with the same name meets again; `True` makes up a random one (kept in the checkpoint,
+        if any, so a rerun with it resumes). `checkpoint`: a
         resume file recording the target and what became of each item (per-item resume; required for a
         synchronous upload to be rerun safely). `give_up_after`: seconds for the whole upload (default:
         `settings.give_up_after`). `input_spec`: the project's input spec to check `input_values` against
@@ -151,7 +155,7 @@ class AsyncUploader:
         target = Target(
             base_url=self.base_url, kind=kind.value, pool_id=pool_id, async_mode=async_mode,
             skip_invalid_items=skip_invalid_items, allow_defaults=allow_defaults, open_pool=open_pool,
-            salt=_salt(again),
+            salt=_salt(again, checkpoint),
         )  # fmt: skip
         flags = ApiFlags(async_mode, allow_defaults, skip_invalid_items, open_pool)
         settings = self.settings
