@@ -306,7 +306,6 @@ def _print_problems(outcomes: list[Outcome]) -> None:
 
 def _credential_flag(args: argparse.Namespace, credential: str | None) -> str:
     flags = {"token": ("--token-env", args.token_env), "other_token": ("--other-token-env", args.other_token_env)}
-    flags["api_key"] = ("--api-key-env", args.api_key_env)
     if credential not in flags:
         return ""
     flag, variable = flags[credential]

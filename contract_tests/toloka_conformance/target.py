@@ -130,7 +130,7 @@ class Blocker(StrEnum):
 class Untestable:
     """The preflight probe's finding: `blocker` says which case, `message` says it in one line (token-free).
 
-    `credential` names the target field whose token was refused (`token`, `other_token`, `api_key`).
+    `credential` names the target field whose token was refused (`token` or `other_token`).
     """
 
     blocker: Blocker
@@ -149,8 +149,9 @@ def probe(target: Target, *, timeout: float = PROBE_TIMEOUT) -> Untestable | Non
     """Whether the target can be tested at all; None when it can, else why not. Sends two or three GETs.
 
     Only documented behaviour of the real API is relied on: GET of a random operation id answers 404 with a
-    Toloka error body, GET /api/v1/tasks?pool_id=...&limit=1 answers 200. A refused token (401, or 403 to both) is
-    untestable; a server answering both with 404 is not this API (a base URL ending in /api/v1, say), as is one
+    Toloka error body, GET /api/v1/tasks?pool_id=...&limit=1 answers 200. A refused token or second account's
+    token (401, or 403 to both) is untestable; the API key is not probed (a refused one is the auth.api_key check's
+    finding). A server answering both with 404 is not this API (a base URL ending in /api/v1, say), as is one
     answering neither with JSON (a web site, a login redirect). Anything else, however wrong, is left for the
     checks to report: a broken server is a finding, not an obstacle.
     """
@@ -165,11 +166,11 @@ def probe(target: Target, *, timeout: float = PROBE_TIMEOUT) -> Untestable | Non
             operation = get(operation_path, target.token)
             listing = get(PROBE_LIST, target.token, pool_id=target.pool_id, limit=1)
             found = _token_refused("token", operation, listing) or _not_this_api(target, operation, listing)
-            for name in ("other_token", "api_key"):
-                secret = getattr(target, name)
-                if found is None and secret is not None:
-                    answer = get(operation_path, secret)
-                    found = _token_refused(name, answer, answer)
+            # The second account's token too (the isolation rows need it). A refused API key is not untestable:
+            # that is the finding the auth.api_key check reports.
+            if found is None and target.other_token is not None:
+                answer = get(operation_path, target.other_token)
+                found = _token_refused("other_token", answer, answer)
     except httpx.TransportError as exc:
         found = transport_blocker(exc)
     except ValueError as exc:  # a token that an HTTP header cannot carry (httpx refuses it)
@@ -187,7 +188,7 @@ def _token_refused(name: str, first: httpx.Response, second: httpx.Response) -> 
     return Untestable(Blocker.TOKEN_REFUSED, f"the {_CREDENTIALS[name]} was refused: {_said(answer)}", name)
 
 
-_CREDENTIALS = {"token": "token", "other_token": "second account's token", "api_key": "API key"}
+_CREDENTIALS = {"token": "token", "other_token": "second account's token"}
 
 
 def _not_this_api(target: Target, operation: httpx.Response, listing: httpx.Response) -> Untestable | None:
