@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 from toloka_conformance import cli, curl
+from toloka_conformance.checks.requests import MADE_UP_CREDENTIALS
 from toloka_conformance.redaction import REDACTED, Secret
-from toloka_conformance.target import Target, scheme_for
+from toloka_conformance.target import Target, from_emulator_config, scheme_for
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
 
@@ -49,31 +50,37 @@ def test_a_forced_scheme_wins_and_the_header_never_prints() -> None:
 
 
 class _RecordSchemes:
-    """An ASGI wrapper noting the scheme of every Authorization header the server receives."""
+    """An ASGI wrapper noting the scheme and credential of every Authorization header the server receives."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.schemes: list[str] = []
+        self.headers: list[tuple[str, str]] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             value = dict(scope["headers"]).get(b"authorization")
             if value is not None:
-                self.schemes.append(value.decode().split(" ", 1)[0])
+                scheme, _, credential = value.decode(errors="replace").partition(" ")
+                self.headers.append((scheme, credential))
         await self.app(scope, receive, send)
 
 
 def test_the_quick_suite_passes_the_emulator_with_apikey(tmp_path: Path) -> None:
-    """--auth-scheme ApiKey: every part (checks, schemathesis, its hooks, the client) sends ApiKey and passes."""
+    """--auth-scheme ApiKey: every part (checks, schemathesis, its hooks, the client) sends ApiKey and passes.
+
+    The two rows whose rule is about the schemes themselves send OAuth on purpose: auth.api_key compares
+    `ApiKey <key>` with `OAuth <token>` once, auth.required refuses a made-up credential under each scheme.
+    """
     config_path = write_config(tmp_path / "emulator.toml", LIMITS)
     recorder = _RecordSchemes(create_app(config_path))
     with serving(recorder) as url:
+        target = from_emulator_config(url, str(config_path))
         argv = ["--base-url", url, "--emulator-config", str(config_path), "--quick", "--auth-scheme", "ApiKey"]
         exit_code = cli.main([*argv, "--report", str(tmp_path / "report")])
     assert exit_code == 0
-    # Even the auth check's made-up token goes out with the forced scheme (schemathesis' ignored_auth check
-    # sends garbage headers of its own, which name no scheme).
-    assert "OAuth" not in recorder.schemes
-    assert recorder.schemes.count("ApiKey") > 100
+    oauth = [credential for scheme, credential in recorder.headers if scheme == "OAuth"]
+    assert oauth.count(target.token.reveal()) == 1  # auth.api_key's comparison
+    assert {credential for credential in oauth if credential != target.token.reveal()} == {MADE_UP_CREDENTIALS["OAuth"]}
+    assert sum(scheme == "ApiKey" for scheme, _ in recorder.headers) > 100
     written = [path.read_text(encoding="utf-8") for path in (tmp_path / "report").iterdir()]
     assert len(written) == 2 and not any("emulator-requester-token" in text for text in written)

@@ -72,7 +72,7 @@ def auth_required(ctx: Context) -> None:
     """An upload without Authorization, and one with a made-up token, are refused with 401."""
     before = newest_id(ctx, TASKS)
     cases: dict[str, dict[str, str]] = {"no Authorization": {}}
-    for scheme, made_up in _MADE_UP.items():
+    for scheme, made_up in MADE_UP_CREDENTIALS.items():
         cases[f"{scheme} with an unknown credential"] = {"Authorization": f"{scheme} {made_up}"}
     for description, headers in cases.items():
         exchange = ctx.anonymous.send("POST", TASKS, json_body=[task(ctx)], headers=headers)
@@ -84,7 +84,10 @@ def auth_required(ctx: Context) -> None:
 
 
 # Unknown credentials shaped like each kind: an OAuth token, an API key (two dots, the first at 22-24).
-_MADE_UP = {"OAuth": "conformance-made-up-token", "ApiKey": "conformance-made-up-key.abcdef.0123456789abcdef"}
+MADE_UP_CREDENTIALS = {
+    "OAuth": "conformance-made-up-token",
+    "ApiKey": "conformance-made-up-key.abcdef.0123456789abcdef",
+}
 
 
 @check("auth.api_key", "An API key is accepted as `ApiKey <key>`, the OAuth token as `OAuth <token>`", API_KEY)
