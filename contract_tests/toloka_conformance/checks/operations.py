@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,6 @@ from toloka_conformance.checks.support import (
     OPERATIONS,
     SUITES,
     TASKS,
-    accepted_operation,
     created_after,
     expect_error,
     expect_nothing_created,
@@ -25,6 +23,7 @@ from toloka_conformance.checks.support import (
     newest_id,
     poll_until_ended,
     read_log,
+    settle_if_accepted,
     start_async,
     suite,
     task,
@@ -227,6 +226,7 @@ def reused_operation_id(ctx: Context) -> None:
     items = [task(ctx)]
     _, first = start_async(ctx, TASKS, items, operation_id=chosen)
     second = ctx.api.post(TASKS, items, async_mode=True, operation_id=chosen)
+    settle_if_accepted(ctx, second)
     expect_error(second, 409, "OPERATION_ALREADY_EXISTS", IDEMPOTENT)
     wait_until_ended(ctx, chosen, first)
     created = created_after(ctx, TASKS, before)
@@ -260,6 +260,7 @@ def operation_id_case(ctx: Context) -> str:
             exchange=read,
         )
     second = ctx.api.post(TASKS, items, async_mode=True, operation_id=upper)
+    settle_if_accepted(ctx, second)
     expect_error(second, 409, "OPERATION_ALREADY_EXISTS", ID_CASE)
     wait_until_ended(ctx, chosen, first)
     created = created_after(ctx, TASKS, before)
@@ -278,10 +279,7 @@ def invalid_operation_id(ctx: Context) -> None:
     """operation_id=not-a-uuid with async_mode=true: 400 VALIDATION_ERROR and the pool unchanged."""
     before = newest_id(ctx, TASKS)
     exchange = ctx.api.post(TASKS, [task(ctx)], async_mode=True, operation_id="not-a-uuid")
-    if exchange.status == 202:
-        # Accepted: let its operation end first, so its items do not land in a later check's pool reads.
-        with suppress(Failed):
-            wait_until_ended(ctx, accepted_operation(exchange), exchange)
+    settle_if_accepted(ctx, exchange)
     expect_error(exchange, 400, "VALIDATION_ERROR", UUID_ONLY)
     expect_nothing_created(ctx, TASKS, before, UUID_ONLY, exchange)
 

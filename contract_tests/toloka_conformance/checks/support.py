@@ -180,6 +180,18 @@ def accepted_operation(exchange: Exchange, rule: str = ASYNC_ACCEPTED) -> str:
     return operation_id
 
 
+def settle_if_accepted(ctx: Context, exchange: Exchange) -> None:
+    """A POST the check expects refused but the server accepted (202): wait for its operation to end, best
+    effort, so that its items do not land in a later check's pool reads. Never fails by itself."""
+    if exchange.status != 202:
+        return
+    body = exchange.json()
+    operation_id = body.get("id") if isinstance(body, dict) else None
+    if isinstance(operation_id, str):
+        with suppress(Failed):
+            wait_until_ended(ctx, operation_id, exchange)
+
+
 def read_log(ctx: Context, operation_id: str) -> tuple[list[dict[str, Any]], Exchange]:
     """The operation's log entries and the GET that read them; fail unless it is a JSON array."""
     exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}/log")
