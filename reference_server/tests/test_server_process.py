@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import statistics
 import subprocess
 import sys
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +16,7 @@ from typing import Any
 
 import httpx
 from toloka_contract.operations import wait_for_operation
+from toloka_emulator.cli import _listen
 from toloka_emulator.testing import RunningEmulator, running_emulator, sample_task
 
 NO_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
@@ -170,3 +175,31 @@ def test_an_unusable_database_is_one_line(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert result.stderr.strip().splitlines()[-1].startswith(f"toloka-emulator: cannot use the database {db}: ")
         assert "Traceback" not in result.stderr
+
+
+def test_sigint_stops_cleanly_with_exit_0() -> None:
+    with running_emulator() as emulator:
+        assert httpx.get(f"{emulator.base_url}/api/v1/pools/1", headers=emulator.headers()).status_code == 200
+        emulator.process.send_signal(signal.SIGINT)
+        assert emulator.process.wait(30) == 0
+        log = emulator.log()
+    assert "toloka-emulator stopped cleanly" in log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log
+
+
+def test_kept_alive_connections_are_answered_without_nagle_delay() -> None:
+    """The listening socket is TCP (so asyncio sets TCP_NODELAY): no ~40 ms Nagle/delayed-ACK stall per answer."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sock = _listen("127.0.0.1", port)
+    with sock:
+        assert sock.proto == socket.IPPROTO_TCP
+    with running_emulator() as emulator, httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:
+        client.get("/api/v1/tasks")
+        durations = []
+        for _ in range(15):
+            started = time.perf_counter()
+            assert client.post("/api/v1/tasks", json=[sample_task()]).status_code == 201
+            durations.append(time.perf_counter() - started)
+    assert statistics.median(durations) < 0.03, durations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import socket
 import sqlite3
@@ -67,14 +68,18 @@ def _serve(args: argparse.Namespace, config: EmulatorConfig) -> int:
             _write_port(Path(args.port_file), port)
         # uvicorn's own access log would duplicate ours; it handles SIGINT/SIGTERM with a graceful shutdown.
         server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level=args.log_level, lifespan="on"))
-        server.run(sockets=[sock])
+        # uvicorn re-raises the SIGINT it handled once its graceful shutdown is done: Ctrl-C is a clean stop.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=[sock])
     return 0
 
 
 def _listen(host: str, port: int) -> socket.socket:
     """A listening TCP socket (so connections made before uvicorn serves wait in the backlog)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for a socket whose `proto` says TCP;
+    # without it Nagle's algorithm and delayed ACKs hold every answer on a kept-alive connection ~40 ms.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
