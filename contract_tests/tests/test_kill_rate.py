@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -66,6 +66,7 @@ class Catalogue:
     broken: dict[str, Run]
     valid: dict[str, Run]
     seconds: float
+    figures: str = ""  # recall and precision, as printed
 
 
 def fault_verdict(fault: Fault, run: Run, correct: Run) -> str:
@@ -170,9 +171,8 @@ def catalogue(reports: Path) -> Iterator[Catalogue]:
         {v.name: by_key[("valid", v.name)] for v in VARIANTS},
         seconds,
     )
-    figures = _write_report(result)
-    print(f"\n{figures[0]}\n{figures[1]}\n({seconds:.0f} s; {REPORT})", file=sys.__stdout__, flush=True)
-    yield result
+    recall, precision = _write_report(result)
+    yield replace(result, figures=f"{recall}\n  {precision}\n  ({seconds:.0f} s; {REPORT})")
 
 
 def test_catalogues_are_well_formed() -> None:
@@ -198,6 +198,7 @@ def test_every_fault_is_caught_by_its_requirement(catalogue: Catalogue, capsys: 
     with capsys.disabled():
         for name, verdict in verdicts.items():
             print(f"  broken {name}: {verdict}")
+        print(f"  {catalogue.figures}")
     assert {name: verdict for name, verdict in verdicts.items() if verdict != "caught"} == {}
 
 
@@ -207,6 +208,7 @@ def test_every_valid_server_passes(catalogue: Catalogue, capsys: pytest.CaptureF
     with capsys.disabled():
         for name, verdict in verdicts.items():
             print(f"  valid {name}: {verdict}")
+        print(f"  {catalogue.figures}")
     assert {name: verdict for name, verdict in verdicts.items() if verdict != "passed"} == {}
 
 
