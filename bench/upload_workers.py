@@ -19,7 +19,9 @@ import orjson
 from toloka_contract.operations import ENDED_STATUSES
 from toloka_upload import Settings, upload_tasks
 
-BATCH = 5000
+from bench.upload_raw import BATCH
+from bench.upload_raw import post_sync_batches as raw_sync
+
 POLL_START, POLL_FACTOR, POLL_MAX = 0.1, 1.5, 5.0
 
 
@@ -27,21 +29,6 @@ def items(count: int) -> Iterator[dict[str, Any]]:
     """Valid tasks for the default config's pool 1, each with its own image."""
     for i in range(count):
         yield {"pool_id": "1", "input_values": {"image": f"https://example.com/bench/{i}.png"}, "overlap": 1}
-
-
-def raw_sync(base_url: str, token: str, data: list[dict[str, Any]]) -> int:
-    """The baseline: synchronous batches, serialised and parsed with orjson, ids collected by position."""
-    ids: list[str | None] = [None] * len(data)
-    headers = {"Authorization": f"OAuth {token}", "Content-Type": "application/json"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
-        for start in range(0, len(data), BATCH):
-            response = client.post(
-                "/api/v1/tasks", params={"async_mode": "false"}, content=orjson.dumps(data[start : start + BATCH])
-            )
-            response.raise_for_status()
-            for key, task in orjson.loads(response.content)["items"].items():
-                ids[start + int(key)] = task["id"]
-    return sum(1 for i in ids if i)
 
 
 def raw_async(base_url: str, token: str, data: list[dict[str, Any]]) -> int:
