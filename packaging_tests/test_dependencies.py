@@ -26,7 +26,7 @@ MEMBERS = {
 }
 # Distribution names whose import name differs from the normalized distribution name.
 IMPORT_NAMES = {"pyyaml": "yaml", "jsonschema-rs": "jsonschema_rs", "openapi-core": "openapi_core"}
-TEST_TOOLS = {"pytest", "pytest-asyncio", "openapi-core", "werkzeug", "hypothesis", "jsonschema-rs", "mypy", "ruff"}
+TEST_TOOLS = {"pytest", "pytest-asyncio", "openapi-core", "werkzeug", "hypothesis", "mypy", "ruff"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

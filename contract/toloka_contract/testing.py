@@ -130,22 +130,37 @@ class NamedSchema:
     is_list: bool
 
 
-def named_schema(spec: Mapping[str, Any], schema: Any, schema_pointer: str = "") -> NamedSchema | None:
+_NO_VALUE: Any = object()
+
+
+def named_schema(
+    spec: Mapping[str, Any], schema: Any, schema_pointer: str = "", *, value: Any = _NO_VALUE
+) -> NamedSchema | None:
     """What `schema` documents by name: a $ref to a component, an array of such $refs, or the component itself.
 
     None for an anonymous schema (a string, an inline object): generated clients name those after their place.
+    Given `value`, a `oneOf` component (one object or an array) names the member `value` validates against: a
+    generated client has no model for the union, it parses to one of its members.
     """
     prefix = "#/components/schemas/"
+    named: NamedSchema | None = None
     if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith(prefix):
-        return NamedSchema(schema["$ref"][len(prefix) :], is_list=False)
-    if schema_pointer.startswith(prefix) and "/" not in schema_pointer[len(prefix) :]:
-        return NamedSchema(schema_pointer[len(prefix) :], is_list=False)
-    resolved = resolve(spec, schema)
-    if isinstance(resolved, dict) and resolved.get("type") == "array":
-        item = named_schema(spec, resolved.get("items"))
-        if item is not None and not item.is_list:
-            return NamedSchema(item.name, is_list=True)
-    return None
+        named = NamedSchema(schema["$ref"][len(prefix) :], is_list=False)
+    elif schema_pointer.startswith(prefix) and "/" not in schema_pointer[len(prefix) :]:
+        named = NamedSchema(schema_pointer[len(prefix) :], is_list=False)
+    else:
+        resolved = resolve(spec, schema)
+        if isinstance(resolved, dict) and resolved.get("type") == "array":
+            item = named_schema(spec, resolved.get("items"))
+            if item is not None and not item.is_list:
+                return NamedSchema(item.name, is_list=True)
+        return None
+    if value is _NO_VALUE:
+        return named
+    for member in spec["components"]["schemas"][named.name].get("oneOf", ()):
+        if validator(spec, member).is_valid(value):
+            return named_schema(spec, member, value=value)
+    return named
 
 
 # ---- validation -----------------------------------------------------------------------------------------

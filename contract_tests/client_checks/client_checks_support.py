@@ -1,4 +1,4 @@
-"""Test support of the client checks: naming a value's model, hypothesis strategies from the spec, openapi-core.
+"""Test support of the client checks: hypothesis strategies from the spec, openapi-core.
 
 Not part of any package: only `contract_tests/client_checks/` uses it (pytest puts this directory on sys.path,
 see `pythonpath` in the root pyproject.toml). The spec's examples and validators are `toloka_contract.testing`'s;
@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from schemathesis.generation.jsonschema.builder import build
-from toloka_contract import testing
 from toloka_contract.schema import (
     FORMAT_CHECKS,
     SUBSCHEMA_KEYWORDS,
@@ -27,29 +26,8 @@ from toloka_contract.schema import (
     inline_refs,
 )
 from toloka_contract.spec import load_spec
-from toloka_contract.testing import NamedSchema, validator
 from toloka_contract.timestamps import TIMESTAMP_FORMAT
 from werkzeug.datastructures import Headers, ImmutableMultiDict
-
-# ---- the model a value is documented as -----------------------------------------------------------------
-
-_NO_VALUE: Any = object()
-
-
-def named_schema(
-    spec: Mapping[str, Any], schema: Any, schema_pointer: str = "", value: Any = _NO_VALUE
-) -> NamedSchema | None:
-    """`toloka_contract.testing.named_schema`, and for a `oneOf` component (one object or an array) the member
-    `value` validates against: the generated client has no model for the union, it parses to one of its members.
-    """
-    named = testing.named_schema(spec, schema, schema_pointer)
-    if named is None or named.is_list or value is _NO_VALUE:
-        return named
-    for member in spec["components"]["schemas"][named.name].get("oneOf", ()):
-        if validator(spec, member).is_valid(value):
-            return named_schema(spec, member, "", value)
-    return named
-
 
 # ---- data generation ------------------------------------------------------------------------------------
 

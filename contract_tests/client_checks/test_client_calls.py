@@ -22,7 +22,7 @@ import httpx
 import pytest
 import toloka_client.api
 import toloka_client.models
-from client_checks_support import HttpxOpenAPIRequest, HttpxOpenAPIResponse, from_schema, named_schema, openapi
+from client_checks_support import HttpxOpenAPIRequest, HttpxOpenAPIResponse, from_schema, openapi
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openapi_core.exceptions import OpenAPIError
@@ -30,7 +30,7 @@ from toloka_client import AuthenticatedClient, errors
 from toloka_client.types import Response, Unset
 from toloka_contract.schema import OperationSpec, operations
 from toloka_contract.spec import load_spec
-from toloka_contract.testing import validator
+from toloka_contract.testing import named_schema, validator
 
 SPEC = load_spec()
 OPERATIONS = {operation.operation_id: operation for operation in operations(SPEC)}

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 import toloka_client.models
-from client_checks_support import named_schema
 from toloka_contract.schema import operations, resolve
 from toloka_contract.spec import load_spec
-from toloka_contract.testing import SpecExample, iter_examples, validator
+from toloka_contract.testing import SpecExample, iter_examples, named_schema, validator
 from toloka_contract.timestamps import TIMESTAMP_PATTERN
 
 SPEC = load_spec()
@@ -51,7 +50,7 @@ def assert_round_trips(model: Any, value: Any, is_list: bool) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.pointer for example in EXAMPLES])
 def test_spec_example_parses_into_its_model_and_round_trips(example: SpecExample) -> None:
-    named = named_schema(SPEC, example.schema, example.schema_pointer, example.value)
+    named = named_schema(SPEC, example.schema, example.schema_pointer, value=example.value)
     model = None if named is None else generated_model(named.name)
     if model is None:
         # Only scalars have no generated class; their type is the lint's business.
@@ -66,7 +65,7 @@ def test_the_examples_are_really_there() -> None:
     names = {
         named.name
         for example in EXAMPLES
-        if (named := named_schema(SPEC, example.schema, example.schema_pointer, example.value))
+        if (named := named_schema(SPEC, example.schema, example.schema_pointer, value=example.value))
     }
     documented = {"Task", "TaskCreate", "TaskSuiteCreate", "TaskBatchCreateResult", "TaskSuiteBatchCreateResult"}
     documented |= {"TaskList", "Operation", "OperationLogItem", "Error", "InputValues"}

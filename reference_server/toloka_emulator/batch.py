@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from toloka_contract.fields import Errors, FieldSpecs, field_error
 from toloka_contract.operations import LOG_POOL_OPEN
 
 from toloka_emulator.clock import now_timestamp
 from toloka_emulator.config import PoolConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
-from toloka_emulator.input_spec import Errors, InputValidator, SpecValidators, field_error
+from toloka_emulator.input_spec import SpecValidators
 from toloka_emulator.items import (
     ItemKind,
     overlap_error,
@@ -25,7 +26,7 @@ from toloka_emulator.pools import Pools
 
 # An item without a usable pool has no spec to check its input (or output) values against: only their shape is
 # checked, so the pool_id error is not buried under spurious VALUE_NOT_ALLOWED for every field.
-_ANY_FIELDS = InputValidator({}, any_fields=True)
+_ANY_FIELDS = FieldSpecs({}, any_fields=True)
 _UNKNOWN_SPEC = SpecValidators(inputs=_ANY_FIELDS, outputs=_ANY_FIELDS)
 
 

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from toloka_contract.auth import authorization_scheme
+from toloka_contract.fields import FIELD_TYPES
 from toloka_contract.timestamps import format_timestamp, parse_timestamp
 
 from toloka_emulator.spec_bounds import OVERLAP_MAX, OVERLAP_MIN
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 
-SCALAR_TYPES = ("boolean", "string", "integer", "float", "url", "coordinates", "json")
-FIELD_TYPES = frozenset(SCALAR_TYPES) | frozenset(f"array_{base}" for base in SCALAR_TYPES)
 POOL_STATUSES = frozenset({"open", "closed", "archived"})
 _FIELD_ATTRIBUTES = frozenset(
     {

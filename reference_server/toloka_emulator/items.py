@@ -8,23 +8,16 @@ from typing import Any
 
 import orjson
 from toloka_contract import operations
+from toloka_contract.fields import Check, Errors, FieldSpecs, field_error, record
 
 from toloka_emulator import spec_bounds
-from toloka_emulator.config import FieldSpec, PoolConfig
-from toloka_emulator.input_spec import (
-    Check,
-    Errors,
-    InputValidator,
-    SpecValidators,
-    compile_field,
-    field_error,
-    record,
-)
+from toloka_emulator.config import PoolConfig
+from toloka_emulator.input_spec import SpecValidators, value_check
 
 
 def _set_check() -> Check:
     """A set of strings: an array of strings without duplicates."""
-    elements = compile_field(FieldSpec(name="", type="array_string"))
+    elements = value_check({"type": "array_string"})
 
     def check(value: Any) -> Errors | None:
         problems = elements(value)
@@ -37,16 +30,16 @@ def _set_check() -> Check:
 
 # Checks one solutions field (`known_solutions`, `baseline_solutions`) present in an item, against the project's
 # output spec, recording errors under the field's path.
-SolutionsCheck = Callable[[Any, InputValidator, str, Errors], None]
+SolutionsCheck = Callable[[Any, FieldSpecs, str, Errors], None]
 
 
 def _solutions_check(weight_key: str) -> SolutionsCheck:
     """`known_solutions` / `baseline_solutions`: objects whose `output_values` keep the project's output spec (the
     same codes as `input_values` against the input spec) and whose weight is in 0..1."""
     low, high = spec_bounds.CORRECTNESS_WEIGHT if weight_key == "correctness_weight" else spec_bounds.CONFIDENCE_WEIGHT
-    weight = compile_field(FieldSpec(name=weight_key, type="float", min_value=low, max_value=high))
+    weight = value_check({"type": "float", "min_value": low, "max_value": high})
 
-    def check(value: Any, outputs: InputValidator, path: str, errors: Errors) -> None:
+    def check(value: Any, outputs: FieldSpecs, path: str, errors: Errors) -> None:
         if type(value) is not list:
             errors[path] = field_error("ARRAY_EXPECTED")
             return
@@ -86,7 +79,7 @@ def _localization_check(value: Any) -> Errors | None:
 
 def _typed(type_: str, **bounds: Any) -> Check:
     """A scalar top-level field; null is a type error, as the schema allows no null."""
-    inner = compile_field(FieldSpec(name="", type=type_, **bounds))
+    inner = value_check({"type": type_, **bounds})
     null_code = {"integer": "INTEGER_EXPECTED", "float": "FLOAT_EXPECTED", "boolean": "BOOLEAN_EXPECTED"}.get(
         type_, "STRING_EXPECTED"
     )
@@ -99,7 +92,7 @@ def _typed(type_: str, **bounds: Any) -> Check:
 
 def _overlap_check() -> Check:
     """`overlap`: an integer in bounds; null is no overlap (valid with infinite_overlap, see `overlap_error`)."""
-    inner = compile_field(FieldSpec(name="", type="integer", min_value=OVERLAP_MIN, max_value=OVERLAP_MAX))
+    inner = value_check({"type": "integer", "min_value": OVERLAP_MIN, "max_value": OVERLAP_MAX})
 
     def check(value: Any) -> Errors | None:
         return None if value is None else inner(value)
@@ -210,7 +203,7 @@ def _check_fields(item: dict[str, Any], checks: dict[str, Check], errors: Errors
 
 
 def _check_solutions(
-    item: dict[str, Any], checks: dict[str, SolutionsCheck], outputs: InputValidator, errors: Errors, prefix: str = ""
+    item: dict[str, Any], checks: dict[str, SolutionsCheck], outputs: FieldSpecs, errors: Errors, prefix: str = ""
 ) -> None:
     """Run the checks of the solutions fields present in `item` against the project's output spec."""
     for key, check in checks.items():

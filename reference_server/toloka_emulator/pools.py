@@ -6,13 +6,12 @@ from typing import Any
 
 import orjson
 
-from toloka_emulator.config import EmulatorConfig, FieldSpec, PoolConfig, ProjectConfig
-from toloka_emulator.input_spec import InputValidator, SpecValidators
+from toloka_emulator.config import EmulatorConfig, PoolConfig, ProjectConfig
+from toloka_emulator.input_spec import SpecValidators, spec_json
 from toloka_emulator.storage import PoolState
 
 # Internal status → the API's PoolStatus.
 API_STATUS = {"open": "OPEN", "closed": "CLOSED", "archived": "ARCHIVED"}
-_SPEC_BOUNDS = ("min_length", "max_length", "allowed_values", "min_value", "max_value", "min_size", "max_size")
 
 
 class Pools:
@@ -24,10 +23,7 @@ class Pools:
     def __init__(self, config: EmulatorConfig, stored: list[PoolState]) -> None:
         self.configs: dict[str, PoolConfig] = config.pools
         self.projects: dict[str, ProjectConfig] = config.projects
-        by_project = {
-            pid: SpecValidators(InputValidator(project.input_spec), InputValidator(project.output_spec))
-            for pid, project in config.projects.items()
-        }
+        by_project = {pid: SpecValidators.of(project) for pid, project in config.projects.items()}
         self.validators: dict[str, SpecValidators] = {
             pid: by_project[pool.project_id] for pid, pool in config.pools.items()
         }
@@ -104,24 +100,14 @@ def _owner(account: str) -> dict[str, Any]:
     return {"id": account, "myself": True}
 
 
-def field_spec_json(spec: FieldSpec) -> dict[str, Any]:
-    """One field spec in the API's (and toloka-kit's) form: `{type, required, hidden, <bounds that are set>}`."""
-    body: dict[str, Any] = {"type": spec.type, "required": spec.required, "hidden": spec.hidden}
-    for key in _SPEC_BOUNDS:
-        value = getattr(spec, key)
-        if value is not None:
-            body[key] = list(value) if key == "allowed_values" else value
-    return body
-
-
 def _project_json(project: ProjectConfig) -> bytes:
     return orjson.dumps(
         {
             "id": project.id,
             "public_name": project.public_name,
             "task_spec": {
-                "input_spec": {name: field_spec_json(spec) for name, spec in project.input_spec.items()},
-                "output_spec": {name: field_spec_json(spec) for name, spec in project.output_spec.items()},
+                "input_spec": spec_json(project.input_spec),
+                "output_spec": spec_json(project.output_spec),
             },
             "status": "ACTIVE",
             "owner": _owner(project.owner),
