@@ -11,13 +11,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from toloka_contract.fields import WHITESPACE, FieldSpecs, compile_field, field_error
 
-# Specs the fast path can say exactly (types, lengths, sizes, optional fields) ...
+# Specs the fast path says wholly (types, lengths, sizes, string choices, optional fields) or in part ...
 FAST_SPECS: list[dict[str, dict[str, Any]]] = [
     {"image": {"type": "url"}},
     {"image": {"type": "URL", "required": True}, "note": {"type": "string", "required": False, "max_length": 3}},
     {"n": {"type": "integer"}, "x": {"type": "float", "required": False}, "ok": {"type": "boolean"}},
     {"tags": {"type": "array_string", "min_size": 1, "max_size": 2}, "blob": {"type": "json", "required": False}},
     {"links": {"type": "array_url", "required": False}, "file": {"type": "file"}, "odd": {"type": "video"}},
+    {"note": {"type": "string", "allowed_values": ["a", "b/"]}, "tags": {"type": "array_string", "required": False}},
+    # The emulator's default project: string choices in the schema, numeric bounds by their Python rule beside it.
+    {
+        "image": {"type": "url", "required": True},
+        "note": {"type": "string", "required": False, "min_length": 1, "max_length": 200},
+        "ok": {"type": "string", "required": False, "allowed_values": ["cat", "dog", "other"]},
+        "n": {"type": "integer", "required": False, "min_value": 0, "max_value": 10},
+        "where": {"type": "coordinates", "required": False},
+        "x": {"type": "float", "allowed_values": [1, True]},
+    },
 ]
 # ... and specs that take the Python path (a rule JSON Schema would say differently).
 PYTHON_SPECS: list[dict[str, dict[str, Any]]] = [
@@ -28,6 +38,7 @@ PYTHON_SPECS: list[dict[str, dict[str, Any]]] = [
 
 _URLISH = st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "https://@", "http:/", ""])
 _TEXT = st.text(alphabet=st.sampled_from("ab/?#@ .\t\n\x1c\x85\u2028\u3000\ufeff1,-"), max_size=8)
+_CHOICES = st.sampled_from(["a", "b/", "cat", "dog", "0,0", "91,0", " 1.5 , -2 "])
 _SCALARS = (
     st.none()
     | st.booleans()
@@ -37,7 +48,7 @@ _SCALARS = (
     | st.builds(str.__add__, _URLISH, _TEXT)
 )
 _VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3), max_leaves=6)
-_NAMES = st.sampled_from(["image", "note", "n", "x", "ok", "tags", "blob", "links", "file", "odd", "other"])
+_NAMES = st.sampled_from(["image", "note", "n", "x", "ok", "tags", "blob", "links", "file", "odd", "where", "other"])
 
 
 def python_valid(spec: FieldSpecs, values: Any) -> bool:
@@ -50,7 +61,7 @@ def python_valid(spec: FieldSpecs, values: Any) -> bool:
     return not errors
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.sampled_from(FAST_SPECS), st.dictionaries(_NAMES, _VALUES, max_size=4))
 def test_the_fast_path_agrees_with_the_python_rules(fields: dict[str, dict[str, Any]], values: dict[str, Any]) -> None:
     spec = FieldSpecs(fields)

@@ -199,8 +199,9 @@ def _bounds_check(spec: Mapping[str, Any], kind: str) -> Callable[[Any], FieldEr
 # ---- the fast path: a JSON Schema of the whole spec, checked in Rust (jsonschema-rs) ------------------------
 
 # The JSON Schema of one non-null value by type, for the types whose rule JSON Schema says exactly as the checks
-# above do. Coordinates (a range inside a string), allowed values (Python's == is not JSON's equality: True == 1)
-# and numeric bounds (float rounding of big integers) are not said here: a spec using one takes the Python path.
+# above do. Coordinates (a range inside a string), allowed values other than strings (Python's == is not JSON's
+# equality: True == 1) and numeric bounds (float rounding of big integers) are not said here: such a field is
+# checked by its Python rule, beside the schema.
 _SCHEMA_TYPES: Final[dict[str, dict[str, Any]]] = {
     "string": {"type": "string"},
     "file": {"type": "string"},
@@ -208,50 +209,56 @@ _SCHEMA_TYPES: Final[dict[str, dict[str, Any]]] = {
     "integer": {"type": "integer"},
     "float": {"type": "number"},
     "boolean": {"type": "boolean"},
-    "json": {"not": {"type": "null"}},
+    "json": {},
 }
 _LENGTHS: Final = {"min_length": "minLength", "max_length": "maxLength"}
 _SIZES: Final = {"min_size": "minItems", "max_size": "maxItems"}
+_NOT_NULL: Final = {"not": {"type": "null"}}
 
 
 def _value_schema(spec: Mapping[str, Any]) -> dict[str, Any] | None:
     """The JSON Schema of one non-null value of a field; None when it cannot say the field's rule exactly."""
     kind = field_type(spec)
-    if kind not in FIELD_TYPES:
-        return {}  # not checked (compile_field has no check for it either)
-    if any(spec.get(key) is not None for key in ("allowed_values", "min_value", "max_value")):
-        return None
     base = kind.removeprefix("array_")
     scalar = _SCHEMA_TYPES.get(base)
-    if scalar is None:
+    if kind not in FIELD_TYPES:
+        return {}  # not checked (compile_field has no check for it either)
+    if scalar is None or spec.get("min_value") is not None or spec.get("max_value") is not None:
         return None
     scalar = dict(scalar)
+    allowed = spec.get("allowed_values")
+    if allowed is not None:
+        if base not in ("string", "url", "file") or not all(type(value) is str for value in allowed):
+            return None
+        scalar["enum"] = list(allowed)  # strings: JSON's equality is Python's
     if base in ("string", "url"):
         scalar.update({keyword: spec[key] for key, keyword in _LENGTHS.items() if spec.get(key) is not None})
     if not kind.startswith("array_"):
         return scalar
-    array: dict[str, Any] = {"type": "array", "items": scalar}
+    array: dict[str, Any] = {"type": "array", "items": {**scalar, **_NOT_NULL}}
     array.update({keyword: spec[key] for key, keyword in _SIZES.items() if spec.get(key) is not None})
     return array
 
 
-def _spec_schema(spec: Mapping[str, Mapping[str, Any]], *, any_fields: bool) -> dict[str, Any] | None:
-    """The JSON Schema of a whole `input_values` (`output_values`) object; None when a field takes the Python path."""
+def _spec_schema(spec: Mapping[str, Mapping[str, Any]], *, any_fields: bool) -> tuple[dict[str, Any], list[str]]:
+    """The JSON Schema of a whole `input_values` (`output_values`) object, and the fields it leaves to Python."""
     properties: dict[str, Any] = {}
     required: list[str] = []
+    python: list[str] = []
     for name, field in spec.items():
         value = _value_schema(field)
         if value is None:
-            return None
+            python.append(name)
+            value = {}
         if field.get("required", True) is not False:
             required.append(name)
-            properties[name] = value or {"not": {"type": "null"}}
+            properties[name] = {**value, **_NOT_NULL}
         else:
             properties[name] = {"anyOf": [{"type": "null"}, value]} if value else {}
     schema: dict[str, Any] = {"type": "object", "properties": properties, "required": required}
     if not any_fields:
         schema["additionalProperties"] = False
-    return schema
+    return schema, python
 
 
 class FieldSpecs:
@@ -267,8 +274,20 @@ class FieldSpecs:
         self._required = tuple(name for name, required, _ in self._checks if required)
         self._names = frozenset(spec)
         self._any_fields = any_fields
-        schema = _spec_schema(spec, any_fields=any_fields)
-        self._fast = None if schema is None else jsonschema_rs.Draft202012Validator(schema).is_valid
+        schema, python = _spec_schema(spec, any_fields=any_fields)
+        self.schema: dict[str, Any] = schema
+        """The JSON Schema `valid` checks in Rust (to compose into a larger one); `valid_beside_schema` the rest."""
+        self._fast: Callable[[Any], bool] | None = jsonschema_rs.Draft202012Validator(schema).is_valid
+        self._python_checks = [(name, check) for name in python if (check := self._by_name.get(name)) is not None]
+        self.has_python_checks = bool(self._python_checks)
+
+    def valid_beside_schema(self, values: dict[str, Any]) -> bool:
+        """Whether `values`, which `schema` passed, keeps the rules the schema leaves to Python (numeric bounds,
+        coordinates, non-string choices)."""
+        for name, check in self._python_checks:
+            if (value := values.get(name)) is not None and check(value) is not None:
+                return False
+        return True
 
     def valid(self, values: Any) -> bool:
         """Whether `values` passes every check, without building an error (`validate` says what is wrong)."""
@@ -276,9 +295,12 @@ class FieldSpecs:
             return False
         if self._fast is not None:
             try:
-                return self._fast(values)
+                if not self._fast(values):
+                    return False
             except (ValueError, TypeError, OverflowError):  # a value JSON has no form for: the Python path says
                 pass
+            else:
+                return not self.has_python_checks or self.valid_beside_schema(values)
         if not self._any_fields and not values.keys() <= self._names:
             return False
         checks = self._by_name

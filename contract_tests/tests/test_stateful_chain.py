@@ -33,7 +33,7 @@ def test_the_default_schemathesis_run_walks_from_an_async_upload_to_its_log(tmp_
     with serving(recorder) as url:
         target = from_emulator_config(url, str(config_path))
         outcomes, _ = fuzzing.run(target, runner.default_settings(quick=False).fuzz)
-    assert [o.requirement.id for o in outcomes if o.verdict is not Verdict.PASS] == []
+    assert [(o.requirement.id, o.detail) for o in outcomes if o.verdict is not Verdict.PASS] == []
     assert link_chains(recorder.calls) != []
 
 

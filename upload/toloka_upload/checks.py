@@ -7,8 +7,9 @@ back; the server still checks everything (these checks only ever refuse what the
 The same input spec types CSV/TSV cells (`InputSpec.cell`), as Toloka's own TSV upload does.
 """
 
-from typing import Any
+from typing import Any, TypeGuard
 
+import jsonschema_rs
 import orjson
 from toloka_contract.fields import FieldSpecs, field_error, field_type
 
@@ -25,6 +26,11 @@ def error(code: str, message: str, *params: Any) -> dict[str, Any]:
 
 
 REQUIRED = field_error("VALUE_REQUIRED")
+
+
+def _whole(value: Any) -> TypeGuard[int | float]:
+    # An integer as JSON Schema (and so the contract and the server) has it: `2.0` is one, `true` is not.
+    return type(value) is int or (type(value) is float and value.is_integer())
 
 
 class InputSpec(FieldSpecs):
@@ -63,13 +69,45 @@ class ItemChecker:
         self._allow_defaults = allow_defaults
         self._spec = spec
         self._spec_pool = spec_pool
+        self._all_valid = None if self._suites else jsonschema_rs.Draft202012Validator(self._batch_schema()).is_valid
+
+    def _batch_schema(self) -> dict[str, Any]:
+        """A JSON Schema of a batch whose every item passes `check`'s hot path (`all_valid`)."""
+        item: dict[str, Any] = {
+            "type": "object",
+            "required": ["pool_id", "overlap", "input_values"],
+            "properties": {
+                "pool_id": {"type": "string", "minLength": 1},
+                "overlap": {"type": "integer", "minimum": 0},
+                "input_values": {"type": "object"},
+            },
+        }
+        if self._spec is not None:
+            item["if"] = {"properties": {"pool_id": {"const": self._spec_pool}}}
+            item["then"] = {"properties": {"input_values": self._spec.schema}}
+        return {"type": "array", "items": item}
+
+    def all_valid(self, items: list[dict[str, Any]]) -> bool:
+        """Whether every item of a batch passes `check` (one call into Rust: the hot path). False may also mean
+        "not known here" (suites, a value JSON has no form for): then `check` each."""
+        if self._all_valid is None:
+            return False
+        try:
+            if not self._all_valid(items):
+                return False
+        except (ValueError, TypeError, OverflowError):
+            return False
+        spec, spec_pool = self._spec, self._spec_pool
+        if spec is not None and spec.has_python_checks:
+            return all(spec.valid_beside_schema(item["input_values"]) for item in items if item["pool_id"] == spec_pool)
+        return True
 
     def check(self, item: dict[str, Any]) -> FieldErrors | None:
         """The item's errors (API-shaped: field path -> {code, message}); None when it may be sent."""
         # The hot path, a valid task with its pool and overlap: yes or no without building anything.
         pool_id = item.get("pool_id")
         overlap = item.get("overlap")
-        if not self._suites and type(pool_id) is str and pool_id and type(overlap) is int and overlap >= 0:
+        if not self._suites and type(pool_id) is str and pool_id and _whole(overlap) and overlap >= 0:
             values = item.get("input_values")
             spec = self._spec if pool_id == self._spec_pool else None
             if spec.valid(values) if spec is not None else type(values) is dict:
@@ -91,7 +129,7 @@ class ItemChecker:
                 errors["overlap"] = error(
                     "VALUE_REQUIRED", "overlap is required unless allow_defaults (--allow-defaults) is given"
                 )
-        elif type(overlap) is not int or overlap < 0:
+        elif not _whole(overlap) or overlap < 0:
             errors["overlap"] = error("INTEGER_EXPECTED", "overlap must be an integer >= 0")
         spec = self._spec if pool_id == self._spec_pool else None
         if self._suites:

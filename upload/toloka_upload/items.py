@@ -145,7 +145,7 @@ def prepare_batch(
     created: dict[int, str] = {}
     unknown: dict[int, str] = {}
     item_marks: list[Mark | None] | None = [None] * size if marks else None
-    check = checker.check
+    candidates: list[tuple[int, dict[str, Any]]] = []
     for offset, original in enumerate(raw):
         if held and (reason := held.get(start + offset)) is not None:
             unknown[offset] = reason
@@ -165,10 +165,15 @@ def prepare_batch(
                     raise ChangedItemError(start + offset, previous[1])
                 created[offset] = previous[1]
                 continue
-        problems = check(item)
-        if problems is not None:
-            errors[offset] = problems
-            continue
+        candidates.append((offset, item))
+    # The hot path: one check of the whole batch; only a batch with a doubtful item is checked item by item.
+    if not checker.all_valid([item for _, item in candidates]):
+        check = checker.check
+        for offset, item in candidates:
+            if (problems := check(item)) is not None:
+                errors[offset] = problems
+        candidates = [(offset, item) for offset, item in candidates if offset not in errors]
+    for offset, item in candidates:
         if item_marks is not None:
             item_marks[offset] = content_mark(kind, item)
         if tag:
