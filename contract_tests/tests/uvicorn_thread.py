@@ -12,6 +12,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 _START_TIMEOUT = 10.0
+_KEEP_ALIVE = 75
 
 
 def free_port() -> int:
@@ -25,7 +26,12 @@ def free_port() -> int:
 def serving(app: ASGIApp) -> Iterator[str]:
     """Run `app` under uvicorn until the block ends; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    # A long keep-alive (nginx's 75 s, not uvicorn's 5 s): a client that reuses a connection just as the server
+    # drops it for idleness sees a reset, which schemathesis reports as a network error of the run.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_keep_alive=_KEEP_ALIVE
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + _START_TIMEOUT

@@ -66,8 +66,11 @@ def _serve(args: argparse.Namespace, config: EmulatorConfig) -> int:
         logging.getLogger("toloka_emulator").info("listening on http://%s:%d", host, port)
         if args.port_file is not None:
             _write_port(Path(args.port_file), port)
-        # uvicorn's own access log would duplicate ours; it handles SIGINT/SIGTERM with a graceful shutdown.
-        server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level=args.log_level, lifespan="on"))
+        # uvicorn's own access log would duplicate ours; it handles SIGINT/SIGTERM with a graceful shutdown. A 75 s
+        # keep-alive (nginx's, not uvicorn's 5 s): clients that reuse a connection as it idles out see a reset.
+        server = uvicorn.Server(
+            uvicorn.Config(app, access_log=False, log_level=args.log_level, lifespan="on", timeout_keep_alive=75)
+        )
         # uvicorn re-raises the SIGINT it handled once its graceful shutdown is done: Ctrl-C is a clean stop.
         with contextlib.suppress(KeyboardInterrupt):
             server.run(sockets=[sock])
