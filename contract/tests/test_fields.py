@@ -6,6 +6,7 @@ import re
 import sys
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,6 +67,31 @@ def python_valid(spec: FieldSpecs, values: Any) -> bool:
 def test_the_fast_path_agrees_with_the_python_rules(fields: dict[str, dict[str, Any]], values: dict[str, Any]) -> None:
     spec = FieldSpecs(fields)
     assert spec.valid(values) is python_valid(spec, values)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(FAST_SPECS + PYTHON_SPECS), st.dictionaries(_NAMES, _VALUES, max_size=4))
+def test_the_schema_without_python_fields_passes_only_valid_values(
+    fields: dict[str, dict[str, Any]], values: dict[str, Any]
+) -> None:
+    spec = FieldSpecs(fields)
+    if jsonschema_rs.Draft202012Validator(spec.schema_without_python_fields).is_valid(values):
+        assert python_valid(spec, values)
+
+
+def test_the_schema_without_python_fields_passes_values_that_leave_them_out() -> None:
+    optional: dict[str, dict[str, Any]] = {
+        "image": {"type": "url"},
+        "n": {"type": "integer", "required": False, "max_value": 10},
+    }
+    is_valid = jsonschema_rs.Draft202012Validator(FieldSpecs(optional).schema_without_python_fields).is_valid
+    assert is_valid({"image": "https://x/1.png"})
+    assert is_valid({"image": "https://x/1.png", "n": None})
+    assert not is_valid({"image": "https://x/1.png", "n": 3})  # valid, but its bound is Python's to check
+    assert not is_valid({"image": None})
+    required: dict[str, dict[str, Any]] = {"image": {"type": "url"}, "n": {"type": "integer", "max_value": 10}}
+    is_valid = jsonschema_rs.Draft202012Validator(FieldSpecs(required).schema_without_python_fields).is_valid
+    assert not is_valid({"image": "https://x/1.png", "n": 3})  # a required field left to Python: never here
 
 
 def test_the_url_rules_whitespace_is_pythons() -> None:

@@ -275,11 +275,20 @@ class FieldSpecs:
         self._names = frozenset(spec)
         self._any_fields = any_fields
         schema, python = _spec_schema(spec, any_fields=any_fields)
+        required = set(schema["required"])
         self.schema: dict[str, Any] = schema
         """The JSON Schema `valid` checks in Rust (to compose into a larger one); `valid_beside_schema` the rest."""
         self._fast: Callable[[Any], bool] | None = jsonschema_rs.Draft202012Validator(schema).is_valid
         self._python_checks = [(name, check) for name in python if (check := self._by_name.get(name)) is not None]
         self.has_python_checks = bool(self._python_checks)
+        # A required field left to Python is never null, so this schema passes nothing that has it (`False`).
+        left_to_python = {name: {"type": "null"} if name not in required else False for name, _ in self._python_checks}
+        self.schema_without_python_fields: dict[str, Any] = {
+            **schema,
+            "properties": {**schema["properties"], **left_to_python},
+        }
+        """Stricter than `schema`: also the fields left to Python absent or null, so values it passes are valid
+        with no Python at all (a batch's common case: the optional numeric fields unused)."""
 
     def valid_beside_schema(self, values: dict[str, Any]) -> bool:
         """Whether `values`, which `schema` passed, keeps the rules the schema leaves to Python (numeric bounds,
