@@ -114,17 +114,14 @@ class ItemChecker:
 
     def check(self, item: dict[str, Any]) -> FieldErrors | None:
         """The item's errors (API-shaped: field path -> {code, message}); None when it may be sent."""
-        # The hot path, a valid task with its pool and overlap: yes or no without building anything.
-        pool_id = item.get("pool_id")
-        overlap = item.get("overlap")
-        if not self._suites and type(pool_id) is str and pool_id and _whole(overlap) and overlap >= 0:
-            values = item.get("input_values")
-            spec = self._spec if pool_id == self._spec_pool else None
-            if spec.valid(values) if spec is not None else type(values) is dict:
-                return None
+        # The hot path, the batch schema on one item (the item rule is written once, in `_batch_schema`); what
+        # it doubts, `_errors` decides.
+        if self.all_valid([item]):
+            return None
         return self._errors(item)
 
     def _errors(self, item: dict[str, Any]) -> FieldErrors | None:
+        """The rules themselves, each with its error: what `check` says of an item the hot path doubts."""
         errors: FieldErrors = {}
         pool_id = item.get("pool_id")
         if type(pool_id) is not str or not pool_id:
