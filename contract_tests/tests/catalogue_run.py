@@ -11,15 +11,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toloka_emulator.config_writer import merge_overrides, write_config
-from toloka_emulator.testing import free_port
+from toloka_emulator.testing import free_port, wait_until_serving
 
 SERVE = Path(__file__).with_name("serve_catalogue.py")
 _START_TIMEOUT = 20.0
@@ -73,21 +71,6 @@ def _verdicts(report: Path) -> tuple[dict[str, str], dict[str, str]]:
     return verdicts, details
 
 
-def _wait_ready(process: subprocess.Popen[bytes], base_url: str) -> bool:
-    deadline = time.monotonic() + _START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(base_url + "/openapi.yaml", timeout=2):  # noqa: S310  (loopback)
-                return True
-        except urllib.error.HTTPError:
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 @contextlib.contextmanager
 def _serving(job: Job, config: Path, log: Path) -> Any:
     """Serve the job's server on a free port (retried if the port is taken meanwhile); yields its base URL."""
@@ -102,7 +85,7 @@ def _serving(job: Job, config: Path, log: Path) -> Any:
             )
         try:
             base_url = f"http://127.0.0.1:{port}"
-            if _wait_ready(process, base_url):
+            if wait_until_serving(process, base_url, _START_TIMEOUT):
                 yield base_url
                 return
         finally:

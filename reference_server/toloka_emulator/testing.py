@@ -176,7 +176,7 @@ def _start(config_path: Path, db_path: Path, log_path: Path) -> RunningEmulator:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
     port = _wait_port(process, port_file)
     emulator = RunningEmulator(f"http://127.0.0.1:{port}", process, config, config_path, db_path, log_path)
-    if port is None or not _wait_ready(emulator):
+    if port is None or not wait_until_serving(emulator.process, emulator.base_url):
         emulator.kill()
         raise EmulatorStartError(f"the emulator did not start; its log:\n{emulator.log()[-4000:]}")
     return emulator
@@ -199,14 +199,14 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _wait_ready(emulator: RunningEmulator) -> bool:
-    """Poll the server until it answers (True) or exits or times out (False)."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+def wait_until_serving(process: subprocess.Popen[bytes], base_url: str, timeout: float = STARTUP_TIMEOUT) -> bool:
+    """Poll a server just started at `base_url` until it answers (True) or its process exits or time runs out."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if emulator.process.poll() is not None:
+        if process.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(emulator.base_url + "/openapi.yaml", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(base_url + "/openapi.yaml", timeout=2):  # noqa: S310  (loopback)
                 return True
         except urllib.error.HTTPError:
             return True

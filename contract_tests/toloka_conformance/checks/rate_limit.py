@@ -12,6 +12,8 @@ sync check then finds the window full, or fills it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, Skipped, check
 from toloka_conformance.checks.support import TASKS, accepted_operation, expect_error, task
@@ -66,26 +68,15 @@ def async_counted(ctx: Context) -> str:
         sent += 1
     # No 429 yet: are sync uploads limited at all? As many again synchronously tell "async uncounted" (a 429 now)
     # from "no limit" (rate_limit.retry_after's rule: this one cannot be decided then).
-    synced = 0
-    while synced < ceiling:
-        size = min(len(chunk), ceiling - synced)
-        exchange = ctx.api.post(TASKS, chunk[:size])
-        if exchange.status == 429:
-            raise Failed(
-                f"{sent} tasks uploaded async (with one-task sync probes) were all accepted, then a sync upload "
-                f"answered 429 after {synced} more",
-                expected=f"the async items counted: a 429 before twice the limit of {limit} items",
-                rule=ASYNC_COUNTED,
-                exchange=exchange,
-            )
-        if exchange.status != 201:
-            raise Failed(
-                exchange.summary(),
-                expected="201 or 429 while filling the rate limit",
-                rule=ASYNC_COUNTED,
-                exchange=exchange,
-            )
-        synced += size
+    synced, refused = _fill_synchronously(ctx, chunk, ceiling, ASYNC_COUNTED)
+    if refused is not None:
+        raise Failed(
+            f"{sent} tasks uploaded async (with one-task sync probes) were all accepted, then a sync upload "
+            f"answered 429 after {synced} more",
+            expected=f"the async items counted: a 429 before twice the limit of {limit} items",
+            rule=ASYNC_COUNTED,
+            exchange=refused,
+        )
     raise Skipped(
         f"no 429 for {sent} async and {synced} sync tasks: the limit itself is not enforced (rate_limit.retry_after)"
     )
@@ -100,26 +91,33 @@ def async_counted(ctx: Context) -> str:
 def retry_after_on_429(ctx: Context) -> str:
     """Upload tasks in sync chunks (each within the limit) until a 429 with Retry-After or payload.interval."""
     limit = _limit(ctx)
-    ceiling, sent = provoking_items_per_check(limit), 0
     chunk = [task(ctx)] * min(_SYNC_MAX, limit)
-    while sent < ceiling:
-        size = min(len(chunk), ceiling - sent)
-        exchange = ctx.api.post(TASKS, chunk[:size])
-        if exchange.status == 429:
-            return check_429(exchange, RETRY_AFTER) + f" after {sent} more items"
-        if exchange.status != 201:
-            raise Failed(
-                exchange.summary(),
-                expected="201 or 429 while filling the rate limit",
-                rule=RETRY_AFTER,
-                exchange=exchange,
-            )
-        sent += size
+    sent, refused = _fill_synchronously(ctx, chunk, provoking_items_per_check(limit), RETRY_AFTER)
+    if refused is not None:
+        return check_429(refused, RETRY_AFTER) + f" after {sent} more items"
     raise Failed(
         f"{sent} tasks within a minute, all accepted",
         expected=f"a 429 before twice the limit of {limit} items",
         rule=RETRY_AFTER,
     )
+
+
+def _fill_synchronously(
+    ctx: Context, chunk: list[dict[str, Any]], ceiling: int, rule: str
+) -> tuple[int, Exchange | None]:
+    """Upload `chunk`s synchronously until a 429 or `ceiling` items: how many were accepted, and the 429 if any."""
+    sent = 0
+    while sent < ceiling:
+        size = min(len(chunk), ceiling - sent)
+        exchange = ctx.api.post(TASKS, chunk[:size])
+        if exchange.status == 429:
+            return sent, exchange
+        if exchange.status != 201:
+            raise Failed(
+                exchange.summary(), expected="201 or 429 while filling the rate limit", rule=rule, exchange=exchange
+            )
+        sent += size
+    return sent, None
 
 
 def provoking_items_per_check(limit: int) -> int:
