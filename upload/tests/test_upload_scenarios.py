@@ -467,6 +467,34 @@ async def test_4_sync_without_checkpoint_says_how_to_settle_an_unknown_batch(emu
     assert stored(emulator) == collections.Counter(image(i) for i in make("tasks", 5)), "the server got it"
 
 
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+async def test_4_sync_items_naming_their_own_pools_are_settled_pool_by_pool(
+    emulator: RunningEmulator, outage: OutageProxy, tmp_path: Path, kind: str
+) -> None:
+    # No pool_id=: each item names its pool (1 and the closed 2, alternating), so the run records no floor and
+    # the rerun reads back every pool the lost batches' marks name.
+    items = [{**item, "pool_id": "1" if i % 2 == 0 else "2"} for i, item in enumerate(make(kind, 40))]
+    clock = FakeClock()
+    settings = Settings(
+        batch_size=10, max_concurrency=2, items_per_minute=None, retry=RetryPolicy(max_attempts=10**6)
+    )  # fmt: skip
+    upload = async_upload_tasks if kind == "tasks" else async_upload_task_suites
+    options: dict[str, Any] = {
+        "token": emulator.token(), "base_url": f"http://127.0.0.1:{outage.port}", "settings": settings,
+        "async_mode": False, "checkpoint": tmp_path / "ckpt", "read_input_spec": False,
+    }  # fmt: skip
+    outage.lose, outage.lost = 2, "answer"
+    result = await upload(items, clock=clock, sleep=clock.sleep, give_up_after=300, **options)
+    assert (result.created, result.unknown, result.failed) == (0, 20, 20)
+
+    await outage.start()
+    rerun = await upload(items, **options)
+    assert (rerun.created, rerun.unknown, rerun.failed, rerun.earlier) == (40, 0, 0, 20), next(rerun.problems(), None)
+    for pool in ("1", "2"):
+        expected = collections.Counter(image(item) for item in items if item["pool_id"] == pool)
+        assert stored(emulator, kind, pool) == expected, f"pool {pool}: every line exactly once"
+
+
 # 5. One bad cell holds back only its item, dicts and models alike; a missing pool id or overlap is one message.
 @pytest.mark.parametrize("async_mode", [True, False], ids=["async", "sync"])
 @pytest.mark.parametrize("kind", ["tasks", "task-suites"])
