@@ -27,9 +27,8 @@ MEMBERS = {
 }
 # Distribution names whose import name differs from the normalized distribution name.
 IMPORT_NAMES = {"pyyaml": "yaml", "jsonschema-rs": "jsonschema_rs", "openapi-core": "openapi_core"}
-# Declared though not imported by the member's own code, each with the import that needs it. httpcore imports sniffio
-# on every pool lock it makes and, when sniffio is absent (anyio >= 4.11 no longer pulls it in), each failed import
-# rescans sys.path: ~0.25 us of CPU per uploaded task (encode/httpcore#1103).
+# Declared though not imported by the member's own code: each with the package file that imports it (the reason is
+# written beside the declaration in the member's pyproject.toml).
 DECLARED_FOR = {"upload": {"sniffio": ("httpcore", "_synchronization.py")}}
 TEST_TOOLS = {"pytest", "pytest-asyncio", "openapi-core", "werkzeug", "hypothesis", "mypy", "ruff"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
