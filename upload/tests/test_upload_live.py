@@ -212,7 +212,7 @@ def test_command_reports_bad_lines_by_line_and_field_and_exits_by_outcome(
     output = tmp_path / "out.jsonl"
     done = run_command(emulator, "tasks", str(source), "--pool-id", "1", "--skip-invalid", "--output", str(output))
     assert done.returncode == 3, done.stderr
-    assert "line 4: overlap: expected an integer" in done.stderr
+    assert "line 4 (item 2): invalid: overlap: expected an integer, got 'many'\n" in done.stderr
     assert "created 2, invalid 2, failed 0" in done.stderr
     lines = {line["index"]: line for line in map(orjson.loads, output.read_text().splitlines())}
     assert [lines[i]["status"] for i in range(4)] == ["created", "invalid", "invalid", "created"]

@@ -180,7 +180,7 @@ class BatchUploader:
     async def _run_sync(self, batch: PreparedBatch, outcome: BatchOutcome) -> None:
         response = await send_with_retry(
             self._send(batch, None), self._settings.retry, replay_safe=False, timing=self._timing,
-            what=self._what(batch),
+            what=self._what(batch), on_rate_limited=self._pacer.hold if self._pacer else None,
         )  # fmt: skip
         if response.status_code != 201:
             if response.status_code >= 500 and response.status_code != 503:
@@ -204,7 +204,7 @@ class BatchUploader:
                 operation_id = outcome.operation_id = self.operation_id(batch, attempt)
             response = await send_with_retry(
                 self._send(batch, operation_id), self._settings.retry, replay_safe=True, timing=self._timing,
-                what=what,
+                what=what, on_rate_limited=self._pacer.hold if self._pacer else None,
             )  # fmt: skip
             earlier = False
             if response.status_code == 202:

@@ -9,10 +9,12 @@ import logging
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+import attrs
 import httpx
 import orjson
 
@@ -21,14 +23,15 @@ from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
 from toloka_upload.errors import AuthenticationError, CheckpointMismatchError, UsageError
 from toloka_upload.kinds import Kind
-from toloka_upload.progress import Progress
+from toloka_upload.progress import TICK, Progress, watch
+from toloka_upload.reach import UnreachableError, check_reachable
 from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
 from toloka_upload.report import Report
 from toloka_upload.results import UploadResult
 from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
 from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
 
 
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="toloka-upload",
         description=f"Upload tasks or task suites to Toloka in batches. The token comes from ${TOKEN_ENV}.",
         epilog="Exit status: 0 all created, 1 something failed or is unknown, 2 bad usage, 3 nothing failed but items "
-        "were invalid, 130 interrupted.",
+        "were invalid, 4 the server could not be reached (nothing was sent), 130 interrupted.",
     )
     parser.add_argument("kind", choices=[kind.value for kind in Kind], help="what the file holds")
     parser.add_argument("file", help="JSON Lines (one create object a line; '-' for stdin), or CSV/TSV")
@@ -90,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-size", type=int, default=SYNC_MAX_ITEMS, help="items per request (default 5000)")
     parser.add_argument("--concurrency", type=int, default=4, help="batches in flight (default 4)")
     parser.add_argument(
-        "--items-per-minute", type=int, default=100_000, help="client-side pace (default 100000; 0 = unpaced)"
+        "--items-per-minute",
+        type=int,
+        help="client-side pace (default: Toloka's documented quota, 200000 tasks or 100000 task suites; 0 = unpaced)",
     )
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
@@ -112,15 +117,20 @@ def _input_format(args: argparse.Namespace) -> str:
     return "jsonl" if args.file == "-" else FORMATS.get(Path(args.file).suffix.lower(), "jsonl")
 
 
-def _count_lines(path: str) -> int | None:
-    """Lines in a regular file (for the progress bar's ETA); None for stdin."""
+def _count_records(path: str, table: bool) -> int | None:
+    """About the records in a regular file, for the progress bar's total and ETA: its non-blank lines, less the
+    header of a CSV/TSV (a quoted cell spanning lines counts more); None for stdin. A byte count, not a parse."""
     if path == "-":
         return None
-    count = 0
+    lines = blank = 0
+    last = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
-    return count
+            lines += chunk.count(b"\n")
+            blank += chunk.count(b"\n\n") + (last == b"\n" and chunk[:1] == b"\n")
+            last = chunk[-1:]
+    records = lines + (last != b"\n") - blank
+    return max(0, records - 1) if table else records
 
 
 @contextlib.contextmanager
@@ -168,6 +178,33 @@ def _retry_indices(path: Path) -> tuple[set[int], int]:
     return wanted, unknown
 
 
+def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Report) -> Iterator[str]:
+    """What to do about invalid lines, counted against the input's lines, with the next command."""
+    if not result.invalid:
+        return
+    lines = f"{result.invalid:,} of {result.total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
+    if report.held_back:
+        # Not "the same command with --skip-invalid": another flag is another target, whose batches do not meet
+        # the ones this run created; --retry-from sends only the lines this run did not create.
+        skip = (
+            f"rerun with --retry-from {args.output} --skip-invalid to create the valid ones now"
+            if args.output
+            else "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
+        )
+        yield (
+            f"{lines}, and the {report.held_back:,} valid line(s) batched with them were not sent (--skip-invalid "
+            f"was not given); {report.where()}."
+        )
+        yield f"Next: fix the invalid lines and rerun the same command, or {skip}."
+    else:
+        yield f"{lines}; {report.where()}."
+        yield (
+            f"Next: fix them, then rerun with --retry-from {args.output} to send only those lines."
+            if args.output
+            else "Next: fix them and rerun the same command."
+        )
+
+
 def _guarantee(args: argparse.Namespace) -> str | None:
     """What a synchronous upload can promise, said before it starts."""
     if not args.sync or args.checkpoint:
@@ -213,14 +250,24 @@ def _interrupted(args: argparse.Namespace) -> str:
     )
 
 
+async def _tick(bar: Progress) -> None:
+    """Redraw the progress every TICK seconds while the upload runs (waits count down, the ETA moves)."""
+    while True:
+        await asyncio.sleep(TICK)
+        bar.tick()
+
+
 async def _run(args: argparse.Namespace) -> int:
+    clock = time.monotonic  # the one clock of the command: the uploader's waits and the progress line
     kind = Kind(args.kind)
+    connect = min(10.0, args.timeout)
     settings = Settings(
         batch_size=args.batch_size,
         max_concurrency=args.concurrency,
-        items_per_minute=args.items_per_minute or None,
-        timeout=httpx.Timeout(args.timeout, connect=min(10.0, args.timeout)),
+        timeout=httpx.Timeout(args.timeout, connect=connect),
     )
+    if args.items_per_minute is not None:
+        settings = attrs.evolve(settings, items_per_minute=args.items_per_minute or None)
     if args.retry_from and args.checkpoint:
         raise UsageError("--retry-from and --checkpoint do not go together: a checkpoint already resumes per item")
     only: set[int] | None = None
@@ -236,7 +283,13 @@ async def _run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     again = _again_name(args)
     # Made first: it refuses a bad base URL or token before a progress bar or an output file appears.
-    uploader = AsyncUploader(base_url=SANDBOX_URL if args.sandbox else args.base_url, settings=settings)
+    base_url = SANDBOX_URL if args.sandbox else args.base_url
+    uploader = AsyncUploader(base_url=base_url, settings=settings, clock=clock)
+    try:
+        await check_reachable(base_url, timeout=connect)
+    except UnreachableError:
+        await uploader.aclose()
+        raise
     stop = asyncio.Event()
     main_task = asyncio.current_task()
     loop = asyncio.get_running_loop()
@@ -253,13 +306,14 @@ async def _run(args: argparse.Namespace) -> int:
     async with uploader:
         spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
         table = _input_format(args) != "jsonl"
-        total = _count_lines(args.file) if not table else None
-        if only is not None:
-            total = len(only)
-        bar = Progress(total, disable=args.no_progress, file=sys.stderr)
+        total = len(only) if only is not None else _count_records(args.file, table)
+        bar = Progress(total, clock=clock, disable=args.no_progress, file=sys.stderr)
+        unwatch = watch(bar, verbose=args.verbose)
+        ticker = asyncio.create_task(_tick(bar))
         output = args.output.open("wb") if args.output else None
         source = SourceLines(only)
         report = Report(bar, source, output, args.output, cells=table and not args.json_cells and spec is None)
+        read_all: int | None = None
         try:
             with _open_items(args, kind, spec) as numbered:
                 result = await uploader.upload(
@@ -279,11 +333,15 @@ async def _run(args: argparse.Namespace) -> int:
                     keep_items=False,
                     stop=stop,
                 )
+            # The whole input was read: the bar's last line counts against it, not against the estimate.
+            read_all = None if result.stopped else result.total
         except CheckpointMismatchError as exc:
             line = source.line_of(exc.index) if exc.index is not None else None
             raise CheckpointMismatchError(f"line {line}: {exc}" if line else str(exc), exc.index) from None
         finally:
-            bar.close()
+            ticker.cancel()
+            unwatch()
+            bar.close(read_all)
             if output is not None:
                 output.close()
     print(_summary(result), file=sys.stderr)
@@ -307,9 +365,11 @@ async def _run(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
-    if result.failed:
+    for advice in _invalid_advice(args, result, report):
+        print(advice, file=sys.stderr)
+    if other := result.failed - report.held_back:
         retry = f"; rerun with --retry-from {args.output} to send only those" if args.output else ""
-        print(f"some items were not created: the reasons are above{where}{retry}", file=sys.stderr)
+        print(f"{other:,} item(s) were not created: {report.where()}{retry}", file=sys.stderr)
     if result.failed or result.unknown:
         return EXIT_FAILED
     return EXIT_INVALID if result.invalid else EXIT_OK
@@ -340,6 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _few_collections():
             return asyncio.run(_run(args))
+    except UnreachableError as exc:
+        print(f"toloka-upload: {exc}; nothing was sent: check --base-url and the network", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except (MissingTokenError, CheckpointMismatchError, UsageError, ValueError, OSError) as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_USAGE

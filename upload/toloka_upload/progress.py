@@ -1,15 +1,24 @@
-"""The command's progress line on stderr: items done, percent, rate and ETA, redrawn at most ten times a second.
+"""The command's progress on stderr: items done, percent, rate and ETA, and what the upload is waiting for.
 
 A few lines instead of tqdm, whose import alone costs more CPU than the line does over a 100,000-item upload
 (`toloka-upload` is held to 1.3x the CPU of a bare httpx script, start-up included). Only what is done moves it:
-failed and unknown items keep it short of 100 %.
+failed and unknown items keep it short of 100 %. On a terminal one line is redrawn in place (at most ten times
+a second); anywhere else (a log file, a pipe) a plain line is written every PLAIN_EVERY seconds, never a `\\r`.
+Nothing is drawn before the first item is done or the first tick, so a run refused up front prints no bar.
 """
 
+import logging
 import sys
-import time
+from collections.abc import Callable
 from typing import TextIO
 
+from toloka_upload.timing import WAIT_KEY, Clock, Wait
+
 REDRAW = 0.1
+PLAIN_EVERY = 10.0
+"""Seconds between plain progress lines when stderr is not a terminal."""
+TICK = 1.0
+"""Seconds between the redraws the command asks for while nothing ends (so a wait counts down, an ETA moves)."""
 
 
 def _clock(seconds: float) -> str:
@@ -19,60 +28,130 @@ def _clock(seconds: float) -> str:
 
 
 class Progress:
-    """`update(n)` as items end, `write(message)` for a line above it, `close()` at the end."""
+    """`update(n)` as items end, `tick()` every TICK seconds, `write(message)` for a line above it, `close()`."""
 
-    def __init__(self, total: int | None, *, disable: bool = False, file: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        *,
+        clock: Clock,
+        disable: bool = False,
+        file: TextIO | None = None,
+        terminal: bool | None = None,
+    ) -> None:
         self.total = total
         self.done = 0
         self._disable = disable
         self._file = file if file is not None else sys.stderr
-        self._start = time.monotonic()
-        self._drawn_at = float("-inf")
+        self._terminal = self._file.isatty() if terminal is None else terminal
+        self._now = clock
+        self._start = clock()
+        self._drawn_at: float | None = None
         self._width = 0
-        if not disable:
-            self._draw(force=True)
+        self._wait_until = float("-inf")
+        self._wait_why = ""
 
     def line(self, now: float | None = None) -> str:
         """The progress line as it stands."""
-        elapsed = (time.monotonic() if now is None else now) - self._start
+        now = self._now() if now is None else now
+        elapsed = now - self._start
         rate = self.done / elapsed if elapsed > 0 else 0.0
+        waiting = f", waiting for {self._wait_why}, {self._wait_until - now:.0f} s" if self._wait_until > now else ""
         if self.total:
             left = f"<{_clock((self.total - self.done) / rate)}" if rate and self.done < self.total else ""
             return (
                 f"{100 * self.done / self.total:3.0f}% {self.done:,}/{self.total:,} items "
-                f"[{_clock(elapsed)}{left}, {rate:,.0f} items/s]"
+                f"[{_clock(elapsed)}{left}, {rate:,.0f} items/s{waiting}]"
             )
-        return f"{self.done:,} items [{_clock(elapsed)}, {rate:,.0f} items/s]"
+        return f"{self.done:,} items [{_clock(elapsed)}, {rate:,.0f} items/s{waiting}]"
 
     def _draw(self, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._drawn_at < REDRAW:
+        if self._disable:
+            return
+        now = self._now()
+        every = REDRAW if self._terminal else PLAIN_EVERY
+        if not force and self._drawn_at is not None and now - self._drawn_at < every:
             return
         self._drawn_at = now
         text = self.line(now)
-        self._file.write("\r" + text.ljust(self._width))
+        if self._terminal:
+            self._file.write("\r" + text.ljust(self._width))
+            self._width = len(text)
+        else:
+            self._file.write(f"toloka-upload: {text}\n")
         self._file.flush()
-        self._width = len(text)
 
     def update(self, count: int) -> None:
         """`count` more items are done."""
         self.done += count
-        if not self._disable:
-            self._draw(force=self.total is not None and self.done >= self.total)
+        self._draw(force=self.total is not None and self.done >= self.total and self._terminal)
+
+    def tick(self) -> None:
+        """Redraw if it is time (a terminal line at each tick, a plain line every PLAIN_EVERY seconds)."""
+        if self._drawn_at is None and self._now() - self._start < TICK:
+            return
+        self._draw(force=self._terminal)
+
+    def waiting(self, wait: Wait) -> None:
+        """The upload waits `wait.seconds` for `wait.why`: shown until then (a longer wait already shown stays)."""
+        until = self._now() + wait.seconds
+        if until > self._wait_until:
+            self._wait_until, self._wait_why = until, wait.why
+        if self._terminal:
+            self._draw(force=True)
 
     def write(self, message: str) -> None:
         """A line of its own above the progress line."""
-        if self._disable:
+        if self._disable or not self._terminal or self._drawn_at is None:
             print(message, file=self._file)
             return
         self._file.write("\r" + " " * self._width + "\r" + message + "\n")
         self._width = 0
         self._draw(force=True)
 
-    def close(self) -> None:
-        """Draw the last state and end the line."""
-        if not self._disable:
+    def close(self, total: int | None = None) -> None:
+        """Draw the last state (against `total`, the items actually read, when known) and end the line; nothing
+        when nothing was ever drawn or done."""
+        if total is not None:
+            self.total = total
+        if not self._disable and (self._drawn_at is not None or self.done):
             self._draw(force=True)
-            self._file.write("\n")
+            if self._terminal:
+                self._file.write("\n")
             self._file.flush()
-            self._disable = True
+        self._disable = True
+
+
+class ProgressLog(logging.Handler):
+    """Routes the upload's log to the progress display: waits into its waiting state, and records at or above
+    `shown` as lines above it (so a log line never lands in the middle of a redrawn line)."""
+
+    def __init__(self, bar: Progress, shown: int) -> None:
+        super().__init__(logging.DEBUG)
+        self._bar = bar
+        self._shown = shown
+
+    def emit(self, record: logging.LogRecord) -> None:
+        wait = getattr(record, WAIT_KEY, None)
+        if isinstance(wait, Wait):
+            self._bar.waiting(wait)
+        if record.levelno >= self._shown:
+            self._bar.write(f"toloka-upload: {record.getMessage()}")
+
+
+def watch(bar: Progress, *, verbose: bool) -> Callable[[], None]:
+    """Send the `toloka_upload` log through `bar` (INFO and up with `verbose`, else WARNING and up); returns
+    the function that undoes it."""
+    logger = logging.getLogger("toloka_upload")
+    handler = ProgressLog(bar, logging.INFO if verbose else logging.WARNING)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+    return undo

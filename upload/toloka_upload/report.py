@@ -21,13 +21,49 @@ JSON_CELLS_HINT = (
 )
 
 
+# The library's reason for a valid item its batch did not create because of an invalid one (batch.py): the
+# command says it with its own flag instead of the API's parameter.
+HELD_BACK_MARK = "skip_invalid_items is false"
+
+
+def in_words(errors: object, line: int) -> str:
+    """An item's validation errors as text: `field: message (CODE)` per field, `; ` between them; a record that
+    could not be read at all says what is wrong with it, without repeating its line."""
+    if not isinstance(errors, dict):
+        return str(errors)
+    parts = []
+    for field, error in errors.items():
+        if isinstance(error, dict):
+            message = str(error.get("message") or "").removeprefix(f"line {line}: ")
+            code = error.get("code")
+            # A record that could not be read has only the reader's words; the API's codes are worth showing.
+            text = f"{message} ({code})" if message and code and code != "MALFORMED_RECORD" else message or str(code)
+        else:
+            text = str(error)
+        parts.append(f"{field}: {text}" if field and not text.startswith(f"{field}: ") else text)
+    return "; ".join(parts) or "refused (no reason given)"
+
+
+def held_back(outcome: BatchOutcome) -> int:
+    """Valid items of the batch not created only because other items of it were invalid (no --skip-invalid)."""
+    if not outcome.errors:
+        return 0
+    return sum(HELD_BACK_MARK in reason for reason in outcome.failures.values())
+
+
 def problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
     """One message per invalid item, and one per distinct failure reason of the batch, by input line."""
     for offset in sorted(outcome.errors):
         where = f"line {lines[offset]} (item {outcome.start + offset})"
-        yield f"{where}: invalid: {orjson.dumps(outcome.errors[offset]).decode()}"
+        yield f"{where}: invalid: {in_words(outcome.errors[offset], lines[offset])}"
     by_reason: dict[tuple[str, str], list[int]] = {}
     for offset, reason in outcome.failures.items():
+        if HELD_BACK_MARK in reason and outcome.errors:
+            count = len(outcome.errors)
+            reason = (
+                f"not sent: {count} line(s) of their batch {'is' if count == 1 else 'are'} invalid and --skip-invalid "
+                "was not given"
+            )
         by_reason.setdefault(("failed", reason), []).append(offset)
     for offset, reason in outcome.unknown.items():
         by_reason.setdefault(("unknown", reason), []).append(offset)
@@ -64,6 +100,8 @@ class Report:
         self._shown = 0
         self._typed_refusals = 0
         self._typed_codes: set[str] = set()
+        self.held_back = 0
+        """Valid items not sent because invalid ones shared their batch (no --skip-invalid)."""
 
     def __call__(self, outcome: BatchOutcome) -> None:
         # Only what is done moves the bar: failed and unknown items keep it short of 100 %.
@@ -82,13 +120,25 @@ class Report:
             for codes in typed_field_codes(outcome):
                 self._typed_refusals += 1
                 self._typed_codes |= codes
+        self.held_back += held_back(outcome)
         for message in problems(outcome, lines):
             self._shown += 1
             if self._shown <= MAX_SHOWN_PROBLEMS:
                 self._bar.write(message)
-            elif self._shown == MAX_SHOWN_PROBLEMS + 1:
-                see = f": see {self._output_path}" if self._output_path else ""
-                self._bar.write(f"more problems not shown{see}")
+
+    @property
+    def not_shown(self) -> int:
+        """Problem lines beyond the first MAX_SHOWN_PROBLEMS, left off stderr."""
+        return max(0, self._shown - MAX_SHOWN_PROBLEMS)
+
+    def where(self) -> str:
+        """Where the reasons are: above, or the first of them above and all in the --output file."""
+        if not self.not_shown:
+            return "the reasons are above" + (f" and in {self._output_path}" if self._output_path else "")
+        first = f"the first {MAX_SHOWN_PROBLEMS} problems are above and {self.not_shown:,} more are not shown"
+        if self._output_path:
+            return f"{first}: all are in {self._output_path}"
+        return f"{first}: rerun with --output FILE to get them all"
 
     def hints(self) -> Iterator[str]:
         """Advice for the end of the run (table cells read as text where the pool wants other types)."""

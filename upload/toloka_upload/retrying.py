@@ -16,7 +16,7 @@ import orjson
 
 from toloka_upload.errors import UploadError
 from toloka_upload.settings import RetryPolicy
-from toloka_upload.timing import DeadlinePassed, Sleep, Timing
+from toloka_upload.timing import DeadlinePassed, Sleep, Timing, announce_wait
 
 __all__ = ["GaveUpError", "OutcomeUnknownError", "Sleep", "UnsendableRequestError", "send_with_retry"]
 
@@ -91,13 +91,15 @@ async def send_with_retry(
     replay_safe: bool,
     timing: Timing,
     what: str = "request",
+    on_rate_limited: Callable[[float], None] | None = None,
 ) -> httpx.Response:
     """Send until an answer worth returning arrives.
 
     `replay_safe` says whether a request that may have reached the server can be sent again (reads, and async
     uploads carrying an operation_id). Without it, only "not sent" errors, 429 and 503 (the server did nothing)
     are retried; another 5xx is returned to the caller and a lost answer raises OutcomeUnknownError.
-    A 429 whose wait exceeds the policy, or too many of them, is returned as is. Past the deadline, GaveUpError.
+    A 429 whose wait exceeds the policy, or too many of them, is returned as is; `on_rate_limited` hears each
+    429's wait (the pacer holds every batch for it). Past the deadline, GaveUpError.
     """
     failures = 0
     rate_limited = 0
@@ -130,7 +132,12 @@ async def send_with_retry(
                 if rate_limited > policy.max_rate_limited or wait > policy.max_retry_after:
                     logger.warning("%s: HTTP 429 asks to wait %.0f s: not retried", what, wait)
                     return response
-                logger.info("%s: HTTP 429, retrying in %.1f s (rate-limited %d times)", what, wait, rate_limited)
+                if on_rate_limited is not None:
+                    on_rate_limited(wait)
+                announce_wait(
+                    wait, "the server's rate limit (429)", "%s: HTTP 429, retrying in %.1f s (rate-limited %d times)",
+                    what, wait, rate_limited,
+                )  # fmt: skip
                 try:
                     await timing.wait(wait)
                 except DeadlinePassed:
@@ -148,9 +155,10 @@ async def send_with_retry(
             logger.warning("%s: giving up after %d attempts; last: %s", what, failures, reason)
             raise GaveUpError(f"gave up after {failures} attempts; last: {reason}", maybe_sent=maybe_sent)
         wait = policy.backoff(failures)
-        logger.info(
-            "%s: %s; retrying in %.2f s (attempt %d of %d)", what, reason, wait, failures + 1, policy.max_attempts
-        )
+        announce_wait(
+            wait, f"a retry ({reason})", "%s: %s; retrying in %.2f s (attempt %d of %d)",
+            what, reason, wait, failures + 1, policy.max_attempts,
+        )  # fmt: skip
         try:
             await timing.wait(wait)
         except DeadlinePassed:

@@ -1,12 +1,25 @@
 """Tunable knobs of an upload: batching, concurrency, pacing, timeouts, retries and polling."""
 
 import random
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 import httpx
 
+from toloka_upload.kinds import Kind
+
 SYNC_MAX_ITEMS = 5000
 """The API's limit of items in one synchronous request (413 above it)."""
+
+# Toloka's documented quotas (docs `parts/api/info-description.md`, "Rate limiting"; ../shared/toloka-api-notes.md,
+# Corrections, second set): 200,000 tasks and 100,000 task suites a minute per account, and 429 above 300 requests
+# a second. The default pace is the quota itself: the pacer's sliding minute never holds more than the server's
+# fixed minute counts, and a 429 (another client on the account, a lower quota) holds the pace back.
+DOCUMENTED_ITEMS_PER_MINUTE: Mapping[Kind, int] = MappingProxyType({Kind.TASKS: 200_000, Kind.TASK_SUITES: 100_000})
+"""Items a minute per kind the API documents for an account: the default pace."""
+DOCUMENTED_REQUESTS_PER_SECOND = 300
+"""Requests a second the API documents before it answers 429: create requests are kept under it."""
 
 
 @attrs.frozen
@@ -54,8 +67,9 @@ class Settings:
     batch_size: int = SYNC_MAX_ITEMS
     max_concurrency: int = 4
     """Batches in flight at once (async batches hold their slot while their operation runs)."""
-    items_per_minute: int | None = 100_000
-    """The client-side pace, kept under this many items in any minute (batches never exceed it); None: no pacer."""
+    items_per_minute: int | Mapping[Kind, int] | None = DOCUMENTED_ITEMS_PER_MINUTE
+    """The client-side pace, kept under this many items in any minute (batches never exceed it): one figure for
+    both kinds, or one per kind (default: the documented quotas); None: no pacer."""
     timeout: httpx.Timeout = attrs.field(factory=default_timeout)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     poll: PollPolicy = attrs.field(factory=PollPolicy)
@@ -73,5 +87,13 @@ class Settings:
             raise ValueError("batch_size must be at least 1")
         if self.max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
-        if self.items_per_minute is not None and self.items_per_minute < 1:
+        pace = self.items_per_minute
+        paces = pace.values() if isinstance(pace, Mapping) else [pace]
+        if any(pace is not None and pace < 1 for pace in paces):
             raise ValueError("items_per_minute must be positive or None")
+
+    def pace(self, kind: Kind) -> int | None:
+        """Items a minute for `kind` (None: unpaced; a kind a mapping leaves out is unpaced too)."""
+        if isinstance(self.items_per_minute, Mapping):
+            return self.items_per_minute.get(kind)
+        return self.items_per_minute

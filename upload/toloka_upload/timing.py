@@ -4,6 +4,7 @@ Tests pass a fake pair (`FakeClock`) so that minutes of backoff, pacing and poll
 """
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -11,6 +12,22 @@ import attrs
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+WAIT_KEY = "toloka_wait"
+"""The attribute of a log record that announces a wait: a `Wait` (what a progress display shows while waiting)."""
+logger = logging.getLogger("toloka_upload")
+
+
+@attrs.frozen
+class Wait:
+    """A wait about to begin: how long, and what for ("the rate limit", "a retry after HTTP 503")."""
+
+    seconds: float
+    why: str
+
+
+def announce_wait(seconds: float, why: str, message: str, *args: object) -> None:
+    """Log `message` at INFO, carrying the wait for whoever watches the upload (the command's progress line)."""
+    logger.info(message, *args, extra={WAIT_KEY: Wait(seconds, why)})
 
 
 class DeadlinePassed(Exception):

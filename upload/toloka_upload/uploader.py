@@ -57,13 +57,14 @@ def batches(items: Iterable[object], size: int) -> Iterator[tuple[int, int, list
         yield number, number * size, chunk
 
 
-def batch_size(settings: Settings, async_mode: bool) -> int:
-    """Items per request: the setting, within the API's synchronous limit and the per-minute pace.
+def batch_size(settings: Settings, async_mode: bool, kind: Kind = Kind.TASKS) -> int:
+    """Items per request: the setting, within the API's synchronous limit and the kind's per-minute pace.
 
     A request with more items than the server allows in a minute could never be accepted, however long it waited.
     """
     size = settings.batch_size if async_mode else min(settings.batch_size, SYNC_MAX_ITEMS)
-    return size if settings.items_per_minute is None else min(size, settings.items_per_minute)
+    pace = settings.pace(kind)
+    return size if pace is None else min(size, pace)
 
 
 def _salt(again: bool | str, checkpoint: str | os.PathLike[str] | None) -> str | None:
@@ -163,14 +164,15 @@ class AsyncUploader:
         if input_spec is None and read_input_spec and pool_id:
             input_spec = await self.input_spec(pool_id)
         checker = ItemChecker(kind, allow_defaults=allow_defaults, spec=input_spec, spec_pool=pool_id)
-        pacer = Pacer(settings.items_per_minute, timing) if settings.items_per_minute is not None else None
+        pace = settings.pace(kind)
+        pacer = Pacer(pace, timing) if pace is not None else None
         journal = Checkpoint(Path(checkpoint), target) if checkpoint is not None else None
         uploader = BatchUploader(
             self._wire, kind, flags, target, settings, pacer, timing, stop, checkpointed=journal is not None
         )
         reader = PoolReader(self._wire, kind, settings.retry, timing)
         run = _Run(uploader, reader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
-        size = batch_size(settings, async_mode)
+        size = batch_size(settings, async_mode, kind)
         tag = async_mode and settings.tag_items
         try:
             if journal is not None:

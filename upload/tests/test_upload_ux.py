@@ -1,0 +1,254 @@
+"""What a person running `toloka-upload` sees: a server that cannot be reached named at once, progress with a
+total for every format and a visible wait, invalid lines in words with the next command, and the pace."""
+
+import asyncio
+import contextlib
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+from toloka_emulator.testing import RunningEmulator, free_port, running_emulator
+from toloka_upload import RetryPolicy, Settings, Timing
+from toloka_upload.cli import EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE, main
+from toloka_upload.credentials import TOKEN_ENV
+from toloka_upload.kinds import Kind
+from toloka_upload.pacer import Pacer
+from toloka_upload.progress import PLAIN_EVERY, Progress, watch
+from toloka_upload.retrying import send_with_retry
+from toloka_upload.settings import DOCUMENTED_ITEMS_PER_MINUTE, DOCUMENTED_REQUESTS_PER_SECOND
+from toloka_upload.timing import FakeClock, Wait
+
+TOKEN = "ux-test-secret-token"  # noqa: S105 (a fake, to prove it is never printed)
+UNLIMITED = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**10}}
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    """One emulator for the module: each test uploads images of its own, and compares the pool before and after."""
+    with running_emulator(config_overrides=UNLIMITED) as running:
+        yield running
+
+
+def run(argv: list[str], token: str = TOKEN) -> tuple[int, str]:
+    """The command in this process (the console script's code path): exit status and stderr."""
+    stderr = io.StringIO()
+    saved = os.environ.get(TOKEN_ENV)
+    os.environ[TOKEN_ENV] = token
+    try:
+        with contextlib.redirect_stderr(stderr):
+            status = main(argv)
+    finally:
+        if saved is None:
+            del os.environ[TOKEN_ENV]
+        else:
+            os.environ[TOKEN_ENV] = saved
+    return status, stderr.getvalue()
+
+
+def pool_images(emulator: RunningEmulator, pool_id: str) -> list[str]:
+    """The image of every task in the pool, read back through the list endpoint."""
+    response = httpx.get(
+        f"{emulator.base_url}/api/v1/tasks",
+        params={"pool_id": pool_id, "limit": 100_000},
+        headers={"Authorization": f"OAuth {emulator.token()}"},
+    )
+    assert response.status_code == 200, response.text
+    page = orjson.loads(response.content)
+    assert not page["has_more"]
+    return [str(task["input_values"]["image"]) for task in page["items"]]
+
+
+# Item 3: a server that cannot be reached at all is named at once, in one line, and nothing is sent.
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "no-such-host.invalid"])
+def test_a_server_that_cannot_be_reached_is_named_at_once(tmp_path: Path, host: str) -> None:
+    base_url = "http://" + host.format(port=free_port())
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    output = tmp_path / "out.jsonl"
+    status, stderr = run(["tasks", str(source), "--pool-id", "1", "--base-url", base_url, "--output", str(output)])
+    assert status == EXIT_UNREACHABLE
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"toloka-upload: cannot reach {base_url}: "), stderr
+    assert "nothing was sent" in lines[0] and "retrying" not in stderr and TOKEN not in stderr
+    assert not output.exists()
+
+
+# Item 4: progress with a total, percent, rate and ETA for every format; plain lines off a terminal; no bar
+# before a usage error.
+def tsv(rows: list[str]) -> str:
+    return "INPUT:image\n" + "".join(f"{row}\n" for row in rows)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "jsonl"])
+def test_progress_has_a_total_for_every_format_in_plain_lines(
+    emulator: RunningEmulator, tmp_path: Path, fmt: str
+) -> None:
+    images = [f"https://example.com/progress-{fmt}-{i}.png" for i in range(30)]
+    source = tmp_path / f"tasks.{fmt}"
+    if fmt == "jsonl":
+        source.write_bytes(b"\n".join(orjson.dumps({"input_values": {"image": url}}) for url in images) + b"\n\n")
+    else:
+        source.write_text(tsv(images))
+    pool = "1"
+    before = pool_images(emulator, pool)
+    argv = ["tasks", str(source), "--pool-id", pool, "--allow-defaults", "--base-url", emulator.base_url]
+    status, stderr = run([*argv, "--batch-size", "10"], emulator.token())
+    assert status == 0, stderr
+    assert "\r" not in stderr, "stderr is not a terminal: plain lines"
+    progress = [line for line in stderr.splitlines() if line.startswith("toloka-upload: ") and "items [" in line]
+    assert progress, stderr
+    assert progress[0].startswith("toloka-upload:  33% 10/30 items ["), progress
+    assert progress[-1].startswith("toloka-upload: 100% 30/30 items ["), progress
+    assert "items/s]" in progress[-1]
+    after = pool_images(emulator, pool)
+    assert sorted(after) == sorted(before + images), "each line once"
+
+
+def test_no_progress_line_before_a_usage_error(tmp_path: Path, emulator: RunningEmulator) -> None:
+    source = tmp_path / "tasks.tsv"
+    source.write_text(tsv(["https://example.com/a.png", "https://example.com/b.png"]))
+    status, stderr = run(["tasks", str(source), "--allow-defaults", "--base-url", emulator.base_url], emulator.token())
+    assert status == EXIT_USAGE
+    assert stderr.startswith("toloka-upload: the items have no pool_id"), stderr
+    assert "items [" not in stderr and "\r" not in stderr
+
+
+def test_progress_counts_down_a_wait_and_gives_an_eta_on_the_fake_clock() -> None:
+    clock = FakeClock(start=0.0)
+    out = io.StringIO()
+    bar = Progress(1000, clock=clock, file=out, terminal=False)
+    bar.tick()
+    bar.close()
+    assert out.getvalue() == "", "nothing done, nothing drawn: a run refused up front prints no bar"
+
+    bar = Progress(1000, clock=clock, file=out, terminal=False)
+    clock.now += 10
+    bar.update(250)
+    assert out.getvalue() == "toloka-upload:  25% 250/1,000 items [00:10<00:30, 25 items/s]\n"
+    bar.waiting(Wait(12.4, "the rate limit"))
+    clock.now += 1
+    bar.tick()
+    assert out.getvalue().count("\n") == 1, "plain lines come every PLAIN_EVERY seconds, not every tick"
+    clock.now += PLAIN_EVERY
+    bar.tick()
+    assert out.getvalue().splitlines()[-1].endswith("items/s, waiting for the rate limit, 1 s]")
+    clock.now += 5
+    bar.tick()
+    bar.close(total=1000)
+    assert "waiting" not in out.getvalue().splitlines()[-1], "a wait that is over is not shown"
+
+    terminal = io.StringIO()
+    bar = Progress(None, clock=clock, file=terminal, terminal=True)
+    bar.update(5)
+    bar.waiting(Wait(3, "a retry (HTTP 503)"))
+    assert terminal.getvalue().endswith("waiting for a retry (HTTP 503), 3 s]"), "a wait is drawn as it begins"
+    clock.now += 1
+    bar.tick()
+    assert terminal.getvalue().endswith("waiting for a retry (HTTP 503), 2 s]")
+
+
+async def test_the_pacers_wait_reaches_the_progress_line() -> None:
+    clock = FakeClock(start=0.0)
+    out = io.StringIO()
+    bar = Progress(20, clock=clock, file=out, terminal=True)
+    undo = watch(bar, verbose=False)
+    try:
+        pacer = Pacer(10, clock.timing())
+        await pacer.acquire(10)
+        bar.update(10)
+        waiting = asyncio.ensure_future(pacer.acquire(10))
+        await asyncio.sleep(0)
+        assert "waiting for the rate limit, 60 s]" in out.getvalue()
+        await waiting
+        assert clock.slept == [60.0]
+    finally:
+        undo()
+
+
+# Item 5: invalid lines without --skip-invalid: each named in words, the valid ones held back said in terms of
+# the flag, no reason cut off unannounced, and the next command.
+def test_invalid_lines_are_named_in_words_with_the_next_command(emulator: RunningEmulator, tmp_path: Path) -> None:
+    images = [f"https://example.com/invalid-{i}.png" for i in range(60)]
+    lines = [orjson.dumps({"input_values": {"image": url}, "overlap": 1}).decode() for url in images]
+    bad = {5, 12, 13, 31} | set(range(40, 58))  # 22 bad lines in batches 0, 1, 3, 4 and 5 of ten
+    for index in bad:
+        lines[index] = lines[index].replace("https://", "not a url ")
+    lines[20] = '{"input_values": '  # batch 2: a malformed record
+    source = tmp_path / "tasks.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    output = tmp_path / "out.jsonl"
+    pool = "1"
+    before = pool_images(emulator, pool)
+    argv = ["tasks", str(source), "--pool-id", pool, "--base-url", emulator.base_url, "--batch-size", "10"]
+    status, stderr = run([*argv, "--no-progress", "--output", str(output)], emulator.token())
+    assert status == EXIT_FAILED, stderr
+    assert "line 6 (item 5): invalid: input_values.image: " in stderr
+    assert "line 21 (item 20): invalid: not valid JSON at column" in stderr, "a malformed record in words, no path"
+    assert '{"' not in stderr, "errors in words, not raw JSON"
+    assert "skip_invalid_items" not in stderr and "--skip-invalid was not given" in stderr
+    assert "23 of 60 input lines are invalid" in stderr
+    # 23 invalid lines and 5 groups of valid ones held back (batch 4 is all invalid): 28 problems, 20 shown.
+    assert f"the first 20 problems are above and 8 more are not shown: all are in {output}." in stderr
+    assert f"Next: fix the invalid lines and rerun the same command, or rerun with --retry-from {output} " in stderr
+    assert "the reasons are above" not in stderr
+    records = [orjson.loads(line) for line in output.read_bytes().splitlines()]
+    assert len(records) == 60, "a record for every input line"
+    assert pool_images(emulator, pool) == before, "every batch held an invalid line: nothing was created"
+
+    # Without --output, the reasons not shown say how to get them all.
+    status, stderr = run([*argv, "--no-progress"], emulator.token())
+    assert "rerun with --output FILE to get them all" in stderr
+    assert "pass --skip-invalid with --retry-from an --output file" in stderr
+
+
+# Item 7: the default pace per kind from the documented quotas, at most 300 requests a second, and a 429 holds
+# every batch back once instead of one 429 per batch in flight.
+def test_the_default_pace_is_the_documented_quota_per_kind() -> None:
+    settings = Settings()
+    assert settings.pace(Kind.TASKS) == DOCUMENTED_ITEMS_PER_MINUTE[Kind.TASKS] == 200_000
+    assert settings.pace(Kind.TASK_SUITES) == DOCUMENTED_ITEMS_PER_MINUTE[Kind.TASK_SUITES] == 100_000
+    assert Settings(items_per_minute=5000).pace(Kind.TASK_SUITES) == 5000
+    assert Settings(items_per_minute=None).pace(Kind.TASKS) is None
+    with pytest.raises(ValueError, match="positive"):
+        Settings(items_per_minute={Kind.TASKS: 0})
+
+
+def test_the_pacer_keeps_any_second_under_the_request_quota() -> None:
+    now = [0.0]
+    pacer = Pacer(10**9, Timing(clock=lambda: now[0]))
+    sent_at = []
+    for _ in range(3 * DOCUMENTED_REQUESTS_PER_SECOND + 5):
+        while (delay := pacer.delay_for(1)) > 0:
+            now[0] += delay
+        sent_at.append(now[0])
+    for start in sent_at:
+        assert sum(start <= at < start + 1.0 for at in sent_at) <= DOCUMENTED_REQUESTS_PER_SECOND
+    assert sent_at[-1] == pytest.approx(3.0), "as fast as the quota allows"
+
+
+async def test_a_429_holds_every_batch_for_the_wait_the_server_asked() -> None:
+    clock = FakeClock(start=0.0)
+    answers = [
+        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "slow", "payload": {"interval": "MIN"}}),
+        httpx.Response(201, json={"items": {}}),
+    ]
+    pacer = Pacer(1000, clock.timing())
+    heard: list[float] = []
+
+    async def send() -> httpx.Response:
+        return answers.pop(0)
+
+    def on_rate_limited(seconds: float) -> None:
+        heard.append(seconds)
+        pacer.hold(seconds)
+        assert pacer.delay_for(1) == 60.0, "no batch goes while the server asks to wait"
+
+    response = await send_with_retry(
+        send, RetryPolicy(), replay_safe=True, timing=clock.timing(), on_rate_limited=on_rate_limited
+    )
+    assert response.status_code == 201 and heard == [60.0] and clock.slept == [60.0]
+    assert pacer.delay_for(1) == 0.0, "the hold ends when the wait does"
