@@ -151,6 +151,18 @@ def test_progress_counts_down_a_wait_and_gives_an_eta_on_the_fake_clock() -> Non
     assert terminal.getvalue().endswith("waiting for a retry (HTTP 503), 2 s]")
 
 
+def test_the_eta_counts_the_wait_and_the_pace_not_only_the_burst() -> None:
+    clock = FakeClock(start=0.0)
+    out = io.StringIO()
+    bar = Progress(2000, clock=clock, file=out, terminal=False, pace=600)
+    clock.now += 1
+    bar.update(400)
+    assert "[00:01<00:04, 400 items/s]" in out.getvalue(), "no wait: the rate so far"
+    bar.waiting(Wait(59, "the rate limit"))
+    # 59 s, then a minute's worth (600) at once, then the other 1,000 at 600 a minute: 100 s.
+    assert bar.line().endswith("[00:01<02:39, 400 items/s, waiting for the rate limit, 59 s]"), bar.line()
+
+
 async def test_the_pacers_wait_reaches_the_progress_line() -> None:
     clock = FakeClock(start=0.0)
     out = io.StringIO()

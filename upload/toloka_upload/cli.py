@@ -205,6 +205,18 @@ def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Repo
         )
 
 
+def _failed_next(args: argparse.Namespace) -> str:
+    """The command that sends the items known not to be created, and nothing else."""
+    if args.output:
+        return f"rerun with --retry-from {args.output} to send only those"
+    if not args.sync or args.checkpoint:
+        return "rerun the same command to send them (what this run created is not created again)"
+    return (
+        "upload those lines again (they were not created; without --checkpoint, rerunning the whole command would"
+        " create the others twice)"
+    )
+
+
 def _guarantee(args: argparse.Namespace) -> str | None:
     """What a synchronous upload can promise, said before it starts."""
     if not args.sync or args.checkpoint:
@@ -307,7 +319,7 @@ async def _run(args: argparse.Namespace) -> int:
         spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
         table = _input_format(args) != "jsonl"
         total = len(only) if only is not None else _count_records(args.file, table)
-        bar = Progress(total, clock=clock, disable=args.no_progress, file=sys.stderr)
+        bar = Progress(total, clock=clock, disable=args.no_progress, file=sys.stderr, pace=settings.pace(kind))
         unwatch = watch(bar, verbose=args.verbose)
         ticker = asyncio.create_task(_tick(bar))
         output = args.output.open("wb") if args.output else None
@@ -368,8 +380,7 @@ async def _run(args: argparse.Namespace) -> int:
     for advice in _invalid_advice(args, result, report):
         print(advice, file=sys.stderr)
     if other := result.failed - report.held_back:
-        retry = f"; rerun with --retry-from {args.output} to send only those" if args.output else ""
-        print(f"{other:,} item(s) were not created: {report.where()}{retry}", file=sys.stderr)
+        print(f"{other:,} item(s) were not created: {report.where()}. Next: {_failed_next(args)}.", file=sys.stderr)
     if result.failed or result.unknown:
         return EXIT_FAILED
     return EXIT_INVALID if result.invalid else EXIT_OK

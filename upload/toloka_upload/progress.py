@@ -38,8 +38,10 @@ class Progress:
         disable: bool = False,
         file: TextIO | None = None,
         terminal: bool | None = None,
+        pace: int | None = None,
     ) -> None:
         self.total = total
+        self._pace = pace
         self.done = 0
         self._disable = disable
         self._file = file if file is not None else sys.stderr
@@ -56,14 +58,26 @@ class Progress:
         now = self._now() if now is None else now
         elapsed = now - self._start
         rate = self.done / elapsed if elapsed > 0 else 0.0
-        waiting = f", waiting for {self._wait_why}, {self._wait_until - now:.0f} s" if self._wait_until > now else ""
+        wait = self._wait_until - now
+        waiting = f", waiting for {self._wait_why}, {wait:.0f} s" if wait > 0 else ""
         if self.total:
-            left = f"<{_clock((self.total - self.done) / rate)}" if rate and self.done < self.total else ""
+            left = (
+                f"<{_clock(self._eta(self.total - self.done, rate, wait))}" if rate and self.done < self.total else ""
+            )
             return (
                 f"{100 * self.done / self.total:3.0f}% {self.done:,}/{self.total:,} items "
                 f"[{_clock(elapsed)}{left}, {rate:,.0f} items/s{waiting}]"
             )
         return f"{self.done:,} items [{_clock(elapsed)}, {rate:,.0f} items/s{waiting}]"
+
+    def _eta(self, remaining: int, rate: float, wait: float) -> float:
+        """Seconds left: at the rate so far, but never less than the wait under way plus what the pace (items a
+        minute) needs for the rest beyond one minute's worth (the rate so far counts the first minute's burst)."""
+        eta = remaining / rate
+        if wait > 0:
+            paced = 60 * max(0, remaining - self._pace) / self._pace if self._pace else 0.0
+            eta = max(eta, wait + paced)
+        return eta
 
     def _draw(self, *, force: bool = False) -> None:
         if self._disable:
