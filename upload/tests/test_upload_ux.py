@@ -13,7 +13,7 @@ import orjson
 import pytest
 from toloka_emulator.testing import RunningEmulator, free_port, running_emulator
 from toloka_upload import RetryPolicy, Settings, Timing
-from toloka_upload.cli import EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE, main
+from toloka_upload.cli import EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE, _count_records, main
 from toloka_upload.credentials import TOKEN_ENV
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
@@ -106,6 +106,22 @@ def test_progress_has_a_total_for_every_format_in_plain_lines(
     assert "items/s]" in progress[-1]
     after = pool_images(emulator, pool)
     assert sorted(after) == sorted(before + images), "each line once"
+
+
+@pytest.mark.parametrize(
+    ("content", "table", "records"),
+    [
+        (b'{"a": 1}\n\n{"a": 2}\n{"a": 3}', False, 3),  # a blank line skipped, no newline at the end
+        (b"\n\n{}\n", False, 1),
+        (b"INPUT:image\r\nx\r\ny\r\n", True, 2),  # the header is not a row
+        (b"", True, 0),
+    ],
+)
+def test_the_total_is_counted_from_the_files_bytes(tmp_path: Path, content: bytes, table: bool, records: int) -> None:
+    source = tmp_path / "input"
+    source.write_bytes(content)
+    assert _count_records(str(source), table) == records
+    assert _count_records("-", table) is None, "stdin has no total"
 
 
 def test_no_progress_line_before_a_usage_error(tmp_path: Path, emulator: RunningEmulator) -> None:

@@ -28,11 +28,15 @@ from toloka_upload.reach import UnreachableError, check_reachable
 from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
 from toloka_upload.report import Report
 from toloka_upload.results import UploadResult
-from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
+from toloka_upload.settings import DOCUMENTED_ITEMS_PER_MINUTE, SYNC_MAX_ITEMS, Settings
 from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
+
+
+def _quotas() -> str:
+    return " or ".join(f"{count} {kind.value.replace('-', ' ')}" for kind, count in DOCUMENTED_ITEMS_PER_MINUTE.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--items-per-minute",
         type=int,
-        help="client-side pace (default: Toloka's documented quota, 200000 tasks or 100000 task suites; 0 = unpaced)",
+        help=f"client-side pace (default: Toloka's documented quota, {_quotas()}; 0 = unpaced)",
     )
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"

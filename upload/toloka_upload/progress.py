@@ -61,11 +61,10 @@ class Progress:
         wait = self._wait_until - now
         waiting = f", waiting for {self._wait_why}, {wait:.0f} s" if wait > 0 else ""
         if self.total:
-            left = (
-                f"<{_clock(self._eta(self.total - self.done, rate, wait))}" if rate and self.done < self.total else ""
-            )
+            total = max(self.total, self.done)  # counted from bytes up front: an estimate, never shown short
+            left = f"<{_clock(self._eta(total - self.done, rate, wait))}" if rate and self.done < total else ""
             return (
-                f"{100 * self.done / self.total:3.0f}% {self.done:,}/{self.total:,} items "
+                f"{100 * self.done / total:3.0f}% {self.done:,}/{total:,} items "
                 f"[{_clock(elapsed)}{left}, {rate:,.0f} items/s{waiting}]"
             )
         return f"{self.done:,} items [{_clock(elapsed)}, {rate:,.0f} items/s{waiting}]"
