@@ -145,17 +145,19 @@ def test_progress_counts_down_a_wait_and_gives_an_eta_on_the_fake_clock() -> Non
     clock.now += 10
     bar.update(250)
     assert out.getvalue() == "toloka-upload:  25% 250/1,000 items [00:10<00:30, 25 items/s]\n"
+    bar.waiting(Wait(2, "a retry (HTTP 503)"))
+    assert out.getvalue().count("\n") == 1, "a short wait waits for the next plain line"
     bar.waiting(Wait(12.4, "the rate limit"))
+    assert out.getvalue().splitlines()[-1].endswith("items/s, waiting for the rate limit, 12 s]"), "a long one not"
     clock.now += 1
     bar.tick()
-    assert out.getvalue().count("\n") == 1, "plain lines come every PLAIN_EVERY seconds, not every tick"
+    assert out.getvalue().count("\n") == 2, "plain lines come every PLAIN_EVERY seconds, not every tick"
     clock.now += PLAIN_EVERY
     bar.tick()
     assert out.getvalue().splitlines()[-1].endswith("items/s, waiting for the rate limit, 1 s]")
-    clock.now += 5
-    bar.tick()
+    bar.waiting(Wait(30, "the rate limit"))
     bar.close(total=1000)
-    assert "waiting" not in out.getvalue().splitlines()[-1], "a wait that is over is not shown"
+    assert "waiting" not in out.getvalue().splitlines()[-1], "the upload is over: it waits no more"
 
     terminal = io.StringIO()
     bar = Progress(None, clock=clock, file=terminal, terminal=True)
@@ -177,6 +179,25 @@ def test_the_eta_counts_the_wait_and_the_pace_not_only_the_burst() -> None:
     bar.waiting(Wait(59, "the rate limit"))
     # 59 s, then a minute's worth (600) at once, then the other 1,000 at 600 a minute: 100 s.
     assert bar.line().endswith("[00:01<02:39, 400 items/s, waiting for the rate limit, 59 s]"), bar.line()
+
+
+def test_a_paced_command_says_it_waits_for_the_rate_limit(emulator: RunningEmulator, tmp_path: Path) -> None:
+    images = [f"https://example.com/paced-{i}.png" for i in range(20)]
+    source = tmp_path / "tasks.tsv"
+    source.write_text(tsv(images))
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--base-url", emulator.base_url]
+    # The second batch waits a minute for the pace; the deadline ends that wait before it starts (no real minute).
+    paced = ["--items-per-minute", "10", "--batch-size", "10", "--give-up-after", "3"]
+    status, stderr = run([*argv, *paced], emulator.token())
+    assert status == EXIT_FAILED, stderr
+    lines = stderr.splitlines()
+    waiting = [line for line in lines if "waiting for the rate limit, 60 s]" in line]
+    assert waiting and waiting[0].startswith("toloka-upload: "), stderr
+    assert "waiting" not in [line for line in lines if "items [" in line][-1], "the last line waits no more"
+    assert "10 items on lines 12..21 (items 10..19): failed: not created: the deadline" in stderr
+    created = sorted(set(pool_images(emulator, "1")) - set(before))
+    assert created == sorted(images[:10]), "the first batch once, the second not at all"
 
 
 async def test_the_pacers_wait_reaches_the_progress_line() -> None:

@@ -106,11 +106,13 @@ class Progress:
         self._draw(force=self._terminal)
 
     def waiting(self, wait: Wait) -> None:
-        """The upload waits `wait.seconds` for `wait.why`: shown until then (a longer wait already shown stays)."""
+        """The upload waits `wait.seconds` for `wait.why`: shown until then (a longer wait already shown stays),
+        and drawn at once when it begins on a terminal, or in a log when it is PLAIN_EVERY seconds or more."""
         until = self._now() + wait.seconds
         if until > self._wait_until:
             self._wait_until, self._wait_why = until, wait.why
-        if self._terminal:
+        # A state worth a line of its own: at once on a terminal; in a log, when it is long enough to be missed.
+        if self._terminal or wait.seconds >= PLAIN_EVERY:
             self._draw(force=True)
 
     def write(self, message: str) -> None:
@@ -127,6 +129,7 @@ class Progress:
         when nothing was ever drawn or done."""
         if total is not None:
             self.total = total
+        self._wait_until = float("-inf")  # the upload is over: whatever it was to wait for, it waits no more
         if not self._disable and (self._drawn_at is not None or self.done):
             self._draw(force=True)
             if self._terminal:
