@@ -36,11 +36,12 @@ class ApiFlags:
     open_pool: bool = False
 
 
+HELD_BACK = "other items of its batch were invalid and skip_invalid_items is false"
+"""Why a valid item was not created without skip_invalid_items (the command words it with its own flag)."""
+
+
 def _rejected_reason(batch: PreparedBatch) -> str:
-    return (
-        "not created: other items of its batch were invalid and skip_invalid_items is false "
-        f"(batch {batch.number}, positions {batch.start}..{batch.start + batch.size - 1})"
-    )
+    return f"not created: {HELD_BACK} (batch {batch.number}, positions {batch.start}..{batch.start + batch.size - 1})"
 
 
 def _blank(batch: PreparedBatch) -> BatchOutcome:

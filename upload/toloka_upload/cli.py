@@ -196,7 +196,7 @@ def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Repo
             else "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
         )
         yield (
-            f"{lines}, and the {report.held_back:,} valid line(s) batched with them were not sent (--skip-invalid "
+            f"{lines}, and the {report.held_back:,} valid line(s) batched with them were not created (--skip-invalid "
             f"was not given); {report.where()}."
         )
         yield f"Next: fix the invalid lines and rerun the same command, or {skip}."

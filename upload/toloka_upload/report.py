@@ -6,6 +6,7 @@ from typing import IO
 
 import orjson
 
+from toloka_upload.batch import HELD_BACK
 from toloka_upload.progress import Progress
 from toloka_upload.readers import SourceLines
 from toloka_upload.results import BatchOutcome
@@ -19,11 +20,6 @@ JSON_CELLS_HINT = (
     "hint: {count} item(s) were refused with {codes}: CSV/TSV cells are read as text unless --json-cells is given; "
     "if the pool's input spec has integer, float, boolean, JSON or array fields, rerun with --json-cells"
 )
-
-
-# The library's reason for a valid item its batch did not create because of an invalid one (batch.py): the
-# command says it with its own flag instead of the API's parameter.
-HELD_BACK_MARK = "skip_invalid_items is false"
 
 
 def in_words(errors: object, line: int) -> str:
@@ -48,7 +44,7 @@ def held_back(outcome: BatchOutcome) -> int:
     """Valid items of the batch not created only because other items of it were invalid (no --skip-invalid)."""
     if not outcome.errors:
         return 0
-    return sum(HELD_BACK_MARK in reason for reason in outcome.failures.values())
+    return sum(HELD_BACK in reason for reason in outcome.failures.values())
 
 
 def problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
@@ -58,11 +54,11 @@ def problems(outcome: BatchOutcome, lines: list[int]) -> Iterator[str]:
         yield f"{where}: invalid: {in_words(outcome.errors[offset], lines[offset])}"
     by_reason: dict[tuple[str, str], list[int]] = {}
     for offset, reason in outcome.failures.items():
-        if HELD_BACK_MARK in reason and outcome.errors:
+        if HELD_BACK in reason and outcome.errors:
             count = len(outcome.errors)
             reason = (
-                f"not sent: {count} line(s) of their batch {'is' if count == 1 else 'are'} invalid and --skip-invalid "
-                "was not given"
+                f"not created: {count} line(s) of their batch {'is' if count == 1 else 'are'} invalid and "
+                "--skip-invalid was not given"
             )
         by_reason.setdefault(("failed", reason), []).append(offset)
     for offset, reason in outcome.unknown.items():
