@@ -218,6 +218,29 @@ async def test_the_pacers_wait_reaches_the_progress_line() -> None:
         undo()
 
 
+async def test_a_backoff_wait_reaches_the_progress_line_and_stays_logged() -> None:
+    clock = FakeClock(start=0.0)
+    out = io.StringIO()
+    bar = Progress(10, clock=clock, file=out, terminal=True)
+    undo = watch(bar, verbose=True)
+    attempts: list[float] = []
+
+    async def send() -> httpx.Response:
+        attempts.append(clock.now)
+        if len(attempts) == 1:
+            raise httpx.ConnectError("refused")
+        assert "waiting for a retry (could not connect (ConnectError))" in out.getvalue()
+        return httpx.Response(200)
+
+    try:
+        policy = RetryPolicy(backoff_base=8.0)
+        response = await send_with_retry(send, policy, replay_safe=True, timing=clock.timing(), what="GET pool 1")
+    finally:
+        undo()
+    assert response.status_code == 200 and len(attempts) == 2 and attempts[1] == clock.slept[0]
+    assert "toloka-upload: GET pool 1: could not connect (ConnectError); retrying in" in out.getvalue(), "-v logs it"
+
+
 # Item 5: invalid lines without --skip-invalid: each named in words, the valid ones held back said in terms of
 # the flag, no reason cut off unannounced, and the next command.
 def test_invalid_lines_are_named_in_words_with_the_next_command(emulator: RunningEmulator, tmp_path: Path) -> None:
