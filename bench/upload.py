@@ -87,6 +87,15 @@ def run(quick: bool) -> list[Row]:
             f"≤ {CPU_GOAL}x",
             whole["command"]["cpu"] <= CPU_GOAL * whole["raw"]["cpu"],
         ),
+        Row(
+            f"toloka-upload whole-process CPU (user+sys) writing --output, sync batches, {n} JSONL, checks on",
+            "s CPU",
+            whole["command-output"]["cpu"],
+            whole["raw"]["cpu"],
+            "httpx+orjson script",
+            f"≤ {CPU_GOAL}x",
+            whole["command-output"]["cpu"] <= CPU_GOAL * whole["raw"]["cpu"],
+        ),
         cpu_row(
             f"upload CPU in-process, sync batches of 5000, {n}",
             figures["ours-sync"],

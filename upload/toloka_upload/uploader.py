@@ -19,7 +19,15 @@ from toloka_upload.batch import ApiFlags, BatchUploader
 from toloka_upload.checkpoint import Checkpoint, Pending, recorded_salt
 from toloka_upload.checks import InputSpec, ItemChecker
 from toloka_upload.credentials import Token, resolve_token
-from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
+from toloka_upload.earlier import Earlier
+from toloka_upload.errors import (
+    ApiError,
+    AuthenticationError,
+    CheckpointMismatchError,
+    EarlierRunsError,
+    UploadError,
+    UsageError,
+)
 from toloka_upload.identity import Target
 from toloka_upload.items import ChangedItemError, PreparedBatch, prepare_batch
 from toloka_upload.kinds import Kind
@@ -140,17 +148,19 @@ class AsyncUploader:
     ) -> UploadResult:
         """Create `kind` from `items` in batches; every position ends created, invalid, failed or unknown.
 
-        `pool_id` fills items without one. `async_mode` (default): one operation per batch, its id derived from
-        the batch's content and target, so rerunning the same upload after any interruption creates nothing
-        twice; `again` uploads the same content again on purpose, as new items: a name (any string) gives ids of
-        its own that a rerun with the same name meets again; `True` makes up a random one (kept in the checkpoint,
-        if any, so a rerun with it resumes). `checkpoint`: a
+        `pool_id` fills items without one. `async_mode` (default): one operation per batch, in the target's
+        sequence of operation ids; a run first reads the operations earlier runs of the target made and sends
+        only the items they did not create (per item, by content), so rerunning the same upload after any
+        interruption, a fix, a deletion or a reordering creates nothing twice; `again` uploads the same content
+        again on purpose, as new items: a name (any string) starts a sequence of its own that a rerun with the
+        same name meets again; `True` makes up a random one (kept in the checkpoint, if any, so a rerun with it
+        resumes). `checkpoint`: a
         resume file recording the target and what became of each item (per-item resume; required for a
         synchronous upload to be rerun safely). `give_up_after`: seconds for the whole upload (default:
         `settings.give_up_after`). `input_spec`: the project's input spec to check `input_values` against
         before sending; read from the pool's project when None and `read_input_spec`. `on_batch` is called as
         each batch ends; `keep_items=False` keeps only counts. Setting `stop` ends the upload after the batches
-        in flight (those not read yet are not in the result).
+        in flight: the rest of the input is still read, and reported failed (not sent).
         """
         target = Target(
             base_url=self.base_url, kind=kind.value, pool_id=pool_id, async_mode=async_mode,
@@ -177,16 +187,19 @@ class AsyncUploader:
                 await run.settle_earlier()
                 if not async_mode and pool_id is not None and (newest := await reader.newest_id(pool_id)):
                     journal.floors = {pool_id: newest}
+            met = await _discover(uploader, journal) if async_mode else None
             for number, start, chunk in batches(items, size):
                 if stop is not None and stop.is_set():
+                    # The rest of the input is read and reported, so every input line has its outcome.
                     run.result.stopped = True
-                    break
+                    run.unsent(BatchOutcome(number, start, [None] * len(chunk)))
+                    continue
                 try:
                     prepared = prepare_batch(
                         number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=skip_invalid_items,
                         checker=checker, earlier=journal.created if journal else None,
                         held=journal.unknown if journal else None, digests=journal is not None,
-                        marks=journal is not None and not async_mode,
+                        marks=journal is not None and not async_mode, claim=met.claim if met else None,
                     )  # fmt: skip
                 except ChangedItemError as exc:
                     await run.settle(0)
@@ -231,6 +244,8 @@ class AsyncUploader:
             from toloka_upload.wire import api_error
 
             raise api_error(response)
+        if response.status_code == 404 and what == "pool":
+            raise UsageError(f"pool {item_id} does not exist (or this token cannot see it): nothing was sent")
         if response.status_code != 200:
             logger.warning(
                 "could not read %s %s (HTTP %d): input values are checked by the server only",
@@ -254,6 +269,22 @@ class AsyncUploader:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+async def _discover(uploader: BatchUploader, journal: Checkpoint | None) -> Earlier:
+    """What earlier runs of the target created (less what the checkpoint already places), or a refusal."""
+    try:
+        met = await uploader.discover()
+    except AuthenticationError:
+        raise
+    except (UploadError, ValueError, KeyError, TypeError) as exc:
+        raise EarlierRunsError(
+            f"could not read what earlier runs of this upload created ({exc}). Nothing was sent. Rerun when the "
+            "server answers and their operations have ended"
+        ) from None
+    if journal is not None:
+        met.discard(item_id for _, item_id in journal.created.values())
+    return met
 
 
 def _refuse_unusable(batch: PreparedBatch, pool_id: str | None, allow_defaults: bool) -> None:
@@ -437,6 +468,12 @@ class _Run:
             await asyncio.gather(*self._pending, return_exceptions=True)
         if self._checkpoint is not None:
             self._checkpoint.close()
+
+    def unsent(self, outcome: BatchOutcome) -> None:
+        """Report a batch that is never sent (the upload was stopped before it)."""
+        self.result.add(outcome.settle("not created: not sent: the upload was stopped before this batch was sent"))
+        if self._on_batch is not None:
+            self._on_batch(outcome)
 
     def _finish(self, prepared: PreparedBatch, key: str | None, outcome: BatchOutcome) -> None:
         if self._checkpoint is not None:
