@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import attrs
+import orjson
 import pytest
 import toloka_contract.timestamps
 from toloka_contract.auth import Secret, authorization_header
@@ -16,6 +17,7 @@ from toloka_upload.items import PreparedBatch
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
 from toloka_upload.readers import SourceLines, read_jsonl, read_table, text_digest
+from toloka_upload.report import output_records
 from toloka_upload.results import BatchOutcome
 from toloka_upload.timing import Timing
 
@@ -157,3 +159,18 @@ def test_source_lines_hand_out_each_positions_line_once() -> None:
     only = SourceLines(only={1, 2})
     assert list(only.records(iter([(2, "a", "da"), (5, "b", "db"), (6, "c", "dc")]))) == ["b", "c"]
     assert only.take(0, 2) == [(5, 1, "db"), (6, 2, "dc")], "positions map back to the input's indices"
+
+
+def test_output_records_say_the_same_on_the_fast_path_and_the_general_one() -> None:
+    sources = [(1, 0, "d0"), (3, 1, "d1")]
+    plain = [orjson.loads(line) for line in output_records(BatchOutcome(0, 0, ["a", "b"]), sources).splitlines()]
+    assert plain == [
+        {"index": 0, "line": 1, "status": "created", "id": "a", "digest": "d0"},
+        {"index": 1, "line": 3, "status": "created", "id": "b", "digest": "d1"},
+    ]
+    quoted = BatchOutcome(0, 0, ['a"b', None], failures={1: "not created: why"}, earlier={0})
+    general = [orjson.loads(line) for line in output_records(quoted, sources).splitlines()]
+    assert general == [
+        {"index": 0, "line": 1, "status": "created", "id": 'a"b', "earlier": True, "digest": "d0"},
+        {"index": 1, "line": 3, "status": "failed", "reason": "not created: why", "digest": "d1"},
+    ]

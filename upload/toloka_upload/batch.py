@@ -231,6 +231,8 @@ class BatchUploader:
         async with self._slots:
             if self._halted is not None:
                 raise UploadError(f"not sent: {self._halted}; rerun the same command to send it")
+            if self._stop is not None and self._stop.is_set():
+                raise UploadError("not sent: the upload was stopped before this batch was sent")
             operation_id = outcome.operation_id = self._target.slot_id(self._next_slot)
             if on_send is not None:
                 on_send(operation_id)

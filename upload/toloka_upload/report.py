@@ -44,29 +44,34 @@ def problems(outcome: BatchOutcome, sources: list[Source]) -> Iterator[str]:
         yield f"{where}: {status}: {reason}"
 
 
+def _plain(ids: list[str | None]) -> bool:
+    """True when every id is a string JSON writes as is (no escapes): one C pass over the batch."""
+    try:
+        return orjson.dumps(ids) == ('["' + '","'.join(ids) + '"]').encode()  # type: ignore[arg-type]
+    except TypeError:  # a None, or an id that is not a string
+        return False
+
+
 def output_records(outcome: BatchOutcome, sources: list[Source]) -> bytes:
     """A batch's `--output` lines: index, line, status, the id (`earlier`), errors or reason, and the digest of
     the input record (what `--retry-from` checks the input against).
 
-    The common case, a created item, is formatted directly: building an ItemOutcome and a dict per item for
-    orjson doubled the CPU of a whole upload."""
-    dumps = orjson.dumps
-    special = outcome.errors.keys() | outcome.failures.keys() | outcome.unknown.keys()
-    earlier = outcome.earlier
+    The common case, a batch created whole by this run, is formatted directly by one f-string per item: an
+    ItemOutcome and a dict per item for orjson doubled the CPU of a whole upload with `--output`."""
     ids = outcome.ids
+    if not (outcome.errors or outcome.failures or outcome.unknown or outcome.earlier) and _plain(ids):
+        return "".join(
+            [
+                f'{{"index":{index},"line":{line},"status":"created","id":"{item_id}","digest":"{digest}"}}\n'
+                for item_id, (line, index, digest) in zip(ids, sources, strict=True)
+            ]
+        ).encode()
     records = []
     for offset, (line, index, digest) in enumerate(sources):
-        if offset in special:
-            record = outcome.outcome(offset).to_json()
-            record["index"], record["line"], record["digest"] = index, line, digest
-            records.append(dumps(record))
-        else:
-            records.append(
-                b'{"index":%d,"line":%d,"status":"created","id":%b%b,"digest":"%b"}'
-                % (index, line, dumps(ids[offset]), b',"earlier":true' if offset in earlier else b"", digest.encode())
-            )
-    records.append(b"")
-    return b"\n".join(records)
+        record = outcome.outcome(offset).to_json()
+        record["index"], record["line"], record["digest"] = index, line, digest
+        records.append(orjson.dumps(record) + b"\n")
+    return b"".join(records)
 
 
 def typed_field_codes(outcome: BatchOutcome) -> Iterator[set[str]]:
