@@ -645,6 +645,31 @@ def test_7_retry_after_as_an_http_date_and_payload_interval_are_honoured() -> No
     assert retry_after(httpx.Response(429), 1.5) == 1.5
 
 
+# Issue 17: one emulator for these tests, each on a pool of its own (a fresh emulator per test costs a second).
+SHARED_POOL_IDS = [str(1000 + n) for n in range(60)]
+SHARED_POOLS = [
+    {
+        "id": pool_id, "owner": "requester", "project_id": "101", "status": "open",
+        "default_overlap_for_new_tasks": 1, "default_overlap_for_new_task_suites": 1,
+        "example_input_values": {"image": "https://example.com/1.png"},
+    }
+    for pool_id in SHARED_POOL_IDS
+]  # fmt: skip
+unused_pools = iter(SHARED_POOL_IDS)
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[RunningEmulator]:
+    with running_emulator(config_overrides={**UNLIMITED, "pools": SHARED_POOLS}) as running:
+        yield running
+
+
+@pytest.fixture
+def pool() -> str:
+    """A pool no other test writes to."""
+    return next(unused_pools)
+
+
 # Issue 17: every README workflow is exact without a checkpoint in async mode, per item; --retry-from checks the
 # input against the output file; an interrupted run reports every input line. Each test reads the pool back.
 def write_tsv(path: Path, items: list[dict[str, Any]]) -> Path:
@@ -690,25 +715,25 @@ def workflow_inputs(kind: str, workflow: str) -> tuple[list[dict[str, Any]], lis
 
 @pytest.mark.parametrize(("kind", "fmt", "workflow"), CASES)
 def test_17_async_rerun_after_each_readme_workflow_holds_each_line_once_without_a_checkpoint(
-    emulator: RunningEmulator, tmp_path: Path, kind: str, fmt: str, workflow: str
+    shared: RunningEmulator, pool: str, tmp_path: Path, kind: str, fmt: str, workflow: str
 ) -> None:
     first_input, second_input = workflow_inputs(kind, workflow)
     write = write_tsv if fmt == "tsv" else write_jsonl
     source = write(tmp_path / f"in.{fmt}", first_input)
     output = tmp_path / "out.jsonl"
     flags = ["--skip-invalid"] if workflow == "fix-skip-invalid" else []
-    argv = command(emulator, kind, source, "--pool-id", "1", "--batch-size", "10", "--output", str(output), *flags)
-    first = run(emulator, argv)
-    before = stored(emulator, kind)
+    argv = command(shared, kind, source, "--pool-id", pool, "--batch-size", "10", "--output", str(output), *flags)
+    first = run(shared, argv)
+    before = stored(shared, kind, pool)
     good_first = collections.Counter(image(i) for i in first_input if "not a url" not in image(i))
     if workflow in ("fix", "delete"):  # without --skip-invalid the bad line holds its batch (lines 11..20) back
         good_first = collections.Counter(image(i) for i in first_input[:10] + first_input[20:])
     assert before == good_first, first.stderr
 
     write(source, second_input)
-    second = run(emulator, argv)
+    second = run(shared, argv)
     assert second.returncode == 0, second.stderr
-    after = stored(emulator, kind)
+    after = stored(shared, kind, pool)
     assert after == collections.Counter(image(i) for i in second_input), "each input line exactly once"
     results = records(output)
     assert sorted(r["index"] for r in results) == list(range(len(second_input)))
@@ -723,51 +748,51 @@ def test_17_async_rerun_after_each_readme_workflow_holds_each_line_once_without_
 
 @pytest.mark.parametrize("kind", ["tasks", "task-suites"])
 def test_17_adding_skip_invalid_to_the_rerun_still_meets_what_the_first_run_created(
-    emulator: RunningEmulator, tmp_path: Path, kind: str
+    shared: RunningEmulator, pool: str, tmp_path: Path, kind: str
 ) -> None:
     items = make(kind, 30)
     source = write_jsonl(tmp_path / "in.jsonl", [*items[:5], spoil(kind, items[5]), *items[6:]])
-    argv = command(emulator, kind, source, "--pool-id", "1", "--batch-size", "10")
-    assert run(emulator, argv).returncode == 1
-    assert sum(stored(emulator, kind).values()) == 20
-    second = run(emulator, [*argv, "--skip-invalid"])
+    argv = command(shared, kind, source, "--pool-id", pool, "--batch-size", "10")
+    assert run(shared, argv).returncode == 1
+    assert sum(stored(shared, kind, pool).values()) == 20
+    second = run(shared, [*argv, "--skip-invalid"])
     assert second.returncode == 3, second.stderr
     expected = collections.Counter(image(i) for i in items[:5] + items[6:])
-    assert stored(emulator, kind) == expected, "the flag is not part of what a rerun meets earlier runs by"
+    assert stored(shared, kind, pool) == expected, "the flag is not part of what a rerun meets earlier runs by"
 
 
 @pytest.mark.parametrize("workflow", ["delete", "reorder"])
 def test_17_sync_with_a_checkpoint_refuses_an_input_whose_lines_moved(
-    emulator: RunningEmulator, tmp_path: Path, workflow: str
+    shared: RunningEmulator, pool: str, tmp_path: Path, workflow: str
 ) -> None:
     first_input, second_input = workflow_inputs("tasks", workflow)
     source = write_jsonl(tmp_path / "in.jsonl", first_input)
     argv = command(
-        emulator, "tasks", source, "--pool-id", "1", "--batch-size", "10", "--sync", "--skip-invalid",
+        shared, "tasks", source, "--pool-id", pool, "--batch-size", "10", "--sync", "--skip-invalid",
         "--checkpoint", str(tmp_path / "ckpt"),
     )  # fmt: skip
-    run(emulator, argv)
-    before = stored(emulator)
+    run(shared, argv)
+    before = stored(shared, "tasks", pool)
     write_jsonl(source, second_input)
-    second = run(emulator, argv)
+    second = run(shared, argv)
     assert second.returncode == 2 and "another --checkpoint file" in second.stderr, second.stderr
-    assert stored(emulator) == before, "nothing was sent"
+    assert stored(shared, "tasks", pool) == before, "nothing was sent"
 
 
 def test_17_a_second_identical_upload_reads_as_met_not_created_and_a_missing_pool_is_refused_once(
-    emulator: RunningEmulator, tmp_path: Path
+    shared: RunningEmulator, pool: str, tmp_path: Path
 ) -> None:
     items = make("tasks", 3)
-    options: dict[str, Any] = {"token": emulator.token(), "base_url": emulator.base_url}
-    assert repr(upload_tasks(items, pool_id="1", **options)).startswith("UploadResult(total=3, new=3, earlier=0,")
-    again = upload_tasks(items, pool_id="1", **options)
+    options: dict[str, Any] = {"token": shared.token(), "base_url": shared.base_url}
+    assert repr(upload_tasks(items, pool_id=pool, **options)).startswith("UploadResult(total=3, new=3, earlier=0,")
+    again = upload_tasks(items, pool_id=pool, **options)
     assert repr(again).startswith("UploadResult(total=3, new=0, earlier=3,"), "nothing was created the second time"
-    assert stored(emulator) == collections.Counter(image(i) for i in items)
+    assert stored(shared, "tasks", pool) == collections.Counter(image(i) for i in items)
 
     with pytest.raises(ValueError, match=r"^pool 404 does not exist .*nothing was sent$"):
         upload_tasks(items, pool_id="404", **options)
     source = write_jsonl(tmp_path / "in.jsonl", make("tasks", 30))
-    done = run(emulator, command(emulator, "tasks", source, "--pool-id", "404"))
+    done = run(shared, command(shared, "tasks", source, "--pool-id", "404"))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["toloka-upload: pool 404 does not exist (or this token cannot see it): "
                                                 "nothing was sent"]  # fmt: skip
@@ -775,7 +800,7 @@ def test_17_a_second_identical_upload_reads_as_met_not_created_and_a_missing_poo
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_line_was_reported(
-    emulator: RunningEmulator, tmp_path: Path, seed: int
+    shared: RunningEmulator, pool: str, tmp_path: Path, seed: int
 ) -> None:
     import random
 
@@ -784,10 +809,10 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
     source = write_jsonl(tmp_path / "in.jsonl", items)
     output = tmp_path / "out.jsonl"
     argv = command(
-        emulator, kind, source, "--pool-id", "1", "--batch-size", "5", "--concurrency", "2", "--output", str(output),
+        shared, kind, source, "--pool-id", pool, "--batch-size", "5", "--concurrency", "2", "--output", str(output),
         "--items-per-minute", "0",
     )  # fmt: skip
-    env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
+    env = {**os.environ, "TOLOKA_TOKEN": shared.token()}
     first = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
     # Somewhere between the start of sending and its middle (80 batches, two in flight, each polled).
     started = time.monotonic()
@@ -798,7 +823,7 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
     _, stderr = first.communicate(timeout=60)
     assert first.returncode == 130, f"the signal should have interrupted the upload: {stderr}"
     assert "interrupted" in stderr
-    before = stored(emulator, kind)
+    before = stored(shared, kind, pool)
     assert sum(before.values()) < 400 and set(before.values()) <= {1}
     assert "(of 400 items)" in stderr, "the summary counts the input's lines"
     reported = records(output)
@@ -807,9 +832,10 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
         "not created: not sent: the upload was stopped before this batch was sent"
     }
 
-    second = run(emulator, argv)
+    # Rerun in larger batches (what a rerun meets earlier runs by does not depend on the batch size).
+    second = run(shared, [*argv, "--batch-size", "100", "--concurrency", "4"])
     assert second.returncode == 0, second.stderr
-    after = stored(emulator, kind)
+    after = stored(shared, kind, pool)
     assert after == collections.Counter(image(i) for i in items)
     assert f"({sum(before.values())} of them by an earlier run)" in second.stderr
     print(f"\nSIGINT seed {seed} ({kind}): pool before {sum(before.values())}, after {sum(after.values())}")
@@ -818,7 +844,7 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("change", ["delete", "shift", "reached"])
 def test_17_retry_from_matches_lines_by_content_after_deletions_and_shifts(
-    emulator: RunningEmulator, tmp_path: Path, mode: list[str], change: str
+    shared: RunningEmulator, pool: str, tmp_path: Path, mode: list[str], change: str
 ) -> None:
     items = make("tasks", 25)
     first_input = [*items[:3], spoil("tasks", items[3]), *items[4:21], spoil("tasks", items[21]), *items[22:]]
@@ -826,9 +852,9 @@ def test_17_retry_from_matches_lines_by_content_after_deletions_and_shifts(
         first_input = first_input[:15]
     source = write_jsonl(tmp_path / "in.jsonl", first_input)
     first_output, second_output = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    common = ["--pool-id", "1", "--batch-size", "10", "--skip-invalid", *mode]
-    assert run(emulator, command(emulator, "tasks", source, *common, "--output", str(first_output))).returncode == 3
-    before = stored(emulator)
+    common = ["--pool-id", pool, "--batch-size", "10", "--skip-invalid", *mode]
+    assert run(shared, command(shared, "tasks", source, *common, "--output", str(first_output))).returncode == 3
+    before = stored(shared, "tasks", pool)
     assert sum(before.values()) == len(first_input) - (1 if change == "reached" else 2)
     if change == "delete":  # the bad lines deleted instead of fixed: nothing is left to send
         second_input = [*items[:3], *items[4:21], *items[22:]]
@@ -837,39 +863,39 @@ def test_17_retry_from_matches_lines_by_content_after_deletions_and_shifts(
     else:  # fixed, and the ten lines the earlier run never reached are sent too
         second_input = items
     write_jsonl(source, second_input)
-    argv = command(
-        emulator, "tasks", source, *common, "--retry-from", str(first_output), "--output", str(second_output)
-    )
-    second = run(emulator, argv)
+    argv = command(shared, "tasks", source, *common, "--retry-from", str(first_output), "--output", str(second_output))
+    second = run(shared, argv)
     assert second.returncode == 0, second.stderr
-    after = stored(emulator)
+    after = stored(shared, "tasks", pool)
     assert after == collections.Counter(image(i) for i in second_input), "each input line exactly once"
     assert sorted(r["index"] for r in records(second_output)) == list(range(len(second_input)))
     print(f"\nretry-from {change} {mode}: pool before {sum(before.values())}, after {sum(after.values())}")
 
 
-def test_17_retry_from_refuses_before_sending_what_it_cannot_resolve(emulator: RunningEmulator, tmp_path: Path) -> None:
+def test_17_retry_from_refuses_before_sending_what_it_cannot_resolve(
+    shared: RunningEmulator, pool: str, tmp_path: Path
+) -> None:
     items = make("tasks", 12)
     source = write_jsonl(tmp_path / "in.jsonl", [*items[:11], spoil("tasks", items[11])])
     output = tmp_path / "out.jsonl"
-    common = ["--pool-id", "1", "--batch-size", "5", "--sync", "--skip-invalid"]
-    assert run(emulator, command(emulator, "tasks", source, *common, "--output", str(output))).returncode == 3
-    before = stored(emulator)
+    common = ["--pool-id", pool, "--batch-size", "5", "--sync", "--skip-invalid"]
+    assert run(shared, command(shared, "tasks", source, *common, "--output", str(output))).returncode == 3
+    before = stored(shared, "tasks", pool)
 
     # A created line edited in place: sending it would make a second task of line 3.
     write_jsonl(source, [*items[:2], spoil("tasks", items[2], "https://example.com/edited.png"), *items[3:]])
-    done = run(emulator, command(emulator, "tasks", source, *common, "--retry-from", str(output)))
+    done = run(shared, command(shared, "tasks", source, *common, "--retry-from", str(output)))
     assert done.returncode == 2 and "line 3: " in done.stderr and "Nothing was sent" in done.stderr, done.stderr
     # An output file of an older version, without digests.
     old = tmp_path / "old.jsonl"
     without = [{k: v for k, v in r.items() if k != "digest"} for r in records(output)]
     old.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in without))
     write_jsonl(source, items)
-    done = run(emulator, command(emulator, "tasks", source, *common, "--retry-from", str(old)))
+    done = run(shared, command(shared, "tasks", source, *common, "--retry-from", str(old)))
     assert done.returncode == 2 and "no digest" in done.stderr, done.stderr
-    assert stored(emulator) == before, "nothing was sent"
+    assert stored(shared, "tasks", pool) == before, "nothing was sent"
 
     # A line still invalid is named as --output names it: line 12, item 11.
     write_jsonl(source, [*items[:11], spoil("tasks", items[11])])
-    done = run(emulator, command(emulator, "tasks", source, *common, "--retry-from", str(output)))
+    done = run(shared, command(shared, "tasks", source, *common, "--retry-from", str(output)))
     assert done.returncode == 3 and "line 12 (item 11): invalid" in done.stderr, done.stderr

@@ -12,7 +12,14 @@ from toloka_upload.api import (
 )
 from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError, Token
-from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
+from toloka_upload.errors import (
+    ApiError,
+    AuthenticationError,
+    CheckpointMismatchError,
+    EarlierRunsError,
+    UploadError,
+    UsageError,
+)
 from toloka_upload.items import InvalidInput
 from toloka_upload.kinds import Kind
 from toloka_upload.results import BatchOutcome, ItemOutcome, ItemStatus, UploadResult
@@ -29,6 +36,7 @@ __all__ = [
     "AuthenticationError",
     "BatchOutcome",
     "CheckpointMismatchError",
+    "EarlierRunsError",
     "FakeClock",
     "InputSpec",
     "InvalidInput",

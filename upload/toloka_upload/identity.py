@@ -22,7 +22,7 @@ NAMESPACE = uuid.UUID("5b0c1d3e-7f5a-4c8e-9a51-2f1d7c3b9e10")
 
 @attrs.frozen
 class Target:
-    """Where an upload goes and how: what a checkpoint (and every derived operation id) is for."""
+    """Where an upload goes and how: what a checkpoint (and the operation id sequence) is for."""
 
     base_url: str
     kind: str

@@ -75,8 +75,8 @@ def batch_size(settings: Settings, async_mode: bool) -> int:
 
 
 def _salt(again: bool | str, checkpoint: str | os.PathLike[str] | None) -> str | None:
-    """The salt of the derived operation ids: `again` itself when it is a name; for `again=True`, the one the
-    checkpoint already records (resuming that upload), else a new random one."""
+    """The salt of the target's operation id sequence: `again` itself when it is a name; for `again=True`, the one
+    the checkpoint already records (resuming that upload), else a new random one."""
     if again is True:
         return (recorded_salt(Path(checkpoint)) if checkpoint is not None else None) or os.urandom(8).hex()
     return again or None
