@@ -225,9 +225,10 @@ class BatchUploader:
 
     async def _post_in_next_slot(
         self, batch: PreparedBatch, outcome: BatchOutcome, on_send: Callable[[str | None], None] | None
-    ) -> httpx.Response:
-        """POST the batch under the next free slot's operation id; one POST at a time, so that a slot is taken
-        only once the server has the one before (a rerun reads the slots until the first that does not exist)."""
+    ) -> tuple[str, httpx.Response]:
+        """POST the batch under the next free slot's operation id (returned with the answer). One POST at a time,
+        so that a slot is taken only once the server has the one before (a rerun reads the slots until the first
+        that does not exist)."""
         async with self._slots:
             if self._halted is not None:
                 raise UploadError(f"not sent: {self._halted}; rerun the same command to send it")
@@ -253,7 +254,7 @@ class BatchUploader:
             if response.status_code != 202 and (error := api_error(response)).code != "OPERATION_ALREADY_EXISTS":
                 raise error  # refused: the slot stays free for the next batch
             self._next_slot += 1
-            return response
+            return operation_id, response
 
     def _take_slot(self, operation_id: str) -> None:
         """The slot's operation may exist: later slots would leave a gap if it does not, so nothing more is sent."""
@@ -266,9 +267,7 @@ class BatchUploader:
         """Create the batch as an operation in the next free slot (or follow the one a resend met)."""
         what = self._what(batch)
         for attempt in range(MAX_OPERATION_ATTEMPTS):
-            response = await self._post_in_next_slot(batch, outcome, on_send if attempt == 0 else None)
-            operation_id = outcome.operation_id
-            assert operation_id is not None
+            operation_id, response = await self._post_in_next_slot(batch, outcome, on_send if attempt == 0 else None)
             met = response.status_code != 202
             if met:
                 # A resend of this request got through before, or another run of the same target took the slot

@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--retry-from",
         type=Path,
         metavar="OUTPUT",
-        help="the --output file of an earlier run: upload only the input lines it reports failed or invalid",
+        help="the --output file of an earlier run: upload only the input lines it does not report created or unknown "
+        "(matched by content, so edited, deleted and moved lines are safe)",
     )
     parser.add_argument(
         "--give-up-after",
