@@ -507,3 +507,38 @@ def test_a_sync_batch_partly_found_in_the_pool_settles_what_was_found_and_never_
         (ItemStatus.CREATED, "t-2"),
     ]
     assert "not found" in (rerun[1].reason or "")
+
+
+def test_the_options_are_written_once_and_everything_else_is_derived_from_them() -> None:
+    import inspect
+
+    import attrs
+    from toloka_upload import UploadCall, UploadFields, UploadOptions, async_upload
+    from toloka_upload.batch import ApiFlags
+    from toloka_upload.identity import Target
+
+    fields = attrs.fields_dict(UploadOptions)
+    assert UploadFields.__annotations__.keys() == fields.keys(), "the flat keyword arguments are the options' fields"
+    connection = [p.name for p in inspect.signature(async_upload).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    assert UploadCall.__annotations__.keys() == {*fields, *connection}
+    assert attrs.fields_dict(ApiFlags).keys() <= fields.keys(), "the API's flags are options"
+    assert attrs.fields_dict(Target).keys() - fields.keys() == {"base_url", "kind", "salt"}
+    options = UploadOptions(pool_id="1", skip_invalid_items=True)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        options.pool_id = "2"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        UploadOptions("1")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="skip_invalid"):
+        UploadOptions(skip_invalid=True)  # type: ignore[call-arg]
+
+    # One object for an upload, with fields by name over it: items 0 and 2 go, the bad one is held back.
+    script = Script(answer(202, operation()), answer(200, echoed(tasks(2), 0, 1)))
+
+    async def run() -> UploadResult:
+        async with AsyncUploader(TOKEN, base_url="http://api.test", transport=httpx.MockTransport(script)) as up:
+            items: list[object] = [*tasks(1), InvalidInput("", "line 2: bad"), *tasks(2)[1:]]
+            return await up.upload_tasks(items, options, read_input_spec=False)
+
+    result = asyncio.run(run())
+    assert script.requests[0].url.params["skip_invalid_items"] == "true"
+    assert [o.status for o in result] == [ItemStatus.CREATED, ItemStatus.INVALID, ItemStatus.CREATED]

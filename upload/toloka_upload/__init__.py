@@ -22,6 +22,7 @@ from toloka_upload.errors import (
 )
 from toloka_upload.items import InvalidInput
 from toloka_upload.kinds import Kind
+from toloka_upload.options import UploadFields, UploadOptions
 from toloka_upload.results import BatchOutcome, ItemOutcome, ItemStatus, UploadResult
 from toloka_upload.settings import PollPolicy, RetryPolicy, Settings
 from toloka_upload.timing import FakeClock, Timing
@@ -51,6 +52,8 @@ __all__ = [
     "Token",
     "UploadCall",
     "UploadError",
+    "UploadFields",
+    "UploadOptions",
     "UploadResult",
     "UsageError",
     "async_upload",

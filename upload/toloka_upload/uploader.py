@@ -8,8 +8,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Self, Unpack
 
+import attrs
 import httpx
 import orjson
 from toloka_client.client import AuthenticatedClient
@@ -31,6 +32,7 @@ from toloka_upload.errors import (
 from toloka_upload.identity import Target
 from toloka_upload.items import ChangedItemError, PreparedBatch, prepare_batch
 from toloka_upload.kinds import Kind
+from toloka_upload.options import UploadFields, UploadOptions, derived
 from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome, UploadResult
 from toloka_upload.retrying import send_with_retry
@@ -119,67 +121,51 @@ class AsyncUploader:
     def __repr__(self) -> str:
         return f"AsyncUploader(base_url={self.base_url!r}, token='***', settings={self.settings!r})"
 
-    async def upload_tasks(self, items: Iterable[object], **options: Any) -> UploadResult:
+    async def upload_tasks(
+        self, items: Iterable[object], options: UploadOptions | None = None, **fields: Unpack[UploadFields]
+    ) -> UploadResult:
         """Create tasks from dicts or TaskCreate objects; the options are those of `upload`."""
-        return await self.upload(Kind.TASKS, items, **options)
+        return await self.upload(Kind.TASKS, items, options, **fields)
 
-    async def upload_task_suites(self, items: Iterable[object], **options: Any) -> UploadResult:
+    async def upload_task_suites(
+        self, items: Iterable[object], options: UploadOptions | None = None, **fields: Unpack[UploadFields]
+    ) -> UploadResult:
         """Create task suites from dicts or TaskSuiteCreate objects; the options are those of `upload`."""
-        return await self.upload(Kind.TASK_SUITES, items, **options)
+        return await self.upload(Kind.TASK_SUITES, items, options, **fields)
 
     async def upload(
         self,
         kind: Kind,
         items: Iterable[object],
-        *,
-        pool_id: str | None = None,
-        async_mode: bool = True,
-        skip_invalid_items: bool = False,
-        allow_defaults: bool = False,
-        open_pool: bool = False,
-        checkpoint: str | os.PathLike[str] | None = None,
-        again: bool | str = False,
-        give_up_after: float | None = None,
-        input_spec: InputSpec | None = None,
-        read_input_spec: bool = True,
-        on_batch: Callable[[BatchOutcome], None] | None = None,
-        keep_items: bool = True,
-        stop: asyncio.Event | None = None,
+        options: UploadOptions | None = None,
+        **fields: Unpack[UploadFields],
     ) -> UploadResult:
         """Create `kind` from `items` in batches; every position ends created, invalid, failed or unknown.
 
-        `pool_id` fills items without one. `async_mode` (default): one operation per batch, in the target's
-        sequence of operation ids; a run first reads the operations earlier runs of the target made and sends
-        only the items they did not create (per item, by content), so rerunning the same upload after any
-        interruption, a fix, a deletion or a reordering creates nothing twice; `again` uploads the same content
-        again on purpose, as new items: a name (any string) starts a sequence of its own that a rerun with the
-        same name meets again; `True` makes up a random one (kept in the checkpoint, if any, so a rerun with it
-        resumes). `checkpoint`: a
-        resume file recording the target and what became of each item (per-item resume; required for a
-        synchronous upload to be rerun safely). `give_up_after`: seconds for the whole upload (default:
-        `settings.give_up_after`). `input_spec`: the project's input spec to check `input_values` against
-        before sending; read from the pool's project when None and `read_input_spec`. `on_batch` is called as
-        each batch ends; `keep_items=False` keeps only counts. Setting `stop` ends the upload after the batches
-        in flight: the rest of the input is still read, and reported failed (not sent).
+        The options (see UploadOptions) come as one UploadOptions, or as its fields by name (over `options`,
+        when both are given); a misspelt one is a TypeError.
         """
-        target = Target(
-            base_url=self.base_url, kind=kind.value, pool_id=pool_id, async_mode=async_mode,
-            skip_invalid_items=skip_invalid_items, allow_defaults=allow_defaults, open_pool=open_pool,
-            salt=_salt(again, checkpoint),
-        )  # fmt: skip
-        flags = ApiFlags(async_mode, allow_defaults, skip_invalid_items, open_pool)
+        options = attrs.evolve(options, **fields) if options is not None else UploadOptions(**fields)
+        pool_id, async_mode, checkpoint, stop = options.pool_id, options.async_mode, options.checkpoint, options.stop
+        target = derived(
+            Target, options, base_url=self.base_url, kind=kind.value, salt=_salt(options.again, checkpoint)
+        )
+        flags = derived(ApiFlags, options)
         settings = self.settings
-        timing = self._timing.with_deadline(give_up_after if give_up_after is not None else settings.give_up_after)
-        if input_spec is None and read_input_spec and pool_id:
+        give_up_after = options.give_up_after if options.give_up_after is not None else settings.give_up_after
+        timing = self._timing.with_deadline(give_up_after)
+        input_spec = options.input_spec
+        if input_spec is None and options.read_input_spec and pool_id:
             input_spec = await self.input_spec(pool_id)
-        checker = ItemChecker(kind, allow_defaults=allow_defaults, spec=input_spec, spec_pool=pool_id)
+        checker = ItemChecker(kind, allow_defaults=options.allow_defaults, spec=input_spec, spec_pool=pool_id)
         pacer = Pacer(settings.items_per_minute, timing) if settings.items_per_minute is not None else None
         journal = Checkpoint(Path(checkpoint), target) if checkpoint is not None else None
         uploader = BatchUploader(
             self._wire, kind, flags, target, settings, pacer, timing, stop, checkpointed=journal is not None
         )
         reader = PoolReader(self._wire, kind, settings.retry, timing)
-        run = _Run(uploader, reader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
+        result = UploadResult(keep_items=options.keep_items)
+        run = _Run(uploader, reader, settings.max_concurrency, journal, result, options.on_batch)
         size = batch_size(settings, async_mode)
         tag = async_mode and settings.tag_items
         try:
@@ -196,7 +182,7 @@ class AsyncUploader:
                     continue
                 try:
                     prepared = prepare_batch(
-                        number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=skip_invalid_items,
+                        number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=options.skip_invalid_items,
                         checker=checker, earlier=journal.created if journal else None,
                         held=journal.unknown if journal else None, digests=journal is not None,
                         marks=journal is not None and not async_mode, claim=met.claim if met else None,
@@ -211,7 +197,7 @@ class AsyncUploader:
                     ) from None
                 del chunk
                 if number == 0:
-                    _refuse_unusable(prepared, pool_id, allow_defaults)
+                    _refuse_unusable(prepared, pool_id, options.allow_defaults)
                 await run.submit(prepared)
             await run.settle(0)
             run.result.stopped = stop is not None and stop.is_set()
