@@ -542,3 +542,37 @@ def test_the_options_are_written_once_and_everything_else_is_derived_from_them()
     result = asyncio.run(run())
     assert script.requests[0].url.params["skip_invalid_items"] == "true"
     assert [o.status for o in result] == [ItemStatus.CREATED, ItemStatus.INVALID, ItemStatus.CREATED]
+
+
+def test_a_rerun_waits_for_an_earlier_runs_operation_still_running_then_sends_only_what_it_did_not_create() -> None:
+    items = tasks(3)
+    script = Script(
+        answer(200, operation("slot-0", "RUNNING")),  # slot 0: left running by a run that was killed
+        answer(200, operation("slot-0", "SUCCESS")),
+        answer(200, echoed(items, 1)),
+        answer(404, error("DOES_NOT_EXIST")),  # slot 1: free
+        answer(202, operation()),
+        answer(200, echoed(items, 0, 2)),
+        fresh=False,
+    )
+    sleeps = Sleeps()
+    result = upload(script, items, sleeps=sleeps)
+    paths = [r.url.path for r in script.requests]
+    assert paths[:4] == [paths[0], paths[0], f"{paths[0]}/log", paths[3]] and paths[0] != paths[3]
+    assert len(sleeps) >= 1, "it polled the running operation until it ended"
+    assert script.bodies() == [[{**items[0], "pool_id": "1"}, {**items[2], "pool_id": "1"}]], "only what is missing"
+    assert script.requests[4].url.params["operation_id"] == paths[3].rsplit("/", 1)[-1], "the next free slot"
+    assert result.ids == ["t-0", "t-1", "t-2"] and [o.earlier for o in result] == [False, True, False]
+    assert repr(result) == "UploadResult(total=3, new=2, earlier=1, invalid=0, failed=0, unknown=0)"
+
+
+def test_a_post_that_may_have_reached_the_server_unanswered_stops_the_next_slots_being_taken() -> None:
+    # Batch 0's POST gets no answer, four times: its operation may exist, so a later slot could leave a gap
+    # that a rerun's look for earlier operations would stop at. Batch 1 is not sent.
+    script = Script(*[httpx.ReadError("lost")] * 4)
+    result = upload(script, tasks(2), batch_size=1, concurrency=2)
+    assert len(script.bodies()) == 4 and {len(body) for body in script.bodies()} == {1}
+    assert len({r.url.params["operation_id"] for r in script.requests}) == 1, "resent under the same id"
+    assert result[0].status is ItemStatus.UNKNOWN
+    assert result[1].status is ItemStatus.FAILED
+    assert "may have reached the server unanswered" in (result[1].reason or "")
