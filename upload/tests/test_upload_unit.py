@@ -576,3 +576,19 @@ def test_a_post_that_may_have_reached_the_server_unanswered_stops_the_next_slots
     assert result[0].status is ItemStatus.UNKNOWN
     assert result[1].status is ItemStatus.FAILED
     assert "may have reached the server unanswered" in (result[1].reason or "")
+
+
+def test_a_slot_another_run_took_at_the_same_time_stops_this_run_before_it_could_duplicate_anything() -> None:
+    items = tasks(4)
+    other = {"input_values": {"image": "https://example.com/other.png"}, "overlap": 1}
+    script = Script(
+        answer(409, error("OPERATION_ALREADY_EXISTS")),  # the other run took slot 0 first
+        answer(200, operation()),
+        answer(200, [*echoed(items, 0), *echoed([other], 0)]),  # with item 0 and an item of its own
+    )
+    result = upload(script, items, batch_size=2, concurrency=1)
+    assert len(script.bodies()) == 1, "no later slot is taken: the other run may be sending the same items"
+    assert (result[0].status, result[0].id, result[0].earlier) == (ItemStatus.CREATED, "t-0", True)
+    for index in (1, 2, 3):
+        assert result[index].status is ItemStatus.FAILED
+        assert "another run of the same upload sent operation" in (result[index].reason or "")

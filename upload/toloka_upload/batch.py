@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-import httpx
 from toloka_client.models.operation import Operation
 from toloka_contract.operations import FAIL, OperationTimeoutError, async_wait_for_operation, operation_status
 
@@ -225,10 +224,14 @@ class BatchUploader:
 
     async def _post_in_next_slot(
         self, batch: PreparedBatch, outcome: BatchOutcome, on_send: Callable[[str | None], None] | None
-    ) -> tuple[str, httpx.Response]:
-        """POST the batch under the next free slot's operation id (returned with the answer). One POST at a time,
-        so that a slot is taken only once the server has the one before (a rerun reads the slots until the first
-        that does not exist)."""
+    ) -> tuple[str, Operation, bool, bool]:
+        """POST the batch under the next free slot's operation id: (the id, its operation, whether it was met
+        again, whether another run sent it).
+
+        One POST at a time, so that a slot is taken only once the server has the one before (a rerun reads the
+        slots until the first that does not exist). An operation met again (409) is followed to its end before
+        the lock is let go: if another run of the target took the slot, no later slot may be taken by this one.
+        """
         async with self._slots:
             if self._halted is not None:
                 raise UploadError(f"not sent: {self._halted}; rerun the same command to send it")
@@ -254,49 +257,69 @@ class BatchUploader:
             if response.status_code != 202 and (error := api_error(response)).code != "OPERATION_ALREADY_EXISTS":
                 raise error  # refused: the slot stays free for the next batch
             self._next_slot += 1
-            return operation_id, response
+            if response.status_code == 202:
+                return operation_id, parse_operation(response), False, False
+            logger.info("%s: operation %s exists already: following it", self._what(batch), operation_id)
+            operation, foreign = await self._ended(
+                await self._get_operation(operation_id), batch, outcome, by_content=True
+            )
+            return operation_id, operation, True, foreign
 
     def _take_slot(self, operation_id: str) -> None:
         """The slot's operation may exist: later slots would leave a gap if it does not, so nothing more is sent."""
         self._next_slot += 1
         self._halted = f"the request creating operation {operation_id} may have reached the server unanswered"
 
+    async def _ended(
+        self, operation: Operation, batch: PreparedBatch, outcome: BatchOutcome, *, by_content: bool = False
+    ) -> tuple[Operation, bool]:
+        """The operation once it has ended, its log taken into the outcome, and whether another run sent it: a
+        met operation (`by_content`) whose log holds items this batch does not, or lacks some of them though it
+        succeeded, was sent by another run of the same target at the same time; this run then sends nothing
+        more."""
+        operation_id = str(outcome.operation_id)
+        try:
+            operation = await self._wait(operation, operation_id)
+            log = parse_json(await self._read(self._wire.operation_log, operation_id))
+        except GaveUpError as exc:
+            # The server holds the operation: whatever stopped the client, it may create the items.
+            raise GaveUpError(str(exc), maybe_sent=True) from None
+        unmatched = take_log(log, batch, self._kind.created_key, outcome, by_content=by_content)
+        if not by_content:
+            return operation, False
+        outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
+        lacking = operation_status(operation) != FAIL and any(
+            outcome.ids[offset] is None and offset not in outcome.errors for offset in batch.sent
+        )
+        if unmatched or lacking:
+            self._halted = (
+                f"another run of the same upload sent operation {operation_id} at the same time; rerun the same "
+                "command when it has ended"
+            )
+        return operation, bool(unmatched or lacking)
+
     async def _run_async(
         self, batch: PreparedBatch, outcome: BatchOutcome, on_send: Callable[[str | None], None] | None
     ) -> None:
         """Create the batch as an operation in the next free slot (or follow the one a resend met)."""
-        what = self._what(batch)
         for attempt in range(MAX_OPERATION_ATTEMPTS):
-            operation_id, response = await self._post_in_next_slot(batch, outcome, on_send if attempt == 0 else None)
-            met = response.status_code != 202
-            if met:
-                # A resend of this request got through before, or another run of the same target took the slot
-                # at the same time: its log says which of this batch's items it holds.
-                logger.info("%s: operation %s exists already: following it", what, operation_id)
-                operation = await self._get_operation(operation_id)
-            else:
-                operation = parse_operation(response)
-            try:
-                operation = await self._wait(operation, operation_id)
-                log = parse_json(await self._read(self._wire.operation_log, operation_id))
-            except GaveUpError as exc:
-                # The server holds the operation: whatever stopped the client, it may create the items.
-                raise GaveUpError(str(exc), maybe_sent=True) from None
-            take_log(log, batch, self._kind.created_key, outcome, by_content=met)
-            if met:
-                outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
+            operation_id, operation, met, foreign = await self._post_in_next_slot(
+                batch, outcome, on_send if attempt == 0 else None
+            )
+            if not met:
+                operation, _ = await self._ended(operation, batch, outcome)
+            elif foreign:
+                # What the other run's operation holds of this batch is created; the rest is not, nor sent.
+                outcome.settle(f"not created: {self._halted}")
+                return
             if operation_status(operation) == FAIL:
                 if met and not outcome.errors and all(outcome.ids[o] is None for o in batch.sent):
                     # The operation met again failed server-side and created nothing: a new slot can still create.
+                    what = self._what(batch)
                     logger.info("%s: operation %s failed without creating anything: sending anew", what, operation_id)
                     continue
                 reason = _rejected_reason(batch) if outcome.errors else f"not created: operation {operation_id} failed"
                 outcome.settle(reason)
-            elif met:
-                outcome.settle(
-                    f"not created: operation {operation_id}, met again, does not hold it (another run of the same "
-                    "upload sent that operation at the same time?); rerun the same command when no other run is going"
-                )
             return
         outcome.settle(f"not created: {MAX_OPERATION_ATTEMPTS} operations for it failed")
 

@@ -59,19 +59,23 @@ def take_log(
     outcome: BatchOutcome,
     *,
     by_content: bool = False,
-) -> None:
+) -> int:
     """Record the ids and validation errors an operation log reports into the batch's outcome.
 
     `by_content`: match every step to an item of the batch by what it echoes (an operation met again may have
-    been sent by another run, with other items in another order).
+    been sent by another run, with other items in another order). Returns how many item steps match no item
+    of the batch.
     """
     steps = _item_steps(log)
     ids = outcome.ids
+    unmatched = 0
     for offset, step in zip(_offsets(steps, batch, by_content), steps, strict=True):
         if offset is None or not 0 <= offset < len(ids):
+            unmatched += 1
             continue
         output = step.get("output") or {}
         if step.get("success") and created_key in output:
             ids[offset] = output[created_key]
         elif not step.get("success"):
             outcome.errors[offset] = output
+    return unmatched
