@@ -11,8 +11,8 @@ Bytecode: the children cache compiled modules in a private PYTHONPYCACHEPREFIX, 
 each, as a normal install has them in `__pycache__` after its first run (this machine sets
 PYTHONDONTWRITEBYTECODE, which would make every start compile every module from source: `--uncached`).
 
-Run alone: python -m bench.upload_process [COUNT] [RUNS] [--uncached] (one JSON line per run on stderr, then the
-best of each and the ratio).
+Run alone: python -m bench.upload_process [COUNT] [RUNS] [--uncached] [--output-only] (one JSON line per run on
+stderr, then the best of each and the ratios; `--output-only`: the `--output` row and the script alone).
 """
 
 from __future__ import annotations
@@ -84,13 +84,19 @@ def child_env(token: str, bytecode: Path | None) -> dict[str, str]:
     return env
 
 
+MODES = ("command", "command-output", "raw")
+"""The command as is, the command writing `--output` (what fix-and-rerun and --retry-from need), the script."""
+
+
 def measure(mode: str, source: Path, count: int, bytecode: Path | None) -> dict[str, Any]:
-    """One whole-process upload of `source` by `mode` ("command" or "raw") against a fresh emulator."""
+    """One whole-process upload of `source` by `mode` (one of MODES) against a fresh emulator."""
     with running_emulator(config_overrides=RAISED_LIMITS) as emulator, tempfile.TemporaryDirectory() as tmp:
         env = child_env(emulator.token(), bytecode)
-        if mode == "command":
+        if mode.startswith("command"):
             command = [str(COMMAND), "tasks", str(source), "--base-url", emulator.base_url, "--pool-id", "1"]
             command += ["--sync", "--items-per-minute", "0"]
+            if mode == "command-output":
+                command += ["--output", str(Path(tmp) / "results.jsonl")]
         else:
             command = [sys.executable, "-m", "bench.upload_raw", str(source), emulator.base_url, "1"]
         run = child_run(command, env, Path(tmp))
@@ -102,14 +108,14 @@ def measure(mode: str, source: Path, count: int, bytecode: Path | None) -> dict[
     return {"mode": mode, "count": count, **{key: run[key] for key in ("user", "sys", "cpu", "wall")}}
 
 
-def best_pair(count: int, runs: int, cached: bool = True) -> dict[str, dict[str, Any]]:
-    """The least-CPU run of each mode out of `runs`, alternating the modes (the machine is shared: noise only
+def best_pair(count: int, runs: int, cached: bool = True, modes: tuple[str, ...] = MODES) -> dict[str, dict[str, Any]]:
+    """The least-CPU run of each of `modes` out of `runs`, alternating the modes (the machine is shared: noise only
     ever adds time, and alternating spreads it over both). `cached`: with compiled bytecode cached (a warm-up
     run of each fills the cache first), else compiling at every start."""
     with tempfile.TemporaryDirectory() as tmp:
         source = write_tasks(Path(tmp) / "tasks.jsonl", count)
         bytecode = Path(tmp) / "pycache" if cached else None
-        found: dict[str, list[dict[str, Any]]] = {"command": [], "raw": []}
+        found: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
         if cached:
             for mode in found:
                 measure(mode, source, count, bytecode)
@@ -121,8 +127,11 @@ def best_pair(count: int, runs: int, cached: bool = True) -> dict[str, dict[str,
 
 
 if __name__ == "__main__":
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    numbers = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    size = int(numbers[0]) if numbers else 100_000
+    repeat = int(numbers[1]) if len(numbers) > 1 else 3
     warm = "--uncached" not in sys.argv
-    pair = best_pair(size, repeat, warm)
-    print(orjson.dumps({**pair, "cached": warm, "ratio": pair["command"]["cpu"] / pair["raw"]["cpu"]}).decode())
+    chosen = ("command-output", "raw") if "--output-only" in sys.argv else MODES
+    pair = best_pair(size, repeat, warm, chosen)
+    ratios = {f"ratio {mode}": pair[mode]["cpu"] / pair["raw"]["cpu"] for mode in chosen if mode != "raw"}
+    print(orjson.dumps({**pair, "cached": warm, **ratios}).decode())

@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import attrs
+import orjson
 import pytest
 import toloka_contract.timestamps
 from toloka_contract.auth import Secret, authorization_header
@@ -15,7 +16,8 @@ from toloka_upload.identity import Target
 from toloka_upload.items import PreparedBatch
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
-from toloka_upload.readers import SourceLines, read_jsonl, read_table
+from toloka_upload.readers import SourceLines, read_jsonl, read_table, text_digest
+from toloka_upload.report import output_records
 from toloka_upload.results import BatchOutcome
 from toloka_upload.timing import Timing
 
@@ -109,9 +111,12 @@ def test_checkpoint_survives_a_torn_last_line_and_refuses_another_target_saying_
 
 def test_jsonl_reader_names_the_line_and_field_of_bad_records() -> None:
     lines = [b'{"input_values": {"image": "x"}}\n', b"\n", b"{oops\n", b'{"input_values": []}\n', b"[1]\n"]
-    numbered = list(read_jsonl(lines, Kind.TASKS))
-    assert [line for line, _ in numbered] == [1, 3, 4, 5], "blank lines are skipped but still counted"
-    records = [record for _, record in numbered]
+    numbered = list(read_jsonl(lines, Kind.TASKS, digests=True))
+    assert [line for line, _, _ in numbered] == [1, 3, 4, 5], "blank lines are skipped but still counted"
+    assert numbered[0][2] == text_digest(lines[0].rstrip()), "the digest of the line's text, without its break"
+    assert len({digest for _, _, digest in numbered}) == 4
+    assert all(digest == "" for _, _, digest in read_jsonl(lines, Kind.TASKS)), "no digests unless asked for"
+    records = [record for _, record, _ in numbered]
     assert records[0] == {"input_values": {"image": "x"}}
     assert isinstance(records[1], InvalidInput) and records[1].message.startswith("line 3: not valid JSON")
     assert records[2] == {"input_values": []}, "the item checker judges the shape, as for library input"
@@ -127,9 +132,10 @@ def test_tsv_reader_builds_tasks_from_input_golden_and_hint_columns() -> None:
         "https://e.com/3.png\t1\n"
         "https://e.com/4.png\t\t\t\tmany\n"
     )
-    numbered = list(read_table(text, Kind.TASKS, "\t", decode_cells=True))
-    assert [line for line, _ in numbered] == [2, 5, 6, 7], "a row starts after the line breaks of the row before"
-    records = [record for _, record in numbered]
+    numbered = list(read_table(text, Kind.TASKS, "\t", decode_cells=True, digests=True))
+    assert [line for line, _, _ in numbered] == [2, 5, 6, 7], "a row starts after the line breaks of the row before"
+    assert len({digest for _, _, digest in numbered}) == 4
+    records = [record for _, record, _ in numbered]
     assert records[0] == {
         "input_values": {"image": "https://e.com/1.png", "priority": 5},
         "known_solutions": [{"output_values": {"label": "cat"}, "correctness_weight": 1}],
@@ -145,8 +151,26 @@ def test_tsv_reader_builds_tasks_from_input_golden_and_hint_columns() -> None:
 
 def test_source_lines_hand_out_each_positions_line_once() -> None:
     source = SourceLines()
-    assert list(source.records(iter([(2, "a"), (5, "b"), (6, "c")]))) == ["a", "b", "c"]
-    assert source.take(1, 2) == [5, 6]
-    assert source.take(0, 1) == [2]
+    assert list(source.records(iter([(2, "a", "da"), (5, "b", "db"), (6, "c", "dc")]))) == ["a", "b", "c"]
+    assert source.take(1, 2) == [(5, 1, "db"), (6, 2, "dc")]
+    assert source.take(0, 1) == [(2, 0, "da")]
     with pytest.raises(KeyError):
         source.take(0, 1)
+    only = SourceLines(only={1, 2})
+    assert list(only.records(iter([(2, "a", "da"), (5, "b", "db"), (6, "c", "dc")]))) == ["b", "c"]
+    assert only.take(0, 2) == [(5, 1, "db"), (6, 2, "dc")], "positions map back to the input's indices"
+
+
+def test_output_records_say_the_same_on_the_fast_path_and_the_general_one() -> None:
+    sources = [(1, 0, "d0"), (3, 1, "d1")]
+    plain = [orjson.loads(line) for line in output_records(BatchOutcome(0, 0, ["a", "b"]), sources).splitlines()]
+    assert plain == [
+        {"index": 0, "line": 1, "status": "created", "id": "a", "digest": "d0"},
+        {"index": 1, "line": 3, "status": "created", "id": "b", "digest": "d1"},
+    ]
+    quoted = BatchOutcome(0, 0, ['a"b', None], failures={1: "not created: why"}, earlier={0})
+    general = [orjson.loads(line) for line in output_records(quoted, sources).splitlines()]
+    assert general == [
+        {"index": 0, "line": 1, "status": "created", "id": 'a"b', "earlier": True, "digest": "d0"},
+        {"index": 1, "line": 3, "status": "failed", "reason": "not created: why", "digest": "d1"},
+    ]

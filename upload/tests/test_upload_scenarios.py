@@ -38,6 +38,7 @@ from toloka_upload import (
     upload_tasks,
 )
 from toloka_upload.credentials import TOKEN_ENV
+from toloka_upload.errors import EarlierRunsError
 from toloka_upload.retrying import retry_after
 
 FAKE_TOKEN = "fake-token"  # noqa: S105 (a fake)
@@ -223,9 +224,11 @@ def test_2_retry_from_an_output_file_sends_exactly_the_failed_and_invalid_lines(
     argv = command(emulator, kind, source, *common, "--retry-from", str(first_output), "--output", str(second_output))
     second = run(emulator, argv)
     assert second.returncode == 0, second.stderr
-    retried = records(second_output)
-    assert sorted(r["index"] for r in retried) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24]
-    assert {r["index"]: r["line"] for r in retried}[21] == 22
+    retried = {r["index"]: r for r in records(second_output)}
+    assert sorted(retried) == list(range(25)), "every input line has its record, sent or not"
+    assert sorted(i for i, r in retried.items() if not r.get("earlier")) == [*range(10), *range(20, 25)]
+    assert all(r["status"] == "created" for r in retried.values())
+    assert retried[21]["line"] == 22
     assert stored(emulator, kind) == collections.Counter(image(i) for i in items)
 
 
@@ -250,7 +253,10 @@ def test_3_interrupted_async_upload_without_checkpoint_rerun_creates_each_line_o
     if how is signal.SIGINT:
         assert first.returncode == 130, stderr
         assert "checkpoint" not in stderr and "rerun the same command to finish" in stderr
-    assert sum(stored(emulator, kind).values()) < 600
+        assert "(of 600 items)" in stderr, "the summary counts every input line"
+    else:
+        assert first.returncode == -signal.SIGKILL, f"the upload should still have been running: {stderr}"
+    assert sum(stored(emulator, kind).values()) < 600, "the interruption came before the end"
 
     second = run(emulator, [*argv, "--items-per-minute", "0"])
     assert second.returncode == 0, second.stderr
@@ -279,6 +285,9 @@ def test_3_interrupted_sync_upload_with_checkpoint_rerun_creates_each_line_once(
     _, stderr = first.communicate(timeout=60)
     if how is signal.SIGINT:
         assert first.returncode == 130 and "--checkpoint" in stderr, stderr
+    else:
+        assert first.returncode == -signal.SIGKILL, f"the upload should still have been running: {stderr}"
+    assert sum(stored(emulator, kind).values()) < 600, "the interruption came before the end"
     second = run(emulator, [*argv, "--items-per-minute", "0"])
     assert second.returncode == 0, second.stderr
     assert stored(emulator, kind) == collections.Counter(image(i) for i in items)
@@ -413,29 +422,32 @@ async def test_4_long_outage_reports_unknown_not_failed_stops_at_the_deadline_an
 ) -> None:
     items = make(kind, 60)
     clock = FakeClock()
-    # Two batches in flight: the two POSTs lost are those of batches 0 and 1 (with one in flight, the client
-    # would rightly keep resending batch 0 under its operation id instead of moving on).
+    # Two batches in flight. Sync: the two POSTs lost are those of batches 0 and 1. Async: one POST at a time
+    # takes the next slot of the operation sequence, so both are batch 0's (sent, then resent under the same
+    # id), and the batches after it are not sent while it may exist unanswered (a later slot would leave a gap).
     settings = Settings(
         batch_size=10, max_concurrency=2, items_per_minute=None, retry=RetryPolicy(max_attempts=10**6),
         poll=PollPolicy(initial=0.01, maximum=0.05),
     )  # fmt: skip
     upload = async_upload_tasks if kind == "tasks" else async_upload_task_suites
     base_url = f"http://127.0.0.1:{outage.port}"
-    # Sync mode settles an unknown batch with a checkpoint; async mode needs none (derived operation ids).
+    # Sync mode settles an unknown batch with a checkpoint; async mode needs none (a rerun reads the operations of
+    # earlier runs back).
     options: dict[str, Any] = {
         "pool_id": "1", "token": emulator.token(), "base_url": base_url, "settings": settings,
         "async_mode": async_mode, "checkpoint": None if async_mode else tmp_path / "ckpt", "read_input_spec": False,
     }  # fmt: skip
     outage.lose, outage.lost = 2, lost
     result = await upload(items, clock=clock, sleep=clock.sleep, give_up_after=300, **options)
-    assert (result.created, result.unknown, result.failed) == (0, 20, 40)
-    for i in range(20):
+    lost_items = 10 if async_mode else 20
+    assert (result.created, result.unknown, result.failed) == (0, lost_items, 60 - lost_items)
+    for i in range(lost_items):
         reason = result[i].reason or ""
         assert result[i].status is ItemStatus.UNKNOWN and "rerun the same command" in reason, reason
-    for i in range(20, 60):
+    for i in range(lost_items, 60):
         assert result[i].status is ItemStatus.FAILED and "not created" in (result[i].reason or "")
     assert sum(clock.slept) <= 300, "the deadline ends the retrying"
-    accepted = items[:20] if lost == "answer" else []
+    accepted = items[:lost_items] if lost == "answer" else []
     assert eventually_stored(emulator, kind, len(accepted)) == collections.Counter(image(i) for i in accepted)
 
     await outage.start()  # the server is back on the same address
@@ -605,11 +617,21 @@ async def test_7_the_deadline_ends_retrying_on_the_fake_clock_and_every_retry_is
         result = await async_upload_tasks(
             make("tasks", 20), pool_id="1", token=FAKE_TOKEN, base_url="http://api.test", transport=unavailable,
             settings=settings, clock=clock, sleep=clock.sleep, give_up_after=120, read_input_spec=False,
+            async_mode=False,
         )  # fmt: skip
     assert (result.failed, result.created, result.unknown) == (20, 0, 0), "503: the server did nothing"
     assert clock.now - 1000 <= 120 and sum(clock.slept) <= 120
     assert any("retrying in" in record.message for record in caplog.records)
     assert any("deadline" in (result[i].reason or "") for i in range(20))
+    # Async mode first reads what earlier runs created: with the server down past the deadline it refuses,
+    # having sent nothing.
+    clock = FakeClock()
+    with pytest.raises(EarlierRunsError, match=r"could not read what earlier runs of this upload created.*Nothing was"):
+        await async_upload_tasks(
+            make("tasks", 20), pool_id="1", token=FAKE_TOKEN, base_url="http://api.test", transport=unavailable,
+            settings=settings, clock=clock, sleep=clock.sleep, give_up_after=120, read_input_spec=False,
+        )  # fmt: skip
+    assert clock.now - 1000 <= 120
 
 
 def test_7_retry_after_as_an_http_date_and_payload_interval_are_honoured() -> None:
@@ -621,3 +643,259 @@ def test_7_retry_after_as_an_http_date_and_payload_interval_are_honoured() -> No
     minute = httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "m", "payload": {"interval": "MIN"}})
     assert retry_after(minute, 1.0) == 60.0
     assert retry_after(httpx.Response(429), 1.5) == 1.5
+
+
+# Issue 17: one emulator for these tests, each on a pool of its own (a fresh emulator per test costs a second).
+SHARED_POOL_IDS = [str(1000 + n) for n in range(60)]
+SHARED_POOLS = [
+    {
+        "id": pool_id, "owner": "requester", "project_id": "101", "status": "open",
+        "default_overlap_for_new_tasks": 1, "default_overlap_for_new_task_suites": 1,
+        "example_input_values": {"image": "https://example.com/1.png"},
+    }
+    for pool_id in SHARED_POOL_IDS
+]  # fmt: skip
+unused_pools = iter(SHARED_POOL_IDS)
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[RunningEmulator]:
+    with running_emulator(config_overrides={**UNLIMITED, "pools": SHARED_POOLS}) as running:
+        yield running
+
+
+@pytest.fixture
+def pool() -> str:
+    """A pool no other test writes to."""
+    return next(unused_pools)
+
+
+# Issue 17: every README workflow is exact without a checkpoint in async mode, per item; --retry-from checks the
+# input against the output file; an interrupted run reports every input line. Each test reads the pool back.
+def write_tsv(path: Path, items: list[dict[str, Any]]) -> Path:
+    """Tasks as a web-UI TSV (INPUT:image, overlap)."""
+    rows = ["INPUT:image\toverlap", *(f"{item['input_values']['image']}\t{item['overlap']}" for item in items)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def spoil(kind: str, item: dict[str, Any], url: str = "not a url") -> dict[str, Any]:
+    """A copy of the item with an image the server refuses."""
+    values = {"image": url}
+    if kind == "tasks":
+        return {**item, "input_values": values}
+    return {**item, "tasks": [{"input_values": values}]}
+
+
+WORKFLOWS = ["fix", "fix-skip-invalid", "delete", "reorder", "append"]
+# Every workflow for tasks in JSON Lines; TSV and suites each through the workflows that differ for them (a
+# table's cells, a suite's nested tasks), to keep the tests' time down.
+CASES = [
+    *(pytest.param("tasks", "jsonl", workflow, id=f"tasks-jsonl-{workflow}") for workflow in WORKFLOWS),
+    *(pytest.param("tasks", "tsv", workflow, id=f"tasks-tsv-{workflow}") for workflow in ("fix", "delete", "append")),
+    *(
+        pytest.param("task-suites", "jsonl", workflow, id=f"suites-jsonl-{workflow}")
+        for workflow in ("fix-skip-invalid", "reorder", "append")
+    ),
+]
+
+
+def workflow_inputs(kind: str, workflow: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The first run's input and the edited input of the rerun."""
+    items = make(kind, 30)
+    if workflow.startswith("fix"):
+        return [*items[:17], spoil(kind, items[17]), *items[18:]], items
+    if workflow == "delete":
+        return [*items[:17], spoil(kind, items[17]), *items[18:]], [*items[:17], *items[18:]]
+    if workflow == "reorder":
+        return items, [*items[20:], *reversed(items[:20])]
+    # Appended: ten new lines, and a second copy of line 5 (identical lines are meant twice).
+    return items, [*items, *make(kind, 10, tag="new-"), items[5]]
+
+
+@pytest.mark.parametrize(("kind", "fmt", "workflow"), CASES)
+def test_17_async_rerun_after_each_readme_workflow_holds_each_line_once_without_a_checkpoint(
+    shared: RunningEmulator, pool: str, tmp_path: Path, kind: str, fmt: str, workflow: str
+) -> None:
+    first_input, second_input = workflow_inputs(kind, workflow)
+    write = write_tsv if fmt == "tsv" else write_jsonl
+    source = write(tmp_path / f"in.{fmt}", first_input)
+    output = tmp_path / "out.jsonl"
+    flags = ["--skip-invalid"] if workflow == "fix-skip-invalid" else []
+    argv = command(shared, kind, source, "--pool-id", pool, "--batch-size", "10", "--output", str(output), *flags)
+    first = run(shared, argv)
+    before = stored(shared, kind, pool)
+    good_first = collections.Counter(image(i) for i in first_input if "not a url" not in image(i))
+    if workflow in ("fix", "delete"):  # without --skip-invalid the bad line holds its batch (lines 11..20) back
+        good_first = collections.Counter(image(i) for i in first_input[:10] + first_input[20:])
+    assert before == good_first, first.stderr
+
+    write(source, second_input)
+    second = run(shared, argv)
+    assert second.returncode == 0, second.stderr
+    after = stored(shared, kind, pool)
+    assert after == collections.Counter(image(i) for i in second_input), "each input line exactly once"
+    results = records(output)
+    assert sorted(r["index"] for r in results) == list(range(len(second_input)))
+    assert all(r["status"] == "created" for r in results)
+    sent_again = [r for r in results if not r.get("earlier")]
+    # Per item: the rerun sends only what the pool does not hold yet, and reports the rest with their ids.
+    assert len(sent_again) == sum(after.values()) - sum(before.values())
+    earlier_ids = {r["id"] for r in results if r.get("earlier")}
+    assert len(earlier_ids) == sum(before.values())
+    print(f"\n{kind}/{fmt}/{workflow}: pool before {sum(before.values())}, after {sum(after.values())}")
+
+
+@pytest.mark.parametrize("kind", ["tasks", "task-suites"])
+def test_17_adding_skip_invalid_to_the_rerun_still_meets_what_the_first_run_created(
+    shared: RunningEmulator, pool: str, tmp_path: Path, kind: str
+) -> None:
+    items = make(kind, 30)
+    source = write_jsonl(tmp_path / "in.jsonl", [*items[:5], spoil(kind, items[5]), *items[6:]])
+    argv = command(shared, kind, source, "--pool-id", pool, "--batch-size", "10")
+    assert run(shared, argv).returncode == 1
+    assert sum(stored(shared, kind, pool).values()) == 20
+    second = run(shared, [*argv, "--skip-invalid"])
+    assert second.returncode == 3, second.stderr
+    expected = collections.Counter(image(i) for i in items[:5] + items[6:])
+    assert stored(shared, kind, pool) == expected, "the flag is not part of what a rerun meets earlier runs by"
+
+
+@pytest.mark.parametrize("workflow", ["delete", "reorder"])
+def test_17_sync_with_a_checkpoint_refuses_an_input_whose_lines_moved(
+    shared: RunningEmulator, pool: str, tmp_path: Path, workflow: str
+) -> None:
+    first_input, second_input = workflow_inputs("tasks", workflow)
+    source = write_jsonl(tmp_path / "in.jsonl", first_input)
+    argv = command(
+        shared, "tasks", source, "--pool-id", pool, "--batch-size", "10", "--sync", "--skip-invalid",
+        "--checkpoint", str(tmp_path / "ckpt"),
+    )  # fmt: skip
+    run(shared, argv)
+    before = stored(shared, "tasks", pool)
+    write_jsonl(source, second_input)
+    second = run(shared, argv)
+    assert second.returncode == 2 and "another --checkpoint file" in second.stderr, second.stderr
+    assert stored(shared, "tasks", pool) == before, "nothing was sent"
+
+
+def test_17_a_second_identical_upload_reads_as_met_not_created_and_a_missing_pool_is_refused_once(
+    shared: RunningEmulator, pool: str, tmp_path: Path
+) -> None:
+    items = make("tasks", 3)
+    options: dict[str, Any] = {"token": shared.token(), "base_url": shared.base_url}
+    assert repr(upload_tasks(items, pool_id=pool, **options)).startswith("UploadResult(total=3, new=3, earlier=0,")
+    again = upload_tasks(items, pool_id=pool, **options)
+    assert repr(again).startswith("UploadResult(total=3, new=0, earlier=3,"), "nothing was created the second time"
+    assert stored(shared, "tasks", pool) == collections.Counter(image(i) for i in items)
+
+    with pytest.raises(ValueError, match=r"^pool 404 does not exist .*nothing was sent$"):
+        upload_tasks(items, pool_id="404", **options)
+    source = write_jsonl(tmp_path / "in.jsonl", make("tasks", 30))
+    done = run(shared, command(shared, "tasks", source, "--pool-id", "404"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["toloka-upload: pool 404 does not exist (or this token cannot see it): "
+                                                "nothing was sent"]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_line_was_reported(
+    shared: RunningEmulator, pool: str, tmp_path: Path, seed: int
+) -> None:
+    import random
+
+    kind = "tasks" if seed != 2 else "task-suites"
+    items = make(kind, 400)
+    source = write_jsonl(tmp_path / "in.jsonl", items)
+    output = tmp_path / "out.jsonl"
+    argv = command(
+        shared, kind, source, "--pool-id", pool, "--batch-size", "5", "--concurrency", "2", "--output", str(output),
+        "--items-per-minute", "0",
+    )  # fmt: skip
+    env = {**os.environ, "TOLOKA_TOKEN": shared.token()}
+    first = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
+    # Somewhere between the start of sending and its middle (80 batches, two in flight, each polled).
+    started = time.monotonic()
+    while not output.exists() and time.monotonic() - started < 30:
+        time.sleep(0.01)
+    time.sleep(random.Random(seed).uniform(0.0, 1.0))
+    first.send_signal(signal.SIGINT)
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130, f"the signal should have interrupted the upload: {stderr}"
+    assert "interrupted" in stderr
+    before = stored(shared, kind, pool)
+    assert sum(before.values()) < 400 and set(before.values()) <= {1}
+    assert "(of 400 items)" in stderr, "the summary counts the input's lines"
+    reported = records(output)
+    assert sorted(r["index"] for r in reported) == list(range(400)), "every input line has its record"
+    assert {r["reason"] for r in reported if r["status"] == "failed"} <= {
+        "not created: not sent: the upload was stopped before this batch was sent"
+    }
+
+    # Rerun in larger batches (what a rerun meets earlier runs by does not depend on the batch size).
+    second = run(shared, [*argv, "--batch-size", "100", "--concurrency", "4"])
+    assert second.returncode == 0, second.stderr
+    after = stored(shared, kind, pool)
+    assert after == collections.Counter(image(i) for i in items)
+    assert f"({sum(before.values())} of them by an earlier run)" in second.stderr
+    print(f"\nSIGINT seed {seed} ({kind}): pool before {sum(before.values())}, after {sum(after.values())}")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("change", ["delete", "shift", "reached"])
+def test_17_retry_from_matches_lines_by_content_after_deletions_and_shifts(
+    shared: RunningEmulator, pool: str, tmp_path: Path, mode: list[str], change: str
+) -> None:
+    items = make("tasks", 25)
+    first_input = [*items[:3], spoil("tasks", items[3]), *items[4:21], spoil("tasks", items[21]), *items[22:]]
+    if change == "reached":  # the earlier run saw only the first 15 lines
+        first_input = first_input[:15]
+    source = write_jsonl(tmp_path / "in.jsonl", first_input)
+    first_output, second_output = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    common = ["--pool-id", pool, "--batch-size", "10", "--skip-invalid", *mode]
+    assert run(shared, command(shared, "tasks", source, *common, "--output", str(first_output))).returncode == 3
+    before = stored(shared, "tasks", pool)
+    assert sum(before.values()) == len(first_input) - (1 if change == "reached" else 2)
+    if change == "delete":  # the bad lines deleted instead of fixed: nothing is left to send
+        second_input = [*items[:3], *items[4:21], *items[22:]]
+    elif change == "shift":  # fixed, and a new line inserted on top: every line below moves down one
+        second_input = [*make("tasks", 1, tag="top-"), *items]
+    else:  # fixed, and the ten lines the earlier run never reached are sent too
+        second_input = items
+    write_jsonl(source, second_input)
+    argv = command(shared, "tasks", source, *common, "--retry-from", str(first_output), "--output", str(second_output))
+    second = run(shared, argv)
+    assert second.returncode == 0, second.stderr
+    after = stored(shared, "tasks", pool)
+    assert after == collections.Counter(image(i) for i in second_input), "each input line exactly once"
+    assert sorted(r["index"] for r in records(second_output)) == list(range(len(second_input)))
+    print(f"\nretry-from {change} {mode}: pool before {sum(before.values())}, after {sum(after.values())}")
+
+
+def test_17_retry_from_refuses_before_sending_what_it_cannot_resolve(
+    shared: RunningEmulator, pool: str, tmp_path: Path
+) -> None:
+    items = make("tasks", 12)
+    source = write_jsonl(tmp_path / "in.jsonl", [*items[:11], spoil("tasks", items[11])])
+    output = tmp_path / "out.jsonl"
+    common = ["--pool-id", pool, "--batch-size", "5", "--sync", "--skip-invalid"]
+    assert run(shared, command(shared, "tasks", source, *common, "--output", str(output))).returncode == 3
+    before = stored(shared, "tasks", pool)
+
+    # A created line edited in place: sending it would make a second task of line 3.
+    write_jsonl(source, [*items[:2], spoil("tasks", items[2], "https://example.com/edited.png"), *items[3:]])
+    done = run(shared, command(shared, "tasks", source, *common, "--retry-from", str(output)))
+    assert done.returncode == 2 and "line 3: " in done.stderr and "Nothing was sent" in done.stderr, done.stderr
+    # An output file of an older version, without digests.
+    old = tmp_path / "old.jsonl"
+    without = [{k: v for k, v in r.items() if k != "digest"} for r in records(output)]
+    old.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in without))
+    write_jsonl(source, items)
+    done = run(shared, command(shared, "tasks", source, *common, "--retry-from", str(old)))
+    assert done.returncode == 2 and "no digest" in done.stderr, done.stderr
+    assert stored(shared, "tasks", pool) == before, "nothing was sent"
+
+    # A line still invalid is named as --output names it: line 12, item 11.
+    write_jsonl(source, [*items[:11], spoil("tasks", items[11])])
+    done = run(shared, command(shared, "tasks", source, *common, "--retry-from", str(output)))
+    assert done.returncode == 3 and "line 12 (item 11): invalid" in done.stderr, done.stderr

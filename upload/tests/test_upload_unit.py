@@ -33,13 +33,26 @@ class Crash(BaseException):
 
 
 class Script:
-    """Answers requests in order with canned steps and remembers the requests."""
+    """Answers requests in order with canned steps and remembers the requests.
 
-    def __init__(self, *steps: Step) -> None:
+    With `fresh` (the default), an async upload's first look for operations of earlier runs (GETs of operations
+    before any POST) is answered 404, as on a pool no earlier run wrote to, and kept apart in `probes`."""
+
+    def __init__(self, *steps: Step, fresh: bool = True) -> None:
         self.steps = list(steps)
         self.requests: list[httpx.Request] = []
+        self.probes: list[httpx.Request] = []
+        self._fresh = fresh
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if (
+            self._fresh
+            and request.method == "GET"
+            and request.url.path.startswith("/api/v1/operations/")
+            and not any(r.method == "POST" for r in self.requests)
+        ):
+            self.probes.append(request)
+            return answer(404, error("DOES_NOT_EXIST"))
         self.requests.append(request)
         assert self.steps, f"unexpected request {request.method} {request.url}"
         step = self.steps.pop(0)
@@ -76,6 +89,14 @@ def created(*indices: int, tagged: bool = True) -> list[dict[str, Any]]:
             "input": {"__item_idx": str(i)} if tagged else {},
             "output": {"task_id": f"task-{i}"},
         }
+        for i in indices
+    ]
+
+
+def echoed(items: list[dict[str, Any]], *indices: int) -> list[dict[str, Any]]:
+    """Log steps creating `task-<i>` from items i, echoing each item as sent (with the pool id filled in)."""
+    return [
+        {"type": "TASK_CREATE", "success": True, "input": {**items[i], "pool_id": "1"}, "output": {"task_id": f"t-{i}"}}
         for i in indices
     ]
 
@@ -191,13 +212,13 @@ def test_lost_answer_is_resent_with_the_same_operation_id_and_never_creates_twic
         answer(500, error("INTERNAL_ERROR")),
         answer(409, error("OPERATION_ALREADY_EXISTS")),
         answer(200, operation()),
-        answer(200, created(0, 1)),
+        answer(200, echoed(tasks(2), 1, 0)),  # met again: mapped by content, whatever the order
     )
     result = upload(script, tasks(2))
     posts = [r for r in script.requests if r.method == "POST"]
     assert len(posts) == 3
     assert len({r.url.params["operation_id"] for r in posts}) == 1
-    assert result.ok and result.ids == ["task-0", "task-1"]
+    assert result.ok and result.ids == ["t-0", "t-1"]
 
 
 def test_429_waits_for_retry_after() -> None:
@@ -307,26 +328,37 @@ def test_authentication_failure_stops_the_upload_and_never_shows_the_token() -> 
 
 def test_rerun_with_checkpoint_skips_done_batches_and_resumes_started_ones(tmp_path: Path) -> None:
     checkpoint = tmp_path / "upload.checkpoint"
+    items = tasks(4)
     first = Script(
         answer(202, operation()),
-        answer(200, created(0, 1)),
+        answer(200, echoed(items, 0, 1)),
         Crash(),  # dies while sending the second batch
     )
     with pytest.raises(Crash):
-        upload(first, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint)
+        upload(first, items, batch_size=2, concurrency=1, checkpoint=checkpoint)
+    done_operation = first.requests[0].url.params["operation_id"]
     lost_operation = first.requests[-1].url.params["operation_id"]
+    assert done_operation != lost_operation, "each batch takes the next slot of the sequence"
 
-    # The rerun first follows the operation the crash left open, then has nothing left to send.
-    second = Script(answer(200, operation(lost_operation)), answer(200, created(0, 1)))
-    result = upload(second, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint)
-    assert [r.method for r in second.requests] == ["GET", "GET"]
+    # The rerun first follows the operation the crash left open, then reads the slots taken so far (both
+    # operations, until the first that does not exist), and has nothing left to send.
+    steps = [answer(200, operation(lost_operation)), answer(200, echoed(items, 2, 3))]
+    slots = [
+        answer(200, operation(done_operation)), answer(200, echoed(items, 0, 1)),
+        answer(200, operation(lost_operation)), answer(200, echoed(items, 2, 3)),
+        answer(404, error("DOES_NOT_EXIST")),
+    ]  # fmt: skip
+    second = Script(*steps, *slots, fresh=False)
+    result = upload(second, items, batch_size=2, concurrency=1, checkpoint=checkpoint)
+    assert [r.method for r in second.requests] == ["GET"] * 7
     assert second.requests[0].url.path == f"/api/v1/operations/{lost_operation}"
+    assert second.requests[2].url.path == f"/api/v1/operations/{done_operation}"
     assert result.ok and result.total == 4 and result.earlier == 4
-    assert result.ids == ["task-0", "task-1", "task-0", "task-1"]
+    assert result.ids == ["t-0", "t-1", "t-2", "t-3"]
 
-    third = Script()
-    assert upload(third, tasks(4), batch_size=2, concurrency=1, checkpoint=checkpoint).created == 4
-    assert third.requests == [], "a finished upload rerun sends nothing"
+    third = Script(*slots, fresh=False)
+    assert upload(third, items, batch_size=2, concurrency=1, checkpoint=checkpoint).created == 4
+    assert third.bodies() == [], "a finished upload rerun sends nothing"
 
 
 def test_a_batch_never_holds_more_items_than_the_pace_allows_in_a_minute() -> None:
@@ -425,9 +457,16 @@ def test_polling_an_operation_that_never_ends_gives_up_on_the_fake_clock_and_lea
     from toloka_upload import FakeClock, PollPolicy
 
     clock = FakeClock()
-    running = httpx.MockTransport(
-        lambda request: answer(202 if request.method == "POST" else 200, operation("op", "RUNNING"))
-    )
+    posted: list[httpx.Request] = []
+
+    def still_running(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posted.append(request)
+        elif not posted:
+            return answer(404, error("DOES_NOT_EXIST"))  # no earlier run
+        return answer(202 if request.method == "POST" else 200, operation("op", "RUNNING"))
+
+    running = httpx.MockTransport(still_running)
     settings = Settings(
         items_per_minute=None, poll=PollPolicy(initial=1.0, factor=2.0, maximum=60.0, give_up_after=600)
     )
@@ -468,3 +507,88 @@ def test_a_sync_batch_partly_found_in_the_pool_settles_what_was_found_and_never_
         (ItemStatus.CREATED, "t-2"),
     ]
     assert "not found" in (rerun[1].reason or "")
+
+
+def test_the_options_are_written_once_and_everything_else_is_derived_from_them() -> None:
+    import inspect
+
+    import attrs
+    from toloka_upload import UploadCall, UploadFields, UploadOptions, async_upload
+    from toloka_upload.batch import ApiFlags
+    from toloka_upload.identity import Target
+
+    fields = attrs.fields_dict(UploadOptions)
+    assert UploadFields.__annotations__.keys() == fields.keys(), "the flat keyword arguments are the options' fields"
+    connection = [p.name for p in inspect.signature(async_upload).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    assert UploadCall.__annotations__.keys() == {*fields, *connection}
+    assert attrs.fields_dict(ApiFlags).keys() <= fields.keys(), "the API's flags are options"
+    assert attrs.fields_dict(Target).keys() - fields.keys() == {"base_url", "kind", "salt"}
+    options = UploadOptions(pool_id="1", skip_invalid_items=True)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        options.pool_id = "2"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        UploadOptions("1")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="skip_invalid"):
+        UploadOptions(skip_invalid=True)  # type: ignore[call-arg]
+
+    # One object for an upload, with fields by name over it: items 0 and 2 go, the bad one is held back.
+    script = Script(answer(202, operation()), answer(200, echoed(tasks(2), 0, 1)))
+
+    async def run() -> UploadResult:
+        async with AsyncUploader(TOKEN, base_url="http://api.test", transport=httpx.MockTransport(script)) as up:
+            items: list[object] = [*tasks(1), InvalidInput("", "line 2: bad"), *tasks(2)[1:]]
+            return await up.upload_tasks(items, options, read_input_spec=False)
+
+    result = asyncio.run(run())
+    assert script.requests[0].url.params["skip_invalid_items"] == "true"
+    assert [o.status for o in result] == [ItemStatus.CREATED, ItemStatus.INVALID, ItemStatus.CREATED]
+
+
+def test_a_rerun_waits_for_an_earlier_runs_operation_still_running_then_sends_only_what_it_did_not_create() -> None:
+    items = tasks(3)
+    script = Script(
+        answer(200, operation("slot-0", "RUNNING")),  # slot 0: left running by a run that was killed
+        answer(200, operation("slot-0", "SUCCESS")),
+        answer(200, echoed(items, 1)),
+        answer(404, error("DOES_NOT_EXIST")),  # slot 1: free
+        answer(202, operation()),
+        answer(200, echoed(items, 0, 2)),
+        fresh=False,
+    )
+    sleeps = Sleeps()
+    result = upload(script, items, sleeps=sleeps)
+    paths = [r.url.path for r in script.requests]
+    assert paths[:4] == [paths[0], paths[0], f"{paths[0]}/log", paths[3]] and paths[0] != paths[3]
+    assert len(sleeps) >= 1, "it polled the running operation until it ended"
+    assert script.bodies() == [[{**items[0], "pool_id": "1"}, {**items[2], "pool_id": "1"}]], "only what is missing"
+    assert script.requests[4].url.params["operation_id"] == paths[3].rsplit("/", 1)[-1], "the next free slot"
+    assert result.ids == ["t-0", "t-1", "t-2"] and [o.earlier for o in result] == [False, True, False]
+    assert repr(result) == "UploadResult(total=3, new=2, earlier=1, invalid=0, failed=0, unknown=0)"
+
+
+def test_a_post_that_may_have_reached_the_server_unanswered_stops_the_next_slots_being_taken() -> None:
+    # Batch 0's POST gets no answer, four times: its operation may exist, so a later slot could leave a gap
+    # that a rerun's look for earlier operations would stop at. Batch 1 is not sent.
+    script = Script(*[httpx.ReadError("lost")] * 4)
+    result = upload(script, tasks(2), batch_size=1, concurrency=2)
+    assert len(script.bodies()) == 4 and {len(body) for body in script.bodies()} == {1}
+    assert len({r.url.params["operation_id"] for r in script.requests}) == 1, "resent under the same id"
+    assert result[0].status is ItemStatus.UNKNOWN
+    assert result[1].status is ItemStatus.FAILED
+    assert "may have reached the server unanswered" in (result[1].reason or "")
+
+
+def test_a_slot_another_run_took_at_the_same_time_stops_this_run_before_it_could_duplicate_anything() -> None:
+    items = tasks(4)
+    other = {"input_values": {"image": "https://example.com/other.png"}, "overlap": 1}
+    script = Script(
+        answer(409, error("OPERATION_ALREADY_EXISTS")),  # the other run took slot 0 first
+        answer(200, operation()),
+        answer(200, [*echoed(items, 0), *echoed([other], 0)]),  # with item 0 and an item of its own
+    )
+    result = upload(script, items, batch_size=2, concurrency=1)
+    assert len(script.bodies()) == 1, "no later slot is taken: the other run may be sending the same items"
+    assert (result[0].status, result[0].id, result[0].earlier) == (ItemStatus.CREATED, "t-0", True)
+    for index in (1, 2, 3):
+        assert result[index].status is ItemStatus.FAILED
+        assert "another run of the same upload sent operation" in (result[index].reason or "")

@@ -13,7 +13,7 @@ import orjson
 import pytest
 from toloka_emulator.testing import RunningEmulator, free_port, running_emulator
 from toloka_upload import RetryPolicy, Settings, Timing
-from toloka_upload.cli import EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE, _count_records, main
+from toloka_upload.cli import EXIT_FAILED, EXIT_INVALID, EXIT_UNREACHABLE, EXIT_USAGE, _count_records, main
 from toloka_upload.credentials import TOKEN_ENV
 from toloka_upload.kinds import Kind
 from toloka_upload.pacer import Pacer
@@ -265,7 +265,8 @@ def test_invalid_lines_are_named_in_words_with_the_next_command(emulator: Runnin
     assert "23 of 60 input lines are invalid" in stderr
     # 23 invalid lines and 5 groups of valid ones held back (batch 4 is all invalid): 28 problems, 20 shown.
     assert f"the first 20 problems are above and 8 more are not shown: all are in {output}." in stderr
-    assert f"Next: fix the invalid lines and rerun the same command, or rerun with --retry-from {output} " in stderr
+    advice = "Next: fix the invalid lines and rerun the same command, or rerun the same command with --skip-invalid"
+    assert advice in stderr
     assert "the reasons are above" not in stderr
     records = [orjson.loads(line) for line in output.read_bytes().splitlines()]
     assert len(records) == 60, "a record for every input line"
@@ -274,7 +275,15 @@ def test_invalid_lines_are_named_in_words_with_the_next_command(emulator: Runnin
     # Without --output, the reasons not shown say how to get them all.
     status, stderr = run([*argv, "--no-progress"], emulator.token())
     assert "rerun with --output FILE to get them all" in stderr
-    assert "pass --skip-invalid with --retry-from an --output file" in stderr
+    assert advice in stderr
+
+    # The advice holds: the same command with --skip-invalid creates each valid line once, twice run.
+    for _ in range(2):
+        status, stderr = run([*argv, "--no-progress", "--skip-invalid"], emulator.token())
+        assert status == EXIT_INVALID, stderr
+    after = pool_images(emulator, pool)
+    assert len(after) - len(before) == 60 - 23, "each valid line created once"
+    assert len(set(after) - set(before)) == 60 - 23
 
 
 # Item 7: the default pace per kind from the documented quotas, at most 300 requests a second, and a 429 holds

@@ -99,5 +99,5 @@ def test_a_regenerated_request_shape_stops_the_upload_loudly(monkeypatch: pytest
     with pytest.raises(RequestShapeError):  # not swallowed into an "outcome unknown" batch
         upload_tasks(
             [{"input_values": {}, "overlap": 1}], pool_id="1", token=TOKEN, base_url="http://api.test",
-            transport=unreachable, read_input_spec=False,
+            transport=unreachable, read_input_spec=False, async_mode=False,
         )  # fmt: skip

@@ -12,9 +12,17 @@ from toloka_upload.api import (
 )
 from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError, Token
-from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
+from toloka_upload.errors import (
+    ApiError,
+    AuthenticationError,
+    CheckpointMismatchError,
+    EarlierRunsError,
+    UploadError,
+    UsageError,
+)
 from toloka_upload.items import InvalidInput
 from toloka_upload.kinds import Kind
+from toloka_upload.options import UploadFields, UploadOptions
 from toloka_upload.results import BatchOutcome, ItemOutcome, ItemStatus, UploadResult
 from toloka_upload.settings import PollPolicy, RetryPolicy, Settings
 from toloka_upload.timing import FakeClock, Timing
@@ -29,6 +37,7 @@ __all__ = [
     "AuthenticationError",
     "BatchOutcome",
     "CheckpointMismatchError",
+    "EarlierRunsError",
     "FakeClock",
     "InputSpec",
     "InvalidInput",
@@ -43,6 +52,8 @@ __all__ = [
     "Token",
     "UploadCall",
     "UploadError",
+    "UploadFields",
+    "UploadOptions",
     "UploadResult",
     "UsageError",
     "async_upload",

@@ -5,16 +5,15 @@ Every option is keyword-only and spelt out: a misspelt one (`skip_invalid=True`)
 
 import asyncio
 import concurrent.futures
-import os
-from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, TypedDict, TypeVar, Unpack
+from collections.abc import Coroutine, Iterable
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
-from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import Token
 from toloka_upload.kinds import Kind
-from toloka_upload.results import BatchOutcome, UploadResult
+from toloka_upload.options import UploadFields
+from toloka_upload.results import UploadResult
 from toloka_upload.settings import Settings
 from toloka_upload.timing import Clock, Sleep
 from toloka_upload.uploader import PRODUCTION_URL, AsyncUploader
@@ -22,9 +21,9 @@ from toloka_upload.uploader import PRODUCTION_URL, AsyncUploader
 T = TypeVar("T")
 
 
-class UploadCall(TypedDict, total=False):
-    """The keyword arguments of the one-call functions, for type checkers (at run time, async_upload's own
-    signature refuses anything else)."""
+class UploadCall(UploadFields, total=False):
+    """The keyword arguments of the one-call functions, for type checkers: the connection's (AsyncUploader's)
+    and the upload's own (UploadFields, the fields of UploadOptions, which refuses any other name at run time)."""
 
     token: str | Token | None
     base_url: str
@@ -32,18 +31,6 @@ class UploadCall(TypedDict, total=False):
     transport: httpx.AsyncBaseTransport | None
     clock: Clock | None
     sleep: Sleep | None
-    pool_id: str | None
-    async_mode: bool
-    skip_invalid_items: bool
-    allow_defaults: bool
-    open_pool: bool
-    checkpoint: str | os.PathLike[str] | None
-    again: bool | str
-    give_up_after: float | None
-    input_spec: InputSpec | None
-    read_input_spec: bool
-    on_batch: Callable[[BatchOutcome], None] | None
-    keep_items: bool
 
 
 async def async_upload(
@@ -56,30 +43,14 @@ async def async_upload(
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
     sleep: Sleep | None = None,
-    pool_id: str | None = None,
-    async_mode: bool = True,
-    skip_invalid_items: bool = False,
-    allow_defaults: bool = False,
-    open_pool: bool = False,
-    checkpoint: str | os.PathLike[str] | None = None,
-    again: bool | str = False,
-    give_up_after: float | None = None,
-    input_spec: InputSpec | None = None,
-    read_input_spec: bool = True,
-    on_batch: Callable[[BatchOutcome], None] | None = None,
-    keep_items: bool = True,
+    **options: Unpack[UploadFields],
 ) -> UploadResult:
     """Create `kind` from `items` (dicts or generated create models); every position ends created, invalid,
     failed or unknown. `token` (else `TOLOKA_TOKEN`), `base_url`, `settings`, `transport`, `clock`/`sleep` set
-    up the connection (see AsyncUploader); the rest are the options of AsyncUploader.upload."""
+    up the connection (see AsyncUploader); the rest are the fields of UploadOptions."""
     uploader = AsyncUploader(token, base_url=base_url, settings=settings, transport=transport, clock=clock, sleep=sleep)
     async with uploader:
-        return await uploader.upload(
-            kind, items, pool_id=pool_id, async_mode=async_mode, skip_invalid_items=skip_invalid_items,
-            allow_defaults=allow_defaults, open_pool=open_pool, checkpoint=checkpoint, again=again,
-            give_up_after=give_up_after, input_spec=input_spec, read_input_spec=read_input_spec,
-            on_batch=on_batch, keep_items=keep_items,
-        )  # fmt: skip
+        return await uploader.upload(kind, items, **options)
 
 
 async def async_upload_tasks(items: Iterable[object], **options: Unpack[UploadCall]) -> UploadResult:

@@ -1,6 +1,7 @@
 """Uploading one prepared batch, synchronously or as an async operation, down to an outcome per position."""
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,7 @@ import attrs
 from toloka_client.models.operation import Operation
 from toloka_contract.operations import FAIL, OperationTimeoutError, async_wait_for_operation, operation_status
 
+from toloka_upload.earlier import Earlier
 from toloka_upload.errors import ApiError, AuthenticationError, UploadError
 from toloka_upload.identity import Target
 from toloka_upload.items import PreparedBatch
@@ -23,7 +25,7 @@ from toloka_upload.wire import Wire, api_error, parse_json, parse_operation
 
 logger = logging.getLogger("toloka_upload")
 MAX_OPERATION_ATTEMPTS = 5
-"""Derived ids tried for one batch whose earlier operations failed server-side without creating anything."""
+"""Slots tried for one batch whose operations failed server-side without creating anything."""
 
 
 @attrs.frozen
@@ -89,20 +91,22 @@ class BatchUploader:
         self._timing = timing
         self._stop = stop
         self._checkpointed = checkpointed
-
-    def operation_id(self, batch: PreparedBatch, attempt: int = 0) -> str:
-        """The batch's derived operation id."""
-        return self._target.operation_id(batch.start, batch.digest(), attempt)
+        self._slots = asyncio.Lock()
+        self._next_slot = 0
+        """The next free slot of the target's operation sequence (set by `discover`)."""
+        self._halted: str | None = None
+        """Why no more batches are sent (a slot's operation may exist unanswered), once that happens."""
 
     def not_sent(self, batch: PreparedBatch, reason: str) -> BatchOutcome:
         """The outcome of a batch that was never sent."""
         return _blank(batch).settle(f"not created: {reason}")
 
     async def run(self, batch: PreparedBatch, on_send: Callable[[str | None], None] | None = None) -> BatchOutcome:
-        """Upload `batch` (async batches under their derived operation id).
+        """Upload `batch` (an async batch as an operation in the next free slot of the target's sequence).
 
-        `on_send` is called with the operation id once the pacer has admitted the batch, right before its first
-        request: a batch still waiting for its turn was never sent, so a checkpoint must not record it as started.
+        `on_send` is called with the operation id (its slot's) once the pacer has admitted the batch, right before
+        its first request: a batch still waiting for its turn was never sent, so a checkpoint must not record it as
+        started.
         """
         outcome = _blank(batch)
         if not batch.sent:
@@ -112,14 +116,12 @@ class BatchUploader:
                 return outcome.settle("not created: the upload was stopped before this batch was sent")
         except DeadlinePassed:
             return outcome.settle("not created: the deadline (give_up_after) passed before it was sent")
-        operation_id = self.operation_id(batch) if self._flags.async_mode else None
-        if on_send is not None:
-            on_send(operation_id)
-        outcome.operation_id = operation_id
         try:
-            if operation_id is not None:
-                await self._run_async(batch, outcome, operation_id)
+            if self._flags.async_mode:
+                await self._run_async(batch, outcome, on_send)
             else:
+                if on_send is not None:
+                    on_send(None)
                 await self._run_sync(batch, outcome)
         except AuthenticationError:
             raise
@@ -197,39 +199,124 @@ class BatchUploader:
         for key, errors in (answer.get("validation_errors") or {}).items():
             outcome.errors[sent[int(key)]] = errors
 
-    async def _run_async(self, batch: PreparedBatch, outcome: BatchOutcome, operation_id: str) -> None:
-        """Create the batch as an operation (or follow the one an earlier attempt or run made)."""
-        what = self._what(batch)
-        for attempt in range(MAX_OPERATION_ATTEMPTS):
-            if attempt:
-                operation_id = outcome.operation_id = self.operation_id(batch, attempt)
+    async def discover(self) -> Earlier:
+        """Read the operations earlier runs of the target took (slot 0, 1, ... until one does not exist), waiting
+        for those still running, and what their logs say they created; this run's slots start after them."""
+        earlier = Earlier()
+        slot = 0
+        while True:
+            operation_id = self._target.slot_id(slot)
             response = await send_with_retry(
-                self._send(batch, operation_id), self._settings.retry, replay_safe=True, timing=self._timing,
-                what=what, on_rate_limited=self._pacer.hold if self._pacer else None,
+                functools.partial(self._wire.operation, operation_id), self._settings.retry, replay_safe=True,
+                timing=self._timing, what=f"operation {operation_id} of an earlier run",
             )  # fmt: skip
-            earlier = False
-            if response.status_code == 202:
-                operation = parse_operation(response)
-            else:
-                error = api_error(response)
-                if error.code != "OPERATION_ALREADY_EXISTS":
-                    raise error
-                # An earlier attempt or run got through: follow its operation rather than create anything again.
-                logger.info("%s: operation %s exists already: following it", what, operation_id)
-                earlier = True
-                operation = await self._get_operation(operation_id)
-            try:
-                operation = await self._wait(operation, operation_id)
+            if response.status_code == 404:
+                break
+            if response.status_code != 200:
+                raise api_error(response)
+            operation = await self._wait(parse_operation(response), operation_id)
+            if operation_status(operation) != FAIL:  # a failed operation creates nothing
                 log = parse_json(await self._read(self._wire.operation_log, operation_id))
-            except GaveUpError as exc:
-                # The server holds the operation: whatever stopped the client, it may create the items.
-                raise GaveUpError(str(exc), maybe_sent=True) from None
-            take_log(log, batch, self._kind.created_key, outcome)
-            if earlier:
-                outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
+                earlier.take_log(log, self._kind.created_key)
+            earlier.operations += 1
+            slot += 1
+        self._next_slot = slot
+        return earlier
+
+    async def _post_in_next_slot(
+        self, batch: PreparedBatch, outcome: BatchOutcome, on_send: Callable[[str | None], None] | None
+    ) -> tuple[str, Operation, bool, bool]:
+        """POST the batch under the next free slot's operation id: (the id, its operation, whether it was met
+        again, whether another run sent it).
+
+        One POST at a time, so that a slot is taken only once the server has the one before (a rerun reads the
+        slots until the first that does not exist). An operation met again (409) is followed to its end before
+        the lock is let go: if another run of the target took the slot, no later slot may be taken by this one.
+        """
+        async with self._slots:
+            if self._halted is not None:
+                raise UploadError(f"not sent: {self._halted}; rerun the same command to send it")
+            if self._stop is not None and self._stop.is_set():
+                raise UploadError("not sent: the upload was stopped before this batch was sent")
+            operation_id = outcome.operation_id = self._target.slot_id(self._next_slot)
+            if on_send is not None:
+                on_send(operation_id)
+            try:
+                response = await send_with_retry(
+                    self._send(batch, operation_id), self._settings.retry, replay_safe=True, timing=self._timing,
+                    what=self._what(batch), on_rate_limited=self._pacer.hold if self._pacer else None,
+                )  # fmt: skip
+            except (GaveUpError, OutcomeUnknownError) as exc:
+                if not isinstance(exc, GaveUpError) or exc.maybe_sent:
+                    self._take_slot(operation_id)
+                raise
+            if response.status_code >= 500:
+                self._take_slot(operation_id)
+                raise OutcomeUnknownError(
+                    f"HTTP {response.status_code} to the request creating operation {operation_id}"
+                )
+            if response.status_code != 202 and (error := api_error(response)).code != "OPERATION_ALREADY_EXISTS":
+                raise error  # refused: the slot stays free for the next batch
+            self._next_slot += 1
+            if response.status_code == 202:
+                return operation_id, parse_operation(response), False, False
+            logger.info("%s: operation %s exists already: following it", self._what(batch), operation_id)
+            operation, foreign = await self._ended(
+                await self._get_operation(operation_id), batch, outcome, by_content=True
+            )
+            return operation_id, operation, True, foreign
+
+    def _take_slot(self, operation_id: str) -> None:
+        """The slot's operation may exist: later slots would leave a gap if it does not, so nothing more is sent."""
+        self._next_slot += 1
+        self._halted = f"the request creating operation {operation_id} may have reached the server unanswered"
+
+    async def _ended(
+        self, operation: Operation, batch: PreparedBatch, outcome: BatchOutcome, *, by_content: bool = False
+    ) -> tuple[Operation, bool]:
+        """The operation once it has ended, its log taken into the outcome, and whether another run sent it: a
+        met operation (`by_content`) whose log holds items this batch does not, or lacks some of them though it
+        succeeded, was sent by another run of the same target at the same time; this run then sends nothing
+        more."""
+        operation_id = str(outcome.operation_id)
+        try:
+            operation = await self._wait(operation, operation_id)
+            log = parse_json(await self._read(self._wire.operation_log, operation_id))
+        except GaveUpError as exc:
+            # The server holds the operation: whatever stopped the client, it may create the items.
+            raise GaveUpError(str(exc), maybe_sent=True) from None
+        unmatched = take_log(log, batch, self._kind.created_key, outcome, by_content=by_content)
+        if not by_content:
+            return operation, False
+        outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)
+        lacking = operation_status(operation) != FAIL and any(
+            outcome.ids[offset] is None and offset not in outcome.errors for offset in batch.sent
+        )
+        if unmatched or lacking:
+            self._halted = (
+                f"another run of the same upload sent operation {operation_id} at the same time; rerun the same "
+                "command when it has ended"
+            )
+        return operation, bool(unmatched or lacking)
+
+    async def _run_async(
+        self, batch: PreparedBatch, outcome: BatchOutcome, on_send: Callable[[str | None], None] | None
+    ) -> None:
+        """Create the batch as an operation in the next free slot (or follow the one a resend met)."""
+        for attempt in range(MAX_OPERATION_ATTEMPTS):
+            operation_id, operation, met, foreign = await self._post_in_next_slot(
+                batch, outcome, on_send if attempt == 0 else None
+            )
+            if not met:
+                operation, _ = await self._ended(operation, batch, outcome)
+            elif foreign:
+                # What the other run's operation holds of this batch is created; the rest is not, nor sent.
+                outcome.settle(f"not created: {self._halted}")
+                return
             if operation_status(operation) == FAIL:
-                if earlier and not outcome.errors and all(outcome.ids[o] is None for o in batch.sent):
-                    # The operation met again failed server-side and created nothing: a new id can still create.
+                if met and not outcome.errors and all(outcome.ids[o] is None for o in batch.sent):
+                    # The operation met again failed server-side and created nothing: a new slot can still create.
+                    what = self._what(batch)
                     logger.info("%s: operation %s failed without creating anything: sending anew", what, operation_id)
                     continue
                 reason = _rejected_reason(batch) if outcome.errors else f"not created: operation {operation_id} failed"

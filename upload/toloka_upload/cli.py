@@ -16,18 +16,18 @@ from typing import IO
 
 import attrs
 import httpx
-import orjson
 
 from toloka_upload.checkpoint import recorded_salt
 from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
-from toloka_upload.errors import AuthenticationError, CheckpointMismatchError, UsageError
+from toloka_upload.errors import AuthenticationError, CheckpointMismatchError, EarlierRunsError, UsageError
 from toloka_upload.kinds import Kind
 from toloka_upload.progress import TICK, Progress, watch
 from toloka_upload.reach import UnreachableError, check_reachable
 from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
 from toloka_upload.report import Report
 from toloka_upload.results import UploadResult
+from toloka_upload.retry import RetryPlan, plan
 from toloka_upload.settings import DOCUMENTED_ITEMS_PER_MINUTE, SYNC_MAX_ITEMS, Settings
 from toloka_upload.uploader import PRODUCTION_URL, SANDBOX_URL, AsyncUploader
 
@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--retry-from",
         type=Path,
         metavar="OUTPUT",
-        help="the --output file of an earlier run: upload only the input lines it reports failed or invalid",
+        help="the --output file of an earlier run: upload only the input lines it does not report created or unknown "
+        "(matched by content, so edited, deleted and moved lines are safe)",
     )
     parser.add_argument(
         "--give-up-after",
@@ -141,13 +142,15 @@ def _count_records(path: str, table: bool) -> int | None:
 def _open_items(args: argparse.Namespace, kind: Kind, spec: InputSpec | None) -> Iterator[Numbered]:
     fmt = _input_format(args)
     binary: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    # Digests only where a record is kept of them (--output) or checked against one (--retry-from).
+    digests = bool(args.output or args.retry_from)
     try:
         if fmt == "jsonl":
-            yield read_jsonl(binary, kind, args.pool_id)
+            yield read_jsonl(binary, kind, args.pool_id, digests=digests)
         else:
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
             typed = spec.cell if spec is not None and not args.json_cells else None
-            yield read_table(text, kind, "," if fmt == "csv" else "\t", args.json_cells, typed)
+            yield read_table(text, kind, "," if fmt == "csv" else "\t", args.json_cells, typed, digests=digests)
     finally:
         if binary is not sys.stdin.buffer:
             binary.close()
@@ -162,24 +165,27 @@ def _summary(result: UploadResult) -> str:
     )
 
 
-def _retry_indices(path: Path) -> tuple[set[int], int]:
-    """The input indices an earlier --output file reports failed or invalid, and how many it reports unknown."""
-    wanted: set[int] = set()
-    unknown = 0
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = orjson.loads(line)
-                status, index = record["status"], int(record["index"])
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                raise ValueError(f"{path}: line {number} is not a toloka-upload --output record") from None
-            if status in ("failed", "invalid"):
-                wanted.add(index)
-            elif status == "unknown":
-                unknown += 1
-    return wanted, unknown
+def _retry_plan(args: argparse.Namespace, kind: Kind) -> RetryPlan:
+    """What --retry-from sends: the input read once, checked against the earlier output, before anything is sent."""
+    if args.file == "-":
+        raise UsageError(
+            "--retry-from reads the input twice (to check it against the earlier output before sending): give the "
+            "file, not stdin"
+        )
+    with _open_items(args, kind, None) as numbered:
+        retry = plan(args.retry_from, ((line, digest) for line, _, digest in numbered))
+    if retry.created or retry.unknown:
+        unknown = (
+            f"; {retry.unknown:,} it reports unknown are not retried (rerun the original command to settle them)"
+            if retry.unknown
+            else ""
+        )
+        print(
+            f"note: {args.retry_from}: {retry.created:,} input line(s) were created by the earlier run and are not "
+            f"sent again{unknown}; sending the other {len(retry.send):,}",
+            file=sys.stderr,
+        )
+    return retry
 
 
 def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Report) -> Iterator[str]:
@@ -188,13 +194,13 @@ def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Repo
         return
     lines = f"{result.invalid:,} of {result.total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
     if report.held_back:
-        # Not "the same command with --skip-invalid": another flag is another target, whose batches do not meet
-        # the ones this run created; --retry-from sends only the lines this run did not create.
-        skip = (
-            f"rerun with --retry-from {args.output} --skip-invalid to create the valid ones now"
-            if args.output
-            else "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
-        )
+        if not args.sync and not args.checkpoint:
+            # An async rerun meets what earlier runs of the target created, whatever their flags (identity.py).
+            skip = "rerun the same command with --skip-invalid to create the valid ones now"
+        elif args.output:
+            skip = f"rerun with --retry-from {args.output} --skip-invalid to create the valid ones now"
+        else:
+            skip = "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
         yield (
             f"{lines}, and the {report.held_back:,} valid line(s) batched with them were not created (--skip-invalid "
             f"was not given); {report.where()}."
@@ -286,15 +292,8 @@ async def _run(args: argparse.Namespace) -> int:
         settings = attrs.evolve(settings, items_per_minute=args.items_per_minute or None)
     if args.retry_from and args.checkpoint:
         raise UsageError("--retry-from and --checkpoint do not go together: a checkpoint already resumes per item")
-    only: set[int] | None = None
-    if args.retry_from:
-        only, unknown = _retry_indices(args.retry_from)
-        if unknown:
-            print(
-                f"note: {args.retry_from} reports {unknown:,} item(s) unknown: they are not retried (rerun the "
-                "original command to settle them)",
-                file=sys.stderr,
-            )
+    retry_plan = _retry_plan(args, kind) if args.retry_from else None
+    only = retry_plan.send if retry_plan is not None else None
     if note := _guarantee(args):
         print(note, file=sys.stderr)
     again = _again_name(args)
@@ -327,6 +326,8 @@ async def _run(args: argparse.Namespace) -> int:
         unwatch = watch(bar, verbose=args.verbose)
         ticker = asyncio.create_task(_tick(bar))
         output = args.output.open("wb") if args.output else None
+        if output is not None and retry_plan is not None:
+            output.write(retry_plan.kept)
         source = SourceLines(only)
         report = Report(bar, source, output, args.output, cells=table and not args.json_cells and spec is None)
         read_all: int | None = None
@@ -423,6 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except AuthenticationError as exc:
         print(f"toloka-upload: {exc.describe()}", file=sys.stderr)
+        return EXIT_FAILED
+    except EarlierRunsError as exc:
+        print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, asyncio.CancelledError):
         print(

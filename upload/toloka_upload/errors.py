@@ -41,3 +41,7 @@ class CheckpointMismatchError(UploadError):
 
 class UsageError(UploadError, ValueError):
     """The upload cannot go as asked (no pool id, no overlap...): said once, before anything is sent."""
+
+
+class EarlierRunsError(UploadError):
+    """What earlier runs of the same upload created could not be read (said before anything is sent)."""

@@ -1,11 +1,13 @@
-"""What an upload is for (its target), and the operation ids derived from each batch's content and target.
+"""What an upload is for (its target), and the sequence of operation ids its async batches take.
 
-An async batch's operation id is a uuid5 over a digest of (base URL, kind, pool, flags, salt, batch start,
-batch body, attempt): the same command rerun after any interruption sends the same batches under the same ids,
-so the API answers 409 OPERATION_ALREADY_EXISTS for what an earlier run got through, and the client follows
-that operation instead of creating anything again. `salt` (`--again`) makes new ids, to upload the same
-content again on purpose. `attempt` moves on only when the operation met again failed without creating
-anything (a server-side failure), so the batch can still be created.
+Every run of the same target (base URL, kind, pool, `--again` name) numbers its operations in one sequence: slot
+0, 1, 2, ... each a uuid5 of the target and the slot. A run first reads the operations of the slots taken so far
+(until one does not exist) and their logs, so it knows per item what earlier runs created (see earlier.py);
+it then takes the next free slots for what is left. A slot is taken by one POST at a time (the next POST waits
+until the server has the previous one), so the taken slots never have a gap. `salt` (`--again`) starts a
+sequence of its own, to upload the same content again on purpose. The API's own flags (`--skip-invalid`,
+`--allow-defaults`, `--open-pool`) are not part of the sequence: adding `--skip-invalid` to a rerun must still
+meet what the first run created.
 """
 
 import hashlib
@@ -20,7 +22,7 @@ NAMESPACE = uuid.UUID("5b0c1d3e-7f5a-4c8e-9a51-2f1d7c3b9e10")
 
 @attrs.frozen
 class Target:
-    """Where an upload goes and how: what a checkpoint (and every derived operation id) is for."""
+    """Where an upload goes and how: what a checkpoint (and the operation id sequence) is for."""
 
     base_url: str
     kind: str
@@ -39,9 +41,10 @@ class Target:
         """The canonical bytes of the target."""
         return orjson.dumps(self.to_record(), option=orjson.OPT_SORT_KEYS)
 
-    def operation_id(self, start: int, body_digest: str, attempt: int = 0) -> str:
-        """The operation id of the batch starting at input position `start` whose body has `body_digest`."""
-        digest = hashlib.sha256(self.key() + f"|{start}|{body_digest}|{attempt}".encode()).hexdigest()
+    def slot_id(self, slot: int) -> str:
+        """The operation id of slot `slot` of this target's sequence (the same in every run of the target)."""
+        sequence = orjson.dumps([self.base_url, self.kind, self.pool_id, self.salt])
+        digest = hashlib.sha256(sequence + f"|slot|{slot}".encode()).hexdigest()
         return str(uuid.uuid5(NAMESPACE, digest))
 
 

@@ -1,7 +1,7 @@
 """Turning user items (plain dicts, generated create models, unreadable records) into one request body."""
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -67,10 +67,6 @@ class PreparedBatch:
     marks: list[Mark | None] | None = None
     """Per batch offset, the item's mark (kept for synchronous batches with a checkpoint, to settle them)."""
 
-    def digest(self) -> str:
-        """sha256 of the body: what the batch's derived operation id stands for."""
-        return hashlib.sha256(self.body).hexdigest()
-
 
 def _as_dict(item: object, kind: Kind) -> dict[str, Any] | InvalidInput:
     """The item as a plain dict (the fast path: a dict is used as is), or why it cannot be one."""
@@ -129,6 +125,7 @@ def prepare_batch(
     held: Mapping[int, str] | None = None,
     digests: bool = False,
     marks: bool = False,
+    claim: Callable[[str], str | None] | None = None,
 ) -> PreparedBatch:
     """Normalise, check and serialise one batch once; with refused items and no skip_invalid, send nothing.
 
@@ -165,6 +162,10 @@ def prepare_batch(
                     raise ChangedItemError(start + offset, previous[1])
                 created[offset] = previous[1]
                 continue
+        known = item_digests[offset] if item_digests is not None else None
+        if claim is not None and (item_id := claim(known or item_digest(item))):
+            created[offset] = item_id
+            continue
         candidates.append((offset, item))
     # The hot path: one check of the whole batch; only a batch with a doubtful item is checked item by item.
     if not checker.all_valid([item for _, item in candidates]):

@@ -3,7 +3,8 @@
 The contract lists the log's item steps in request order, one per item that was created or refused; an item
 that was neither (a valid item of a failed operation) has no step. So: by our `__item_idx` tag when items carry
 one; by order when every sent item has its step; otherwise by matching each step's echoed `input` to the item
-sent (equal items get equal outcomes, so ties between them do not matter).
+sent (equal items get equal outcomes, so ties between them do not matter); always by content for an operation met
+again (409), which another run may have sent.
 """
 
 from collections import defaultdict, deque
@@ -38,8 +39,10 @@ def _offsets_by_content(steps: list[dict[str, Any]], batch: PreparedBatch) -> li
     return offsets
 
 
-def _offsets(steps: list[dict[str, Any]], batch: PreparedBatch) -> list[int | None]:
+def _offsets(steps: list[dict[str, Any]], batch: PreparedBatch, by_content: bool) -> list[int | None]:
     """The batch offset each step is about (None when it cannot be told)."""
+    if by_content:
+        return _offsets_by_content(steps, batch)
     if steps and ITEM_INDEX_KEY in (steps[0].get("input") or {}):
         return [int(tag) if (tag := (s.get("input") or {}).get(ITEM_INDEX_KEY)) is not None else None for s in steps]
     if len(steps) == len(batch.sent):
@@ -49,15 +52,30 @@ def _offsets(steps: list[dict[str, Any]], batch: PreparedBatch) -> list[int | No
     return _offsets_by_content(steps, batch)
 
 
-def take_log(log: list[dict[str, Any]], batch: PreparedBatch, created_key: str, outcome: BatchOutcome) -> None:
-    """Record the ids and validation errors an operation log reports into the batch's outcome."""
+def take_log(
+    log: list[dict[str, Any]],
+    batch: PreparedBatch,
+    created_key: str,
+    outcome: BatchOutcome,
+    *,
+    by_content: bool = False,
+) -> int:
+    """Record the ids and validation errors an operation log reports into the batch's outcome.
+
+    `by_content`: match every step to an item of the batch by what it echoes (an operation met again may have
+    been sent by another run, with other items in another order). Returns how many item steps match no item
+    of the batch.
+    """
     steps = _item_steps(log)
     ids = outcome.ids
-    for offset, step in zip(_offsets(steps, batch), steps, strict=True):
+    unmatched = 0
+    for offset, step in zip(_offsets(steps, batch, by_content), steps, strict=True):
         if offset is None or not 0 <= offset < len(ids):
+            unmatched += 1
             continue
         output = step.get("output") or {}
         if step.get("success") and created_key in output:
             ids[offset] = output[created_key]
         elif not step.get("success"):
             outcome.errors[offset] = output
+    return unmatched

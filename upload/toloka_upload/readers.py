@@ -1,11 +1,14 @@
 """Reading create objects from JSON Lines and from Toloka-style CSV/TSV (`INPUT:field` columns), lazily.
 
-Readers yield (line, record) pairs: the line a record starts on, which is not its position (JSON Lines skips
-blank lines, a CSV/TSV row may span lines). A record that cannot be read becomes an InvalidInput naming its
-line and field, so it is reported at its position instead of stopping the upload or vanishing.
+Readers yield (line, record, digest) triples: the line a record starts on, which is not its position (JSON Lines
+skips blank lines, a CSV/TSV row may span lines), and with `digests` a short digest of the record's text (what
+an `--output` line records, so that `--retry-from` can tell an edited, deleted or shifted line). A record that
+cannot be read becomes an InvalidInput naming its line and field, so it is reported at its position instead of
+stopping the upload or vanishing.
 """
 
 import csv
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
@@ -25,62 +28,72 @@ def _invalid(line: int, field: str, message: str) -> InvalidInput:
     return InvalidInput(field, f"line {line}: {field + ': ' if field else ''}{message}")
 
 
-Numbered = Iterator[tuple[int, object]]
-"""(line, record) pairs: a record with the 1-based line it starts on."""
+Numbered = Iterator[tuple[int, object, str]]
+"""(line, record, digest) triples: a record with the 1-based line it starts on and its text's digest ("" when
+not asked for)."""
+Source = tuple[int, int, str]
+"""Where a position comes from: (line, input index, digest)."""
+
+
+def text_digest(text: bytes) -> str:
+    """The digest an `--output` line records of its input record's text."""
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 class SourceLines:
-    """The source line (and input index) of each position read and not yet reported; holds only the batches in
-    flight. With `only`, just the records at those input indices are handed on (--retry-from)."""
+    """The source (line, input index, digest) of each position read and not yet reported; holds only the batches
+    in flight. With `only`, just the records at those input indices are handed on (--retry-from)."""
 
     def __init__(self, only: Collection[int] | None = None) -> None:
-        self._lines: dict[int, int] = {}
-        self._indices: dict[int, int] = {}
+        self._sources: dict[int, Source] = {}
         self._only = only
 
-    def records(self, numbered: Iterable[tuple[int, object]]) -> Iterator[object]:
-        """The records alone, for the uploader, noting the line of each position."""
+    def records(self, numbered: Iterable[tuple[int, object, str]]) -> Iterator[object]:
+        """The records alone, for the uploader, noting where each position comes from."""
         only = self._only
+        sources = self._sources
         position = 0
-        for index, (line, record) in enumerate(numbered):
-            if only is not None:
-                if index not in only:
-                    continue
-                self._indices[position] = index
-            self._lines[position] = line
+        for index, (line, record, digest) in enumerate(numbered):
+            if only is not None and index not in only:
+                continue
+            sources[position] = (line, index, digest)
             position += 1
             yield record
 
-    def take(self, start: int, size: int) -> list[int]:
-        """The lines of positions start..start+size-1, forgotten once taken."""
-        return [self._lines.pop(index) for index in range(start, start + size)]
-
-    def index(self, position: int) -> int:
-        """The input index (0-based record number in the file) of a position, forgotten once asked."""
-        return self._indices.pop(position, position)
+    def take(self, start: int, size: int) -> list[Source]:
+        """Where positions start..start+size-1 come from, forgotten once taken."""
+        pop = self._sources.pop
+        return [pop(position) for position in range(start, start + size)]
 
     def line_of(self, position: int) -> int | None:
         """The line of a position not reported yet."""
-        return self._lines.get(position)
+        source = self._sources.get(position)
+        return source[0] if source is not None else None
 
 
-def read_jsonl(lines: Iterable[bytes], kind: Kind, pool_id: str | None = None) -> Numbered:
-    """One create object per non-blank line; `pool_id` goes into records without one (they are the reader's own)."""
+def read_jsonl(lines: Iterable[bytes], kind: Kind, pool_id: str | None = None, *, digests: bool = False) -> Numbered:
+    """One create object per non-blank line; `pool_id` goes into records without one (they are the reader's own).
+
+    With `digests`, each record's digest is that of its line (without the line break)."""
     loads = orjson.loads
+    blake2b = hashlib.blake2b  # text_digest, inlined: a call per line shows in the command's CPU
+    digest = ""
     for number, line in enumerate(lines, start=1):
+        if digests:
+            digest = blake2b(line.rstrip(b"\r\n"), digest_size=8).hexdigest()
         try:
             record = loads(line)
         except orjson.JSONDecodeError as exc:
             if not line.strip():
                 continue
-            yield number, _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}")
+            yield number, _invalid(number, "", f"not valid JSON at column {exc.colno}: {exc.msg}"), digest
             continue
         if type(record) is dict:
             if pool_id is not None and "pool_id" not in record:
                 record["pool_id"] = pool_id
-            yield number, record
+            yield number, record, digest
         else:
-            yield number, _invalid(number, "", f"expected a JSON object, got {type(record).__name__}")
+            yield number, _invalid(number, "", f"expected a JSON object, got {type(record).__name__}"), digest
 
 
 def _cell(value: str, decode: bool) -> Any:
@@ -118,12 +131,15 @@ def read_table(
     delimiter: str,
     decode_cells: bool = False,
     typed: CellTyper | None = None,
+    *,
+    digests: bool = False,
 ) -> Numbered:
     """Tasks from a header row of `INPUT:field` (and optional `GOLDEN:field`, `HINT:text`, `pool_id`,
     `overlap`) columns, one task a row; empty cells are left out, as in Toloka's own TSV uploads.
 
     `typed` types INPUT cells by the project's input spec (as Toloka's own TSV upload does); without it,
-    `decode_cells` reads cells like `5`, `true`, `[1]` as JSON, and otherwise every cell is text."""
+    `decode_cells` reads cells like `5`, `true`, `[1]` as JSON, and otherwise every cell is text. With `digests`,
+    each record's digest is that of its cells."""
     if kind is not Kind.TASKS:
         raise ValueError("CSV/TSV input holds tasks; write task suites as JSON Lines")
     reader = csv.reader(text_lines, delimiter=delimiter)
@@ -140,8 +156,9 @@ def read_table(
         line, end = end + 1, reader.line_num
         if not row:
             continue
+        digest = text_digest("\x1f".join(row).encode()) if digests else ""
         if len(row) != len(header):
-            yield line, _invalid(line, "", f"expected {len(header)} columns, got {len(row)}")
+            yield line, _invalid(line, "", f"expected {len(header)} columns, got {len(row)}"), digest
             continue
         record: dict[str, Any] = {"input_values": {}}
         golden: dict[str, Any] = {}
@@ -164,4 +181,4 @@ def read_table(
                 record[name] = value
         if golden:
             record["known_solutions"] = [{"output_values": golden, "correctness_weight": 1}]
-        yield line, record if problem is None else _invalid(line, *problem)
+        yield line, record if problem is None else _invalid(line, *problem), digest

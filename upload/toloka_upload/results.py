@@ -212,8 +212,15 @@ class UploadResult:
             for offset in sorted((*batch.errors, *batch.failures, *batch.unknown)):
                 yield batch.outcome(offset)
 
+    @property
+    def new(self) -> int:
+        """Of `created`, the items this run created (the others an earlier run had)."""
+        return self.created - self.earlier
+
     def __repr__(self) -> str:
+        # `created` counts what an earlier run made too: the repr splits it, so that a rerun that creates
+        # nothing does not read as if it had.
         return (
-            f"UploadResult(total={self.total}, created={self.created}, invalid={self.invalid}, failed={self.failed}, "
-            f"unknown={self.unknown})"
+            f"UploadResult(total={self.total}, new={self.new}, earlier={self.earlier}, invalid={self.invalid}, "
+            f"failed={self.failed}, unknown={self.unknown})"
         )

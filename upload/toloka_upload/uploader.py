@@ -8,8 +8,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Self, Unpack
 
+import attrs
 import httpx
 import orjson
 from toloka_client.client import AuthenticatedClient
@@ -19,10 +20,19 @@ from toloka_upload.batch import ApiFlags, BatchUploader
 from toloka_upload.checkpoint import Checkpoint, Pending, recorded_salt
 from toloka_upload.checks import InputSpec, ItemChecker
 from toloka_upload.credentials import Token, resolve_token
-from toloka_upload.errors import ApiError, AuthenticationError, CheckpointMismatchError, UploadError, UsageError
+from toloka_upload.earlier import Earlier
+from toloka_upload.errors import (
+    ApiError,
+    AuthenticationError,
+    CheckpointMismatchError,
+    EarlierRunsError,
+    UploadError,
+    UsageError,
+)
 from toloka_upload.identity import Target
 from toloka_upload.items import ChangedItemError, PreparedBatch, prepare_batch
 from toloka_upload.kinds import Kind
+from toloka_upload.options import UploadFields, UploadOptions, derived
 from toloka_upload.pacer import Pacer
 from toloka_upload.results import BatchOutcome, UploadResult
 from toloka_upload.retrying import send_with_retry
@@ -68,8 +78,8 @@ def batch_size(settings: Settings, async_mode: bool, kind: Kind = Kind.TASKS) ->
 
 
 def _salt(again: bool | str, checkpoint: str | os.PathLike[str] | None) -> str | None:
-    """The salt of the derived operation ids: `again` itself when it is a name; for `again=True`, the one the
-    checkpoint already records (resuming that upload), else a new random one."""
+    """The salt of the target's operation id sequence: `again` itself when it is a name; for `again=True`, the one
+    the checkpoint already records (resuming that upload), else a new random one."""
     if again is True:
         return (recorded_salt(Path(checkpoint)) if checkpoint is not None else None) or os.urandom(8).hex()
     return again or None
@@ -112,58 +122,43 @@ class AsyncUploader:
     def __repr__(self) -> str:
         return f"AsyncUploader(base_url={self.base_url!r}, token='***', settings={self.settings!r})"
 
-    async def upload_tasks(self, items: Iterable[object], **options: Any) -> UploadResult:
+    async def upload_tasks(
+        self, items: Iterable[object], options: UploadOptions | None = None, **fields: Unpack[UploadFields]
+    ) -> UploadResult:
         """Create tasks from dicts or TaskCreate objects; the options are those of `upload`."""
-        return await self.upload(Kind.TASKS, items, **options)
+        return await self.upload(Kind.TASKS, items, options, **fields)
 
-    async def upload_task_suites(self, items: Iterable[object], **options: Any) -> UploadResult:
+    async def upload_task_suites(
+        self, items: Iterable[object], options: UploadOptions | None = None, **fields: Unpack[UploadFields]
+    ) -> UploadResult:
         """Create task suites from dicts or TaskSuiteCreate objects; the options are those of `upload`."""
-        return await self.upload(Kind.TASK_SUITES, items, **options)
+        return await self.upload(Kind.TASK_SUITES, items, options, **fields)
 
     async def upload(
         self,
         kind: Kind,
         items: Iterable[object],
-        *,
-        pool_id: str | None = None,
-        async_mode: bool = True,
-        skip_invalid_items: bool = False,
-        allow_defaults: bool = False,
-        open_pool: bool = False,
-        checkpoint: str | os.PathLike[str] | None = None,
-        again: bool | str = False,
-        give_up_after: float | None = None,
-        input_spec: InputSpec | None = None,
-        read_input_spec: bool = True,
-        on_batch: Callable[[BatchOutcome], None] | None = None,
-        keep_items: bool = True,
-        stop: asyncio.Event | None = None,
+        options: UploadOptions | None = None,
+        **fields: Unpack[UploadFields],
     ) -> UploadResult:
         """Create `kind` from `items` in batches; every position ends created, invalid, failed or unknown.
 
-        `pool_id` fills items without one. `async_mode` (default): one operation per batch, its id derived from
-        the batch's content and target, so rerunning the same upload after any interruption creates nothing
-        twice; `again` uploads the same content again on purpose, as new items: a name (any string) gives ids of
-        its own that a rerun with the same name meets again; `True` makes up a random one (kept in the checkpoint,
-        if any, so a rerun with it resumes). `checkpoint`: a
-        resume file recording the target and what became of each item (per-item resume; required for a
-        synchronous upload to be rerun safely). `give_up_after`: seconds for the whole upload (default:
-        `settings.give_up_after`). `input_spec`: the project's input spec to check `input_values` against
-        before sending; read from the pool's project when None and `read_input_spec`. `on_batch` is called as
-        each batch ends; `keep_items=False` keeps only counts. Setting `stop` ends the upload after the batches
-        in flight (those not read yet are not in the result).
+        The options (see UploadOptions) come as one UploadOptions, or as its fields by name (over `options`,
+        when both are given); a misspelt one is a TypeError.
         """
-        target = Target(
-            base_url=self.base_url, kind=kind.value, pool_id=pool_id, async_mode=async_mode,
-            skip_invalid_items=skip_invalid_items, allow_defaults=allow_defaults, open_pool=open_pool,
-            salt=_salt(again, checkpoint),
-        )  # fmt: skip
-        flags = ApiFlags(async_mode, allow_defaults, skip_invalid_items, open_pool)
+        options = attrs.evolve(options, **fields) if options is not None else UploadOptions(**fields)
+        pool_id, async_mode, checkpoint, stop = options.pool_id, options.async_mode, options.checkpoint, options.stop
+        target = derived(
+            Target, options, base_url=self.base_url, kind=kind.value, salt=_salt(options.again, checkpoint)
+        )
+        flags = derived(ApiFlags, options)
         settings = self.settings
-        timing = self._timing.with_deadline(give_up_after if give_up_after is not None else settings.give_up_after)
-        if input_spec is None and read_input_spec and pool_id:
+        give_up_after = options.give_up_after if options.give_up_after is not None else settings.give_up_after
+        timing = self._timing.with_deadline(give_up_after)
+        input_spec = options.input_spec
+        if input_spec is None and options.read_input_spec and pool_id:
             input_spec = await self.input_spec(pool_id)
-        checker = ItemChecker(kind, allow_defaults=allow_defaults, spec=input_spec, spec_pool=pool_id)
+        checker = ItemChecker(kind, allow_defaults=options.allow_defaults, spec=input_spec, spec_pool=pool_id)
         pace = settings.pace(kind)
         pacer = Pacer(pace, timing) if pace is not None else None
         journal = Checkpoint(Path(checkpoint), target) if checkpoint is not None else None
@@ -171,7 +166,8 @@ class AsyncUploader:
             self._wire, kind, flags, target, settings, pacer, timing, stop, checkpointed=journal is not None
         )
         reader = PoolReader(self._wire, kind, settings.retry, timing)
-        run = _Run(uploader, reader, settings.max_concurrency, journal, UploadResult(keep_items=keep_items), on_batch)
+        result = UploadResult(keep_items=options.keep_items)
+        run = _Run(uploader, reader, settings.max_concurrency, journal, result, options.on_batch)
         size = batch_size(settings, async_mode, kind)
         tag = async_mode and settings.tag_items
         try:
@@ -179,16 +175,19 @@ class AsyncUploader:
                 await run.settle_earlier()
                 if not async_mode and pool_id is not None and (newest := await reader.newest_id(pool_id)):
                     journal.floors = {pool_id: newest}
+            met = await _discover(uploader, journal) if async_mode else None
             for number, start, chunk in batches(items, size):
                 if stop is not None and stop.is_set():
+                    # The rest of the input is read and reported, so every input line has its outcome.
                     run.result.stopped = True
-                    break
+                    run.unsent(BatchOutcome(number, start, [None] * len(chunk)))
+                    continue
                 try:
                     prepared = prepare_batch(
-                        number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=skip_invalid_items,
+                        number, start, chunk, kind, pool_id=pool_id, tag=tag, skip_invalid=options.skip_invalid_items,
                         checker=checker, earlier=journal.created if journal else None,
                         held=journal.unknown if journal else None, digests=journal is not None,
-                        marks=journal is not None and not async_mode,
+                        marks=journal is not None and not async_mode, claim=met.claim if met else None,
                     )  # fmt: skip
                 except ChangedItemError as exc:
                     await run.settle(0)
@@ -200,7 +199,7 @@ class AsyncUploader:
                     ) from None
                 del chunk
                 if number == 0:
-                    _refuse_unusable(prepared, pool_id, allow_defaults)
+                    _refuse_unusable(prepared, pool_id, options.allow_defaults)
                 await run.submit(prepared)
             await run.settle(0)
             run.result.stopped = stop is not None and stop.is_set()
@@ -233,6 +232,8 @@ class AsyncUploader:
             from toloka_upload.wire import api_error
 
             raise api_error(response)
+        if response.status_code == 404 and what == "pool":
+            raise UsageError(f"pool {item_id} does not exist (or this token cannot see it): nothing was sent")
         if response.status_code != 200:
             logger.warning(
                 "could not read %s %s (HTTP %d): input values are checked by the server only",
@@ -256,6 +257,22 @@ class AsyncUploader:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+async def _discover(uploader: BatchUploader, journal: Checkpoint | None) -> Earlier:
+    """What earlier runs of the target created (less what the checkpoint already places), or a refusal."""
+    try:
+        met = await uploader.discover()
+    except AuthenticationError:
+        raise
+    except (UploadError, ValueError, KeyError, TypeError) as exc:
+        raise EarlierRunsError(
+            f"could not read what earlier runs of this upload created ({exc}). Nothing was sent. Rerun when the "
+            "server answers and their operations have ended"
+        ) from None
+    if journal is not None:
+        met.discard(item_id for _, item_id in journal.created.values())
+    return met
 
 
 def _refuse_unusable(batch: PreparedBatch, pool_id: str | None, allow_defaults: bool) -> None:
@@ -439,6 +456,12 @@ class _Run:
             await asyncio.gather(*self._pending, return_exceptions=True)
         if self._checkpoint is not None:
             self._checkpoint.close()
+
+    def unsent(self, outcome: BatchOutcome) -> None:
+        """Report a batch that is never sent (the upload was stopped before it)."""
+        self.result.add(outcome.settle("not created: not sent: the upload was stopped before this batch was sent"))
+        if self._on_batch is not None:
+            self._on_batch(outcome)
 
     def _finish(self, prepared: PreparedBatch, key: str | None, outcome: BatchOutcome) -> None:
         if self._checkpoint is not None:
