@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import jsonschema_rs
 
-from toloka_contract.fields import Errors, FieldSpecs, field_error
+from toloka_contract.fields import TYPE_CHECKS, Errors, FieldSpecs, field_error
 from toloka_contract.schema import inline_refs, resolve_pointer
 from toloka_contract.spec import load_spec
 
@@ -41,20 +41,9 @@ _NEEDS_OVERLAP: Final = {
 _ANNOTATIONS: Final = frozenset({"description", "examples", "example", "title", "default", "deprecated"})
 
 
-def _whole(value: Any) -> bool:
-    # An integer as JSON Schema has it: `2.0` is one, `true` is not.
-    return type(value) is int or (type(value) is float and value.is_integer())
-
-
-# JSON Schema type -> (is it, the API's code when it is not).
-_TYPES: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
-    "string": (lambda value: type(value) is str, "STRING_EXPECTED"),
-    "integer": (_whole, "INTEGER_EXPECTED"),
-    "number": (lambda value: type(value) is int or type(value) is float, "FLOAT_EXPECTED"),
-    "boolean": (lambda value: type(value) is bool, "BOOLEAN_EXPECTED"),
-    "object": (lambda value: type(value) is dict, "JSON_EXPECTED"),
-    "array": (lambda value: type(value) is list, "ARRAY_EXPECTED"),
-}
+# JSON Schema's scalar types as the field types whose checks (toloka_contract.fields) say them: `2.0` is an
+# integer, `true` is not, a number is an int or a float.
+_SCALARS: Final = {"string": "string", "integer": "integer", "number": "float", "boolean": "boolean"}
 _KEYWORDS: Final = {
     "string": frozenset({"type", "minLength", "maxLength"}),
     "integer": frozenset({"type", "minimum", "maximum"}),
@@ -120,18 +109,16 @@ class _Compiler:
                 raise ValueError(f"{'.'.join(where)}: only `anyOf: [<schema>, null]` is supported by the item rule")
             return _Node(self.node(others[0], where).walk, None)
         kind = schema.get("type")
-        if not isinstance(kind, str) or kind not in _TYPES or not keywords <= _KEYWORDS[kind]:
+        if not isinstance(kind, str) or kind not in _KEYWORDS or not keywords <= _KEYWORDS[kind]:
             raise ValueError(f"{'.'.join(where)}: {sorted(keywords)} of type {kind!r} not supported by the item rule")
-        is_kind, code = _TYPES[kind]
         if kind == "object":
-            walk = self._object(schema, where, code)
-        elif kind == "array":
-            walk = self._array(schema, where, code)
-        else:
-            walk = _scalar(schema, kind, is_kind, code)
-        return _Node(walk, code)
+            return _Node(self._object(schema, where), "JSON_EXPECTED")
+        if kind == "array":
+            return _Node(self._array(schema, where), "ARRAY_EXPECTED")
+        type_error = TYPE_CHECKS[_SCALARS[kind]]
+        return _Node(_scalar(schema, kind, type_error), type_error(None))
 
-    def _object(self, schema: Mapping[str, Any], where: tuple[str, ...], code: str) -> Walk:
+    def _object(self, schema: Mapping[str, Any], where: tuple[str, ...]) -> Walk:
         properties = {name: self.node(sub, (*where, name)) for name, sub in schema.get("properties", {}).items()}
         required = frozenset(schema.get("required", ()))
         extra = schema.get("additionalProperties", True)
@@ -141,7 +128,7 @@ class _Compiler:
 
         def walk(value: Any, path: str, errors: Errors) -> None:
             if type(value) is not dict:
-                errors[path] = field_error(code)
+                errors[path] = field_error("JSON_EXPECTED")
                 return
             for name, node in properties.items():
                 if name in value:
@@ -155,13 +142,13 @@ class _Compiler:
 
         return walk
 
-    def _array(self, schema: Mapping[str, Any], where: tuple[str, ...], code: str) -> Walk:
+    def _array(self, schema: Mapping[str, Any], where: tuple[str, ...]) -> Walk:
         items = self.node(schema.get("items", {"type": "object"}), (*where, "*"))
         low, high, unique = schema.get("minItems"), schema.get("maxItems"), schema.get("uniqueItems", False)
 
         def walk(value: Any, path: str, errors: Errors) -> None:
             if type(value) is not list:
-                errors[path] = field_error(code)
+                errors[path] = field_error("ARRAY_EXPECTED")
                 return
             if low is not None and len(value) < low:
                 errors[path] = field_error("ARRAY_SIZE_LESS_THAN_MIN", low)
@@ -177,7 +164,7 @@ class _Compiler:
         return walk
 
 
-def _scalar(schema: Mapping[str, Any], kind: str, is_kind: Callable[[Any], bool], code: str) -> Walk:
+def _scalar(schema: Mapping[str, Any], kind: str, type_error: Callable[[Any], str | None]) -> Walk:
     """A string, number or boolean with its bounds (a string's on its length)."""
     if kind == "string":
         measure: Callable[[Any], Any] = len
@@ -189,7 +176,7 @@ def _scalar(schema: Mapping[str, Any], kind: str, is_kind: Callable[[Any], bool]
         low_code, high_code = "VALUE_LESS_THAN_MIN", "VALUE_GREATER_THAN_MAX"
 
     def walk(value: Any, path: str, errors: Errors) -> None:
-        if not is_kind(value):
+        if (code := type_error(value)) is not None:
             errors[path] = field_error(code)
         elif low is not None and measure(value) < low:
             # `minLength: 1` (an id) reads "not blank": an empty one is no value at all.
