@@ -106,7 +106,7 @@ def _coordinates(value: Any) -> str | None:
     return None
 
 
-_TYPE_CHECKS: Final[dict[str, Callable[[Any], str | None]]] = {
+TYPE_CHECKS: Final[dict[str, Callable[[Any], str | None]]] = {
     "string": _string,
     "file": _string,
     "url": _url,
@@ -116,6 +116,7 @@ _TYPE_CHECKS: Final[dict[str, Callable[[Any], str | None]]] = {
     "json": _json,
     "coordinates": _coordinates,
 }
+"""Field type -> the check of a value's type: None when it is of that type, else the API's code (null included)."""
 
 
 def compile_field(spec: Mapping[str, Any]) -> Check | None:
@@ -151,7 +152,7 @@ def _array_check(spec: Mapping[str, Any], element: Check) -> Check:
 
 def _scalar_check(spec: Mapping[str, Any], kind: str) -> Check | None:
     """The check of one scalar value of `kind`, bounds included."""
-    type_error = _TYPE_CHECKS.get(kind)
+    type_error = TYPE_CHECKS.get(kind)
     if type_error is None:
         return None
     bounds = _bounds_check(spec, kind)

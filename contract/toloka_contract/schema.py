@@ -63,21 +63,35 @@ def resolve(spec: Mapping[str, Any], node: Any) -> Any:
     return node
 
 
-def inline_refs(spec: Mapping[str, Any], node: Any, _stack: tuple[str, ...] = ()) -> Any:
-    """A copy of `node` with every local `$ref` replaced by its target, so it stands alone as a JSON Schema."""
+def inline_refs(
+    spec: Mapping[str, Any],
+    node: Any,
+    _stack: tuple[str, ...] = (),
+    *,
+    substitutes: Mapping[str, Any] | None = None,
+) -> Any:
+    """A copy of `node` with every local `$ref` replaced by its target, so it stands alone as a JSON Schema;
+    a `$ref` named in `substitutes` is replaced by the schema given there instead."""
     if isinstance(node, list):
-        return [inline_refs(spec, item, _stack) for item in node]
+        return [inline_refs(spec, item, _stack, substitutes=substitutes) for item in node]
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
         ref = node["$ref"]
         if ref in _stack:
             raise ValueError(f"recursive schema through {ref}: inline_refs cannot flatten it")
-        target = inline_refs(spec, resolve_pointer(spec, ref), (*_stack, ref))
-        siblings = {key: inline_refs(spec, value, _stack) for key, value in node.items() if key != "$ref"}
+        if substitutes is not None and ref in substitutes:
+            target = substitutes[ref]
+        else:
+            target = inline_refs(spec, resolve_pointer(spec, ref), (*_stack, ref), substitutes=substitutes)
+        siblings = {
+            key: inline_refs(spec, value, _stack, substitutes=substitutes)
+            for key, value in node.items()
+            if key != "$ref"
+        }
         # In 2020-12 a $ref's siblings apply alongside it; allOf keeps that meaning once the $ref is gone.
         return {**siblings, "allOf": [target]} if siblings else target
-    return {key: inline_refs(spec, value, _stack) for key, value in node.items()}
+    return {key: inline_refs(spec, value, _stack, substitutes=substitutes) for key, value in node.items()}
 
 
 _UUID_TEXT: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

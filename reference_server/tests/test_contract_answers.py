@@ -14,7 +14,7 @@ from toloka_contract.schema import operation
 from toloka_contract.spec import load_spec
 from toloka_contract.testing import validator
 from toloka_emulator import clock, spec_bounds
-from toloka_emulator.items import OVERLAP_MAX, OVERLAP_MIN
+from toloka_emulator.spec_bounds import OVERLAP_MAX, OVERLAP_MIN
 from toloka_emulator.testing import REQUESTER_HEADERS, SAMPLE_IMAGE, sample_suite, sample_task, wait_operation
 
 TIMESTAMP_3 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from toloka_contract.fields import Errors, FieldSpecs, field_error
+from toloka_contract.fields import Errors
 from toloka_contract.operations import LOG_POOL_OPEN
 
 from toloka_emulator.clock import now_timestamp
@@ -16,7 +16,8 @@ from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.input_spec import SpecValidators
 from toloka_emulator.items import (
     ItemKind,
-    overlap_error,
+    carries_read_only,
+    item_errors,
     read_only_tail,
     resolve_overlap,
     stored_form,
@@ -26,8 +27,7 @@ from toloka_emulator.pools import Pools
 
 # An item without a usable pool has no spec to check its input (or output) values against: only their shape is
 # checked, so the pool_id error is not buried under spurious VALUE_NOT_ALLOWED for every field.
-_ANY_FIELDS = FieldSpecs({}, any_fields=True)
-_UNKNOWN_SPEC = SpecValidators(inputs=_ANY_FIELDS, outputs=_ANY_FIELDS)
+_UNKNOWN_SPEC = SpecValidators()
 
 
 @dataclass
@@ -76,8 +76,8 @@ def check_pools(items: list[dict[str, Any]], account: str, pools: Pools) -> None
     seen: set[str] = set()
     for item in items:
         pool_id = item.get("pool_id")
-        if type(pool_id) is not str or pool_id in seen:
-            continue
+        if type(pool_id) is not str or not pool_id or pool_id in seen:
+            continue  # a pool_id the item rule refuses is that item's error
         seen.add(pool_id)
         if pools.owned(pool_id, account) is None:
             raise not_found()
@@ -91,26 +91,20 @@ def evaluate(
     """Validate every item; valid ones get their pool and overlap."""
     result = Evaluation()
     for index, item in enumerate(items):
-        errors: Errors = {}
         pool_id = item.get("pool_id")
-        pool = None
-        if pool_id is None:
-            errors["pool_id"] = field_error("VALUE_REQUIRED")
-        elif type(pool_id) is not str:
-            errors["pool_id"] = field_error("STRING_EXPECTED")
-        else:
-            pool = pools.owned(pool_id, account)
-            if pool is None or pools.statuses[pool_id] == "archived":
-                # Only reachable when the config changed under a pending operation.
-                errors["pool_id"] = {"code": "DOES_NOT_EXIST", "message": "Pool does not exist"}
-        read_only = kind.validate(item, pools.validators[pool.id] if pool else _UNKNOWN_SPEC, errors)
-        if overlap_error(item, allow_defaults):
-            errors["overlap"] = field_error("VALUE_REQUIRED")
-        if errors or pool is None:
-            result.errors[index] = errors
+        pool = pools.owned(pool_id, account) if type(pool_id) is str else None
+        if pool is not None and pools.statuses[pool.id] == "archived":
+            pool = None
+        errors = item_errors(item, kind, pools.validators[pool.id] if pool else _UNKNOWN_SPEC, allow_defaults)
+        if pool is None and (errors is None or "pool_id" not in errors):
+            # Only reachable when the config changed under a pending operation.
+            errors = {"pool_id": {"code": "DOES_NOT_EXIST", "message": "Pool does not exist"}, **(errors or {})}
+        if errors is not None or pool is None:
+            result.errors[index] = errors or {}
             continue
         overlap = resolve_overlap(item, pool, kind, allow_defaults)
         drop_overlap = allow_defaults and overlap is not None and item.get("overlap", 0) is None
+        read_only = carries_read_only(item, kind)
         if read_only or drop_overlap:
             item = stored_form(item, drop_overlap, read_only)
         result.valid.append((index, item, pool, overlap))

@@ -1,12 +1,14 @@
-"""The project specs items are checked against, compiled once per project: the checks themselves, codes and
-messages are toloka_contract.fields', which the upload layer's client-side checks use too."""
+"""The project specs items are checked against, compiled once per project, with the create-item rule of each
+kind over them: the checks themselves, codes and messages are toloka_contract's (fields, item_rule), which the
+upload layer's client-side checks use too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from toloka_contract.fields import Check, FieldSpecs, compile_field
+from toloka_contract.fields import FieldSpecs
+from toloka_contract.item_rule import ANY_FIELDS, TASK_CREATE, TASK_SUITE_CREATE, ItemRule
 
 from toloka_emulator.config import FieldSpec, ProjectConfig
 
@@ -28,20 +30,28 @@ def spec_json(spec: dict[str, FieldSpec]) -> dict[str, dict[str, Any]]:
     return {name: field_spec_json(field) for name, field in spec.items()}
 
 
-def value_check(spec: dict[str, Any]) -> Check:
-    """The check of one non-null value of a field the emulator itself defines (`{"type": "float", ...}`)."""
-    check = compile_field(spec)
-    if check is None:
-        raise ValueError(f"no check for field type {spec.get('type')!r}")
-    return check
-
-
 @dataclass(frozen=True)
 class SpecValidators:
-    """The compiled input and output specs of one project: `input_values` and solutions' `output_values`."""
+    """The compiled input and output specs of one project (`input_values`, solutions' `output_values`), and the
+    create-item rules over them: `rule(TASK_CREATE, allow_defaults)`."""
 
-    inputs: FieldSpecs
-    outputs: FieldSpecs
+    inputs: FieldSpecs = ANY_FIELDS
+    outputs: FieldSpecs = ANY_FIELDS
+    _rules: dict[tuple[str, bool], ItemRule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rules = {
+            (kind, allow_defaults): ItemRule(
+                kind, allow_defaults=allow_defaults, inputs=self.inputs, outputs=self.outputs
+            )
+            for kind in (TASK_CREATE, TASK_SUITE_CREATE)
+            for allow_defaults in (False, True)
+        }
+        object.__setattr__(self, "_rules", rules)
+
+    def rule(self, kind: str, allow_defaults: bool) -> ItemRule:
+        """The create-item rule of `kind` (`TASK_CREATE`, `TASK_SUITE_CREATE`) for items of this project."""
+        return self._rules[kind, allow_defaults]
 
     @classmethod
     def of(cls, project: ProjectConfig) -> SpecValidators:

@@ -29,6 +29,12 @@ class TaskSuiteCreate:
             `"overlap": null, "infinite_overlap": true`; the Java SDK omits the field). A null or missing
             overlap without `infinite_overlap: true` and without `allow_defaults=true` makes the item invalid
             (`VALUE_REQUIRED` on `overlap`), a per-item error rather than a malformed request.
+            Under `allow_defaults=true` the same bounds hold: the pool's default fills only a missing or null
+            overlap (none with `infinite_overlap: true`), and an overlap that is given is the item's own, kept and
+            checked (0 is `VALUE_LESS_THAN_MIN`; a read overlap of 0 comes from set-overlap-or-min, not from a
+            create). Sources: `AllowDefaults` ("an item's own `overlap` is kept"); toloka-kit's sync upload with
+            `allow_defaults` sends items without overlap and reads them back with the pool's (corpus
+            `kit__test_create_tasks_sync`).
         infinite_overlap (bool | Unset):
         reserved_for (list[str] | Unset): A set of strings (no duplicates).
         unavailable_for (list[str] | Unset): A set of strings (no duplicates).
