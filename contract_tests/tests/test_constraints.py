@@ -12,10 +12,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
-from schemathesis.core.failures import AcceptedNegativeData
-from schemathesis.hooks import HookContext
-from schemathesis.schemas import BaseSchema
+from schemathesis import BaseSchema, GenerationMode, HookContext
 from toloka_conformance import fuzzing, runner
 from toloka_conformance.constraints import (
     BUDGET_SPENT,
@@ -27,6 +24,7 @@ from toloka_conformance.constraints import (
 )
 from toloka_conformance.redaction import Secret
 from toloka_conformance.results import Verdict
+from toloka_conformance.schemathesis_internals import AcceptedNegativeData
 from toloka_conformance.spec import is_uuid, load_spec
 from toloka_conformance.target import Target, from_emulator_config
 from toloka_contract.testing import validator

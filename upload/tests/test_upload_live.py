@@ -43,7 +43,7 @@ def stored(emulator: RunningEmulator, kind_module: Any = list_tasks, pool_id: st
     with client as http:
         while True:
             query = {"pool_id": pool_id, "limit": 100_000, **({"id_gt": last} if last else {})}
-            response = http.get_httpx_client().request(**kind_module._get_kwargs(**query))
+            response = http.get_httpx_client().request(**kind_module.request_kwargs(**query))
             assert response.status_code == 200, response.text
             page = orjson.loads(response.content)
             items.extend(page["items"])

@@ -89,7 +89,7 @@ def stored(emulator: RunningEmulator, kind: str = "tasks", pool_id: str = "1") -
     with client as http:
         while True:
             query = {"pool_id": pool_id, "limit": 100_000, **({"id_gt": last} if last else {})}
-            response = http.get_httpx_client().request(**KINDS[kind]._get_kwargs(**query))
+            response = http.get_httpx_client().request(**KINDS[kind].request_kwargs(**query))
             assert response.status_code == 200, response.text
             page = orjson.loads(response.content)
             found.update(image(item) for item in page["items"])
