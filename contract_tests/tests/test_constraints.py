@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from broken_servers import BY_NAME
 from hypothesis import HealthCheck, given, settings
 from schemathesis import BaseSchema, GenerationMode, HookContext
 from toloka_conformance import fuzzing, runner
@@ -30,9 +30,6 @@ from toloka_conformance.target import Target, from_emulator_config
 from toloka_contract.testing import validator
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
-
-sys.path.insert(0, str(Path(__file__).parent))
-from broken_servers import BY_NAME
 from uvicorn_thread import serving
 
 TARGET = Target(

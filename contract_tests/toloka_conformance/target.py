@@ -87,8 +87,8 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
         "token": Secret(me.tokens[0]),
         "pool_id": pool.id,
         "input_values": dict(pool.example_input_values),
-        # The emulator keeps no output spec: any object is a valid answer for a control task.
-        "output_values": {"label": "conformance"},
+        # No output_values: as against Toloka, the checks build a valid answer from the project's output spec,
+        # which the emulator serves from its config (a hard-coded answer would be wrong for another config).
         "default_overlap": pool.default_overlap_for_new_tasks,
         "default_suite_overlap": pool.default_overlap_for_new_task_suites,
         "other_token": Secret(other.tokens[0]) if other is not None else None,

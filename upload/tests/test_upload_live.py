@@ -136,7 +136,7 @@ def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
     try:
         deadline = time.monotonic() + 60
         while checkpoint_done(checkpoint) < 2 and first.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)  # real time: a real upload process, to be killed by a real signal
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()

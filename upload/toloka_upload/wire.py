@@ -4,6 +4,7 @@ The generated functions convert every item to and from attrs models, which costs
 of an upload; here a batch is serialised once and only small answers (Operation, Error) become models.
 """
 
+from types import ModuleType
 from typing import Any
 from uuid import UUID
 
@@ -74,22 +75,23 @@ class Wire:
 
     async def operation(self, operation_id: str) -> httpx.Response:
         """GET an operation."""
-        request = _checked(get_operation.request_kwargs(operation_id), REQUEST_KEYS, get_operation.__name__)
-        return await self._http.request(**request)
+        return await self._get(get_operation, operation_id)
 
     async def operation_log(self, operation_id: str) -> httpx.Response:
         """GET an operation's log."""
-        request = _checked(get_operation_log.request_kwargs(operation_id), REQUEST_KEYS, get_operation_log.__name__)
-        return await self._http.request(**request)
+        return await self._get(get_operation_log, operation_id)
 
     async def pool(self, pool_id: str) -> httpx.Response:
         """GET a pool (its project id, status, default overlaps)."""
-        request = _checked(get_pool.request_kwargs(pool_id), REQUEST_KEYS, get_pool.__name__)
-        return await self._http.request(**request)
+        return await self._get(get_pool, pool_id)
 
     async def project(self, project_id: str) -> httpx.Response:
         """GET a project (its input spec)."""
-        request = _checked(get_project.request_kwargs(project_id), REQUEST_KEYS, get_project.__name__)
+        return await self._get(get_project, project_id)
+
+    async def _get(self, module: ModuleType, *arguments: str, **query: Any) -> httpx.Response:
+        """Send the request the generated `module` builds for `arguments` and `query`."""
+        request = _checked(module.request_kwargs(*arguments, **query), REQUEST_KEYS, module.__name__)
         return await self._http.request(**request)
 
     async def list_items(
@@ -100,8 +102,7 @@ class Wire:
         query: dict[str, Any] = {"pool_id": pool_id, "sort": sort, "limit": limit}
         if id_gt is not None:
             query["id_gt"] = id_gt
-        request = _checked(module.request_kwargs(**query), REQUEST_KEYS, module.__name__)
-        return await self._http.request(**request)
+        return await self._get(module, **query)
 
     async def aclose(self) -> None:
         """Close the connections."""
