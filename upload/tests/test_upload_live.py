@@ -139,7 +139,7 @@ def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
             time.sleep(0.05)  # real time: a real upload process, to be killed by a real signal
     finally:
         first.send_signal(signal.SIGKILL)
-        first.wait()
+        first.communicate()  # reaps it and closes its stderr pipe (an open pipe is a ResourceWarning: an error here)
     assert first.returncode == -signal.SIGKILL, "the upload should still have been running"
     assert len(stored(emulator)) < 6000
 
