@@ -81,6 +81,18 @@ def test_a_case_keeps_its_violation_and_is_aimed_at_the_pool() -> None:
     assert single.body["pool_id"] == "7" and single.query["open_pool"] == "false"
 
 
+def test_a_suite_whose_tasks_are_not_a_list_is_left_to_its_violation() -> None:
+    """A negative suite case may send `"tasks": true` (or a number): the hook keeps it as generated, never crashes
+    on it (a crash in a hook is a run error, which turns the whole schemathesis run red)."""
+    _, constraints = _schema()
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()))
+    operation = schema["/api/v1/task-suites"]["POST"]
+    for tasks in (True, 3, None):
+        case = operation.Case(body=[{"pool_id": "x", "tasks": tasks}], query={})
+        mapped = constraints.map_case(HookContext(operation=operation), case)
+        assert mapped.body == [{"pool_id": "7", "tasks": tasks, "overlap": 1}]
+
+
 def test_generated_pool_actions_spare_the_suites_own_pools() -> None:
     """A generated open or close of the target or the closed pool goes to a pool no server hands out; others stay."""
     _, constraints = _schema()

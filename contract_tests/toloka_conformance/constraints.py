@@ -131,7 +131,8 @@ class Constraints:
         if isinstance(item.get("pool_id"), str) and item["pool_id"]:
             item["pool_id"] = self.target.pool_id
         self._make_valid(item, positive=positive)
-        for inner in item.get("tasks") or ():
+        tasks = item.get("tasks")
+        for inner in tasks if isinstance(tasks, list) else ():  # a negative case may send `"tasks": true`
             if isinstance(inner, dict):
                 self._make_valid(inner, positive=positive)
         if fill_overlap and item.get("overlap") is None and item.get("infinite_overlap") is not True:
