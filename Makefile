@@ -8,7 +8,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 UV_VERSION := 0.13.9
 RUN := $(UV) run --frozen
 SDK_ENV := compat/toloka-kit
-HAND_WRITTEN := contract reference_server upload contract_tests generator bench packaging_tests
+HAND_WRITTEN := contract reference_server upload contract_tests generator bench packaging_tests tools
 REPORT_DIR ?= reports/conformance
 
 .PHONY: help setup setup-sdk generate check-generated lint test conformance bench dist clean

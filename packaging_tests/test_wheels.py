@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -136,24 +135,17 @@ def venv(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Venv:
     return _make_venv(tmp_path_factory, dist, "wheels", [*wheels, suite])
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
+def _read_port(port_file: Path, process: subprocess.Popen[str]) -> int:
+    """The port `serve --port 0 --port-file` wrote once listening (it listens before it tells: no race)."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"toloka-emulator serve exited {process.returncode}: {process.communicate()[1]}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"toloka-emulator serve did not listen on port {port} within {STARTUP_TIMEOUT:.0f} s")
+            return int(port_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            time.sleep(0.05)  # a real process starting: polled on the wall clock
+    pytest.fail(f"toloka-emulator serve wrote no --port-file within {STARTUP_TIMEOUT:.0f} s")
 
 
 @dataclass
@@ -165,13 +157,15 @@ class Served:
 @pytest.fixture
 def served(venv: Venv) -> Iterator[Served]:
     """`toloka-emulator serve` from the venv on a free port (in-memory database), stopped after the test."""
-    port = _free_port()
-    command = [str(venv.bin / "toloka-emulator"), "serve", "--port", str(port), "--db", ":memory:"]
+    port_file = venv.work / "emulator.port"
+    port_file.unlink(missing_ok=True)
+    command = [str(venv.bin / "toloka-emulator"), "serve", "--port", "0", "--port-file", str(port_file)]
+    command += ["--db", ":memory:"]
     process = subprocess.Popen(
         command, cwd=venv.work, env=venv.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        _wait_for_port(port, process)
+        port = _read_port(port_file, process)  # written once the server listens
         yield Served(f"http://127.0.0.1:{port}", process)
     finally:
         if process.poll() is None:

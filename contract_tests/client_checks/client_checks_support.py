@@ -17,7 +17,7 @@ import jsonschema_rs
 from hypothesis import strategies as st
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
-from schemathesis.generation.jsonschema.builder import build
+from toloka_conformance.schemathesis_internals import strategy_from_json_schema
 from toloka_contract.schema import (
     FORMAT_CHECKS,
     SUBSCHEMA_KEYWORDS,
@@ -83,7 +83,7 @@ def from_schema(spec: Mapping[str, Any], schema: Any, max_items: int | None = No
     inlined = inline_refs(spec, schema)
     if max_items is not None:
         inlined = bounded(inlined, max_items)
-    strategy = build(inlined, draft=jsonschema_rs.Draft202012, formats=FORMAT_STRATEGIES)
+    strategy = strategy_from_json_schema(inlined, draft=jsonschema_rs.Draft202012, formats=FORMAT_STRATEGIES)
     return cast("st.SearchStrategy[Any]", strategy)
 
 

@@ -12,13 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import broken_servers
 import uvicorn
+import valid_servers
 from starlette.types import ASGIApp
 from toloka_emulator import create_app
-
-sys.path.insert(0, str(Path(__file__).parent))
-import broken_servers
-import valid_servers
 
 
 def _freeze_rate_clock(app: ASGIApp) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,6 @@ from toloka_conformance.redaction import REDACTED, Secret
 from toloka_conformance.target import Target, from_emulator_config, scheme_for
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
-
-sys.path.insert(0, str(Path(__file__).parent))
 from uvicorn_thread import serving
 
 API_KEY = "a" * 23 + ".bbbbbbbb.cccccccc"  # the shape of a Toloka API key: first dot at position 23

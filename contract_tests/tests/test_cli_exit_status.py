@@ -188,6 +188,7 @@ def test_bad_usage_exits_2_with_one_line_naming_the_flag(
 
 
 def _closed_port() -> str:
+    """A loopback URL nothing listens on: free_port's one right use (a server is never started on it)."""
     return f"http://127.0.0.1:{free_port()}"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -11,11 +10,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from broken_servers import BY_NAME
 from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
-from schemathesis.core.failures import AcceptedNegativeData
-from schemathesis.hooks import HookContext
-from schemathesis.schemas import BaseSchema
+from schemathesis import BaseSchema, GenerationMode, HookContext
 from toloka_conformance import fuzzing, runner
 from toloka_conformance.constraints import (
     BUDGET_SPENT,
@@ -27,14 +24,12 @@ from toloka_conformance.constraints import (
 )
 from toloka_conformance.redaction import Secret
 from toloka_conformance.results import Verdict
+from toloka_conformance.schemathesis_internals import AcceptedNegativeData
 from toloka_conformance.spec import is_uuid, load_spec
 from toloka_conformance.target import Target, from_emulator_config
 from toloka_contract.testing import validator
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
-
-sys.path.insert(0, str(Path(__file__).parent))
-from broken_servers import BY_NAME
 from uvicorn_thread import serving
 
 TARGET = Target(
@@ -84,6 +79,18 @@ def test_a_case_keeps_its_violation_and_is_aimed_at_the_pool() -> None:
     assert kept.query == {"open_pool": "maybe", "operation_id": "not-a-uuid"}
     single = _map(constraints, {"pool_id": "x"}, {"open_pool": "false"})
     assert single.body["pool_id"] == "7" and single.query["open_pool"] == "false"
+
+
+def test_a_suite_whose_tasks_are_not_a_list_is_left_to_its_violation() -> None:
+    """A negative suite case may send `"tasks": true` (or a number): the hook keeps it as generated, never crashes
+    on it (a crash in a hook is a run error, which turns the whole schemathesis run red)."""
+    _, constraints = _schema()
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()))
+    operation = schema["/api/v1/task-suites"]["POST"]
+    for tasks in (True, 3, None):
+        case = operation.Case(body=[{"pool_id": "x", "tasks": tasks}], query={})
+        mapped = constraints.map_case(HookContext(operation=operation), case)
+        assert mapped.body == [{"pool_id": "7", "tasks": tasks, "overlap": 1}]
 
 
 def test_generated_pool_actions_spare_the_suites_own_pools() -> None:

@@ -11,7 +11,6 @@ every server's outcome, to reports/catalogue.md.
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -19,12 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from toloka_emulator.config import load_config
-from toloka_emulator.config_writer import merge_overrides
-
-sys.path.insert(0, str(Path(__file__).parent))
 from broken_servers import FAULTS, Fault
 from catalogue_run import Job, Run, execute
+from toloka_emulator.config import load_config
+from toloka_emulator.config_writer import merge_overrides
 from valid_servers import VARIANTS, Variant
 
 # Low enough that the suite's opt-in 429 check reaches it (it is below MAX_PROVOKED_ITEMS), far above what the

@@ -3,7 +3,6 @@ closed it again (issue 12), so nothing the first run did makes the second skip o
 
 from __future__ import annotations
 
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,8 +11,6 @@ from toloka_conformance import cli
 from toloka_conformance.target import from_emulator_config
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
-
-sys.path.insert(0, str(Path(__file__).parent))
 from uvicorn_thread import serving
 
 LIMITS = {"limits": {"items_per_minute": 20_000}}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from stateful_chain import Recorder, link_chains
 from toloka_conformance import fuzzing, runner
 from toloka_conformance.api import Api
 from toloka_conformance.checks import REGISTRY, Context
@@ -12,9 +12,6 @@ from toloka_conformance.results import Verdict
 from toloka_conformance.target import from_emulator_config
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
-
-sys.path.insert(0, str(Path(__file__).parent))
-from stateful_chain import Recorder, link_chains
 from uvicorn_thread import serving
 
 LIMITS = {"limits": {"items_per_minute": 20_000}}

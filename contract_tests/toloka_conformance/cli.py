@@ -200,8 +200,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _secret_from_env(name: str | None, flag: str) -> Secret | None:
-    if name is None:
-        return None
+    return None if name is None else _env_secret(name, flag)
+
+
+def _env_secret(name: str, flag: str) -> Secret:
+    """The secret in environment variable `name` (given by `flag`); a usage error when it is unusable."""
     value = os.environ.get(name)
     if not value:
         raise UsageError(f"{flag}: environment variable {name} is empty or unset")
@@ -236,8 +239,7 @@ def _target(args: argparse.Namespace, base_url: str, emulator_config: str | None
         return _emulator_target(base_url, emulator_config, overrides)
     if args.pool_id is None or args.input_values is None:
         raise UsageError("--token-env needs --pool-id and --input-values (a valid input_values for that pool)")
-    token = _secret_from_env(args.token_env, "--token-env")
-    assert token is not None
+    token = _env_secret(args.token_env, "--token-env")
     return Target(base_url=base_url, token=token, **overrides)
 
 

@@ -31,12 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from schemathesis import Case, GenerationMode
-from schemathesis.core.failures import AcceptedNegativeData, Failure
-from schemathesis.core.transport import Response
-from schemathesis.hooks import HookContext
-from schemathesis.schemas import BaseSchema
+from schemathesis import BaseSchema, Case, GenerationMode, HookContext, Response
 
+from toloka_conformance.schemathesis_internals import AcceptedNegativeData, Failure
 from toloka_conformance.spec import is_uuid
 from toloka_conformance.target import Target
 

@@ -9,16 +9,20 @@ from typing import Any
 
 import httpx
 import schemathesis
-from schemathesis.config import SchemathesisConfig
-from schemathesis.core.transport import Response
-from schemathesis.engine import Status, events, from_schema
-from schemathesis.engine.recorder import ScenarioRecorder
-from schemathesis.schemas import BaseSchema
+from schemathesis import Config as SchemathesisConfig
+from schemathesis import Response
 
 from toloka_conformance.checks.support import valid_values
 from toloka_conformance.constraints import Constraints, ItemBudget
 from toloka_conformance.redaction import REDACTED, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict
+from toloka_conformance.schemathesis_internals import (
+    ScenarioRecorder,
+    Status,
+    events,
+    from_schema,
+    start_workflows_at_uploads,
+)
 from toloka_conformance.spec import load_spec
 from toloka_conformance.target import Target
 
@@ -141,7 +145,7 @@ def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudg
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
     Constraints(target, budget, settings.seed, answer=_answer(target)).install(schema)
-    _uploads_start_workflows(schema)
+    start_workflows_at_uploads(schema)
     summary = _Events(target)
     for event in from_schema(schema).execute():
         summary.take(event)
@@ -161,19 +165,6 @@ def _answer(target: Target) -> dict[str, Any] | None:
     except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no valid answer known: the hooks then send no solutions in positive cases
     return valid_values(spec) if isinstance(spec, dict) else None
-
-
-def _uploads_start_workflows(schema: BaseSchema) -> None:
-    """Drop inputs no operation of the API produces (the pool a task goes to) from schemathesis' dependency graph.
-
-    Pools are configuration, not created through this API; left in, they mark the uploads as unlikely to
-    succeed, and the stateful phase then starts every workflow from a list instead of from an upload, so
-    the links create -> operation -> log -> item are never followed. (Internal API of the pinned schemathesis.)
-    """
-    graph = schema.analysis.dependency_graph  # type: ignore[attr-defined]
-    produced = {output.resource.name for node in graph.operations.values() for output in node.outputs}
-    for node in graph.operations.values():
-        node.inputs = [slot for slot in node.inputs if slot.resource_field is None or slot.resource.name in produced]
 
 
 def _collect(recorder: ScenarioRecorder, tallies: dict[str, _Tally], target: Target) -> None:

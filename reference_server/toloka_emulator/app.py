@@ -198,12 +198,14 @@ def _json(status: int, body: bytes, headers: dict[str, str] | None = None) -> Re
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
+    if not isinstance(exc, ApiError):  # registered for ApiError only; Starlette types every handler by Exception
+        raise TypeError(f"_api_error was given a {type(exc).__name__}") from exc
     return _json(exc.status, exc.body(), exc.headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+    if not isinstance(exc, HTTPException):  # registered for HTTPException only, as above
+        raise TypeError(f"_http_error was given a {type(exc).__name__}") from exc
     code = _HTTP_CODES.get(exc.status_code, "VALIDATION_ERROR" if exc.status_code < 500 else "INTERNAL_ERROR")
     return _json(exc.status_code, error_body(code, str(exc.detail)), dict(exc.headers or {}))
 

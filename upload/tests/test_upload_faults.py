@@ -123,7 +123,7 @@ def server_images(emulator: RunningEmulator) -> dict[str, str]:
     """Task id → image of everything in pool 1, read directly from the emulator."""
     client = AuthenticatedClient(base_url=emulator.base_url, token=emulator.token(), prefix="OAuth")
     with client as http:
-        response = http.get_httpx_client().request(**list_tasks._get_kwargs(pool_id="1", limit=100_000))
+        response = http.get_httpx_client().request(**list_tasks.request_kwargs(pool_id="1", limit=100_000))
     page: dict[str, Any] = orjson.loads(response.content)
     assert not page["has_more"]
     return {task["id"]: task["input_values"]["image"] for task in page["items"]}

@@ -43,7 +43,7 @@ def stored(emulator: RunningEmulator, kind_module: Any = list_tasks, pool_id: st
     with client as http:
         while True:
             query = {"pool_id": pool_id, "limit": 100_000, **({"id_gt": last} if last else {})}
-            response = http.get_httpx_client().request(**kind_module._get_kwargs(**query))
+            response = http.get_httpx_client().request(**kind_module.request_kwargs(**query))
             assert response.status_code == 200, response.text
             page = orjson.loads(response.content)
             items.extend(page["items"])
@@ -136,10 +136,10 @@ def test_command_killed_midway_then_rerun_with_checkpoint_creates_nothing_twice(
     try:
         deadline = time.monotonic() + 60
         while checkpoint_done(checkpoint) < 2 and first.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)  # real time: a real upload process, to be killed by a real signal
     finally:
         first.send_signal(signal.SIGKILL)
-        first.wait()
+        first.communicate()  # reaps it and closes its stderr pipe (an open pipe is a ResourceWarning: an error here)
     assert first.returncode == -signal.SIGKILL, "the upload should still have been running"
     assert len(stored(emulator)) < 6000
 

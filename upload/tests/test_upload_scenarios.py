@@ -90,7 +90,7 @@ def stored(emulator: RunningEmulator, kind: str = "tasks", pool_id: str = "1") -
     with client as http:
         while True:
             query = {"pool_id": pool_id, "limit": 100_000, **({"id_gt": last} if last else {})}
-            response = http.get_httpx_client().request(**KINDS[kind]._get_kwargs(**query))
+            response = http.get_httpx_client().request(**KINDS[kind].request_kwargs(**query))
             assert response.status_code == 200, response.text
             page = orjson.loads(response.content)
             found.update(image(item) for item in page["items"])
@@ -247,7 +247,7 @@ def test_3_interrupted_async_upload_without_checkpoint_rerun_creates_each_line_o
     first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.05)  # real time: a real upload process, to be interrupted by a real signal
     first.send_signal(how)
     _, stderr = first.communicate(timeout=60)
     if how is signal.SIGINT:
@@ -280,7 +280,7 @@ def test_3_interrupted_sync_upload_with_checkpoint_rerun_creates_each_line_once(
     first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.05)  # real time: a real upload process, to be interrupted by a real signal
     first.send_signal(how)
     _, stderr = first.communicate(timeout=60)
     if how is signal.SIGINT:
@@ -410,7 +410,7 @@ def eventually_stored(emulator: RunningEmulator, kind: str, count: int) -> colle
     """The pool once it holds `count` items (async operations the server accepted end on its own time)."""
     deadline = time.monotonic() + 20
     while sum((found := stored(emulator, kind)).values()) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.05)  # real time: a real emulator process ends the operations on its own time
     return found
 
 
@@ -635,7 +635,7 @@ async def test_7_the_deadline_ends_retrying_on_the_fake_clock_and_every_retry_is
 
 
 def test_7_retry_after_as_an_http_date_and_payload_interval_are_honoured() -> None:
-    now = time.time()
+    now = 1_800_000_000.0  # any moment: the wait is measured from the answer's own Date header
     date = email.utils.formatdate(now, usegmt=True)
     later = email.utils.formatdate(now + 30, usegmt=True)
     response = httpx.Response(429, headers={"Retry-After": later, "Date": date})

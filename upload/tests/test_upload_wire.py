@@ -1,4 +1,4 @@
-"""The requests wire.py builds from the generated modules' private `_get_kwargs`: a regeneration that changes
+"""The requests wire.py builds from the generated modules' public `request_kwargs`: a regeneration that changes
 their shape (method, path, query names, headers, body key) fails here, under `make test`, not in production."""
 
 import asyncio
@@ -92,8 +92,8 @@ def test_a_regenerated_request_shape_stops_the_upload_loudly(monkeypatch: pytest
     def drifted(**_: Any) -> dict[str, Any]:
         return {"method": "post", "url": "/api/v1/tasks", "params": {}, "content": b"[]"}
 
-    monkeypatch.setattr(create_tasks, "_get_kwargs", drifted)
-    with pytest.raises(RequestShapeError, match=r"create_tasks\._get_kwargs returned keys \['content'"):
+    monkeypatch.setattr(create_tasks, "request_kwargs", drifted)
+    with pytest.raises(RequestShapeError, match=r"create_tasks\.request_kwargs returned keys \['content'"):
         sent(create(Kind.TASKS, None))
     unreachable = httpx.MockTransport(lambda request: httpx.Response(500))
     with pytest.raises(RequestShapeError):  # not swallowed into an "outcome unknown" batch

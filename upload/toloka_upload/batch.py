@@ -99,7 +99,7 @@ class BatchUploader:
 
     def not_sent(self, batch: PreparedBatch, reason: str) -> BatchOutcome:
         """The outcome of a batch that was never sent."""
-        return _blank(batch).settle(f"not created: {reason}")
+        return _blank(batch).mark_remaining(f"not created: {reason}")
 
     async def run(self, batch: PreparedBatch, on_send: Callable[[str | None], None] | None = None) -> BatchOutcome:
         """Upload `batch` (an async batch as an operation in the next free slot of the target's sequence).
@@ -110,12 +110,12 @@ class BatchUploader:
         """
         outcome = _blank(batch)
         if not batch.sent:
-            return outcome.settle(_rejected_reason(batch)) if batch.errors else outcome
+            return outcome.mark_remaining(_rejected_reason(batch)) if batch.errors else outcome
         try:
-            if self._pacer is not None and not await self._admitted(len(batch.sent)):
-                return outcome.settle("not created: the upload was stopped before this batch was sent")
+            if self._pacer is not None and not await self._admitted(self._pacer, len(batch.sent)):
+                return outcome.mark_remaining("not created: the upload was stopped before this batch was sent")
         except DeadlinePassed:
-            return outcome.settle("not created: the deadline (give_up_after) passed before it was sent")
+            return outcome.mark_remaining("not created: the deadline (give_up_after) passed before it was sent")
         try:
             if self._flags.async_mode:
                 await self._run_async(batch, outcome, on_send)
@@ -128,32 +128,31 @@ class BatchUploader:
         except ApiError as exc:
             self._take_validation_payload(batch, outcome, exc)
             if exc.code == "VALIDATION_ERROR" and outcome.errors:
-                return outcome.settle(_rejected_reason(batch))
-            return outcome.settle(f"not created: {exc.describe()}")
+                return outcome.mark_remaining(_rejected_reason(batch))
+            return outcome.mark_remaining(f"not created: {exc.describe()}")
         except GaveUpError as exc:
             if exc.maybe_sent:
-                return outcome.settle(self._unknown(str(exc), outcome.operation_id), unknown=True)
-            return outcome.settle(f"not created: {exc}")
+                return outcome.mark_remaining(self._unknown(str(exc), outcome.operation_id), unknown=True)
+            return outcome.mark_remaining(f"not created: {exc}")
         except OutcomeUnknownError as exc:
-            return outcome.settle(self._unknown(str(exc), outcome.operation_id), unknown=True)
+            return outcome.mark_remaining(self._unknown(str(exc), outcome.operation_id), unknown=True)
         except UploadError as exc:
-            return outcome.settle(f"not created: {exc}")
+            return outcome.mark_remaining(f"not created: {exc}")
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             # An answer that is not what the contract says: what happened on the server cannot be told.
             detail = f"the server's answer could not be read ({type(exc).__name__}: {exc})"
-            return outcome.settle(self._unknown(detail, outcome.operation_id), unknown=True)
-        return outcome.settle("not created: the server reported no outcome for this item")
+            return outcome.mark_remaining(self._unknown(detail, outcome.operation_id), unknown=True)
+        return outcome.mark_remaining("not created: the server reported no outcome for this item")
 
     def _unknown(self, detail: str, operation_id: str | None) -> str:
         return unknown_reason(detail, operation_id, self._checkpointed)
 
-    async def _admitted(self, items: int) -> bool:
+    async def _admitted(self, pacer: Pacer, items: int) -> bool:
         """Wait for the pacer; False when the upload is stopped first (the batch is then never sent)."""
-        assert self._pacer is not None
         if self._stop is None:
-            await self._pacer.acquire(items)
+            await pacer.acquire(items)
             return True
-        acquire = asyncio.ensure_future(self._pacer.acquire(items))
+        acquire = asyncio.ensure_future(pacer.acquire(items))
         stopped = asyncio.ensure_future(self._stop.wait())
         try:
             await asyncio.wait({acquire, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -311,7 +310,7 @@ class BatchUploader:
                 operation, _ = await self._ended(operation, batch, outcome)
             elif foreign:
                 # What the other run's operation holds of this batch is created; the rest is not, nor sent.
-                outcome.settle(f"not created: {self._halted}")
+                outcome.mark_remaining(f"not created: {self._halted}")
                 return
             if operation_status(operation) == FAIL:
                 if met and not outcome.errors and all(outcome.ids[o] is None for o in batch.sent):
@@ -320,9 +319,9 @@ class BatchUploader:
                     logger.info("%s: operation %s failed without creating anything: sending anew", what, operation_id)
                     continue
                 reason = _rejected_reason(batch) if outcome.errors else f"not created: operation {operation_id} failed"
-                outcome.settle(reason)
+                outcome.mark_remaining(reason)
             return
-        outcome.settle(f"not created: {MAX_OPERATION_ATTEMPTS} operations for it failed")
+        outcome.mark_remaining(f"not created: {MAX_OPERATION_ATTEMPTS} operations for it failed")
 
     async def follow(self, operation_id: str, batch: PreparedBatch) -> BatchOutcome | None:
         """What an earlier run's operation did with `batch` (None when the server never got it)."""
@@ -343,7 +342,7 @@ class BatchUploader:
         try:
             take_log(log, batch, self._kind.created_key, outcome)
         except ValueError as exc:
-            outcome.settle(
+            outcome.mark_remaining(
                 unknown_reason(f"its operation's log could not be mapped ({exc})", operation_id), unknown=True
             )
         outcome.earlier.update(offset for offset in batch.sent if outcome.ids[offset] is not None)

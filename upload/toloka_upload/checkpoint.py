@@ -26,6 +26,8 @@ from toloka_upload.items import PreparedBatch
 from toloka_upload.results import BatchOutcome
 
 FORMAT = "toloka-upload-checkpoint/2"
+Marks = list[list[str] | None]
+"""Per batch offset, the (pool id, content digest) of a synchronous batch's item (None: nothing to find it by)."""
 
 
 @attrs.define
@@ -42,7 +44,7 @@ class Pending:
     """Wall-clock time of the start record."""
     known: BatchOutcome | None = None
     """The outcome the earlier run did record (with unknown positions), if any."""
-    marks: list[list[str] | None] | None = None
+    marks: Marks | None = None
     """Per batch offset, the (pool id, content digest) of a synchronous batch's item, to find it in the pool."""
     floors: dict[str, str] = attrs.field(factory=dict)
     """Per pool, its newest id when the run began: what the batch created comes after it."""

@@ -148,8 +148,7 @@ def prepare_batch(
             unknown[offset] = reason
             continue
         item = original if type(original) is dict else _as_dict(original, kind)
-        if type(item) is not dict:
-            assert isinstance(item, InvalidInput)
+        if isinstance(item, InvalidInput):
             errors[offset] = item.errors()
             continue
         if pool_id is not None and "pool_id" not in item:

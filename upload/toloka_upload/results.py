@@ -89,7 +89,7 @@ class BatchOutcome:
         """Items created (by this run or an earlier one)."""
         return self.size - len(self.errors) - len(self.failures) - len(self.unknown)
 
-    def settle(self, reason: str, *, unknown: bool = False) -> "BatchOutcome":
+    def mark_remaining(self, reason: str, *, unknown: bool = False) -> "BatchOutcome":
         """Mark every position with no id, no errors and no outcome yet as failed (or, with `unknown`, as
         unknown) with `reason`, so nothing goes unreported."""
         if None not in self.ids:
@@ -104,6 +104,9 @@ class BatchOutcome:
             ):
                 target[offset] = reason
         return self
+
+    # The name before `mark_remaining`: "settle" means resolving an unknown outcome by a rerun everywhere else.
+    settle = mark_remaining
 
     def outcome(self, offset: int) -> ItemOutcome:
         """The end of the item at `offset` within this batch."""

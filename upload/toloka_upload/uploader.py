@@ -17,7 +17,7 @@ from toloka_client.client import AuthenticatedClient
 from toloka_contract.auth import authorization_header
 
 from toloka_upload.batch import ApiFlags, BatchUploader
-from toloka_upload.checkpoint import Checkpoint, Pending, recorded_salt
+from toloka_upload.checkpoint import Checkpoint, Marks, Pending, recorded_salt
 from toloka_upload.checks import InputSpec, ItemChecker
 from toloka_upload.credentials import Token, resolve_token
 from toloka_upload.earlier import Earlier
@@ -172,7 +172,7 @@ class AsyncUploader:
         tag = async_mode and settings.tag_items
         try:
             if journal is not None:
-                await run.settle_earlier()
+                await run.settle_earlier(journal)
                 if not async_mode and pool_id is not None and (newest := await reader.newest_id(pool_id)):
                     journal.floors = {pool_id: newest}
             met = await _discover(uploader, journal) if async_mode else None
@@ -190,7 +190,7 @@ class AsyncUploader:
                         marks=journal is not None and not async_mode, claim=met.claim if met else None,
                     )  # fmt: skip
                 except ChangedItemError as exc:
-                    await run.settle(0)
+                    await run.collect(0)
                     raise CheckpointMismatchError(
                         f"{exc}: the checkpoint {checkpoint} is for another input. Nothing more was sent. To "
                         "upload this input as new items, use another --checkpoint file (and --again if it "
@@ -201,7 +201,7 @@ class AsyncUploader:
                 if number == 0:
                     _refuse_unusable(prepared, pool_id, options.allow_defaults)
                 await run.submit(prepared)
-            await run.settle(0)
+            await run.collect(0)
             run.result.stopped = stop is not None and stop.is_set()
         finally:
             await run.close()
@@ -311,25 +311,23 @@ class _Run:
         self._on_batch = on_batch
         self._pending: set[asyncio.Task[tuple[PreparedBatch, str | None, BatchOutcome]]] = set()
 
-    async def settle_earlier(self) -> None:
+    async def settle_earlier(self, checkpoint: Checkpoint) -> None:
         """Follow the operations earlier runs left open, so that what they created is known by position."""
-        checkpoint = self._checkpoint
-        assert checkpoint is not None
-        synchronous = [pending for pending in checkpoint.pending if pending.operation_id is None]
+        # The checkpoint keeps no synchronous batch without marks (it cannot be found: see Checkpoint's loading).
+        synchronous = [(p, p.marks) for p in checkpoint.pending if p.operation_id is None and p.marks is not None]
         for pending in checkpoint.pending:
             if pending.operation_id is not None:
-                await self._settle_pending(checkpoint, pending)
+                await self._settle_pending(checkpoint, pending, pending.operation_id)
         if synchronous:
             await self._settle_synchronous(checkpoint, synchronous)
         checkpoint.pending = []
 
-    async def _settle_synchronous(self, checkpoint: Checkpoint, pendings: list[Pending]) -> None:
+    async def _settle_synchronous(self, checkpoint: Checkpoint, pendings: list[tuple[Pending, Marks]]) -> None:
         """Find the items of synchronous batches whose answer an earlier run lost by reading their pools back."""
         floors: dict[str, str | None] = {}
-        for pending in pendings:
-            assert pending.marks is not None
+        for pending, marks in pendings:
             for offset in pending.unsettled():
-                mark = pending.marks[offset] if offset < len(pending.marks) else None
+                mark = marks[offset] if offset < len(marks) else None
                 if mark is None:
                     continue
                 pool, floor = mark[0], pending.floors.get(mark[0])
@@ -347,21 +345,20 @@ class _Run:
                 unreadable[pool] = str(exc)
                 continue
             found.update((mark, collections.deque(ids)) for mark, ids in listing.items())
-        for pending in pendings:
-            self._settle_one(checkpoint, pending, found, unreadable)
+        for pending, marks in pendings:
+            self._settle_one(checkpoint, pending, marks, found, unreadable)
 
     def _settle_one(
-        self, checkpoint: Checkpoint, pending: Pending, found: dict[tuple[str, str], collections.deque[str]],
-        unreadable: dict[str, str],
+        self, checkpoint: Checkpoint, pending: Pending, marks: Marks,
+        found: dict[tuple[str, str], collections.deque[str]], unreadable: dict[str, str],
     ) -> None:  # fmt: skip
-        assert pending.marks is not None
         outcome = BatchOutcome(-1, pending.start, [None] * pending.size)
         offsets = pending.unsettled()
         matched: dict[int, str] = {}
         missing: list[int] = []
         blocked: dict[int, str] = {}
         for offset in offsets:
-            mark = pending.marks[offset] if offset < len(pending.marks) else None
+            mark = marks[offset] if offset < len(marks) else None
             if mark is None:
                 blocked[offset] = "it has no pool id or input values to find it by"
             elif mark[0] in unreadable:
@@ -393,21 +390,20 @@ class _Run:
         )  # fmt: skip
         # Positions missing from the pool with nothing of their batch found there were never created: they end
         # up failed in this record, so the rerun sends them again.
-        outcome.settle("not created: its synchronous batch is not in the pool")
+        outcome.mark_remaining("not created: its synchronous batch is not in the pool")
         checkpoint.record_done(outcome, pending.digests, pending.key)
 
-    async def _settle_pending(self, checkpoint: Checkpoint, pending: Pending) -> None:
+    async def _settle_pending(self, checkpoint: Checkpoint, pending: Pending, operation_id: str) -> None:
         batch = PreparedBatch(-1, pending.start, pending.size, b"", pending.sent, {}, pending.digests)
-        assert pending.operation_id is not None
         try:
-            outcome = await self._uploader.follow(pending.operation_id, batch)
+            outcome = await self._uploader.follow(operation_id, batch)
         except AuthenticationError:
             raise
         except (ApiError, UploadError) as exc:
-            logger.warning("could not settle operation %s of an earlier run: %s", pending.operation_id, exc)
+            logger.warning("could not settle operation %s of an earlier run: %s", operation_id, exc)
             for offset in pending.sent:
                 checkpoint.unknown[pending.start + offset] = (
-                    f"outcome unknown: operation {pending.operation_id} of an earlier run could not be read "
+                    f"outcome unknown: operation {operation_id} of an earlier run could not be read "
                     f"({exc}); rerun to settle it"
                 )
             return
@@ -419,12 +415,12 @@ class _Run:
             digest = pending.digests[offset] if offset < len(pending.digests) else None
             if item_id is not None and digest is not None:
                 checkpoint.created[pending.start + offset] = (digest, item_id)
-        outcome.settle("not created by the earlier run")
+        outcome.mark_remaining("not created by the earlier run")
         checkpoint.record_done(outcome, pending.digests, pending.key)
 
     async def submit(self, prepared: PreparedBatch) -> None:
         """Start uploading a batch once fewer than max_concurrency are in flight."""
-        await self.settle(self._max_concurrency - 1)
+        await self.collect(self._max_concurrency - 1)
         self._pending.add(asyncio.create_task(self._one(prepared)))
 
     async def _one(self, prepared: PreparedBatch) -> tuple[PreparedBatch, str | None, BatchOutcome]:
@@ -440,7 +436,7 @@ class _Run:
         outcome = await self._uploader.run(prepared, on_send)
         return prepared, key, outcome
 
-    async def settle(self, limit: int) -> None:
+    async def collect(self, limit: int) -> None:
         """Collect finished batches until at most `limit` are in flight."""
         while len(self._pending) > limit:
             done, _ = await asyncio.wait(self._pending, return_when=asyncio.FIRST_COMPLETED)
@@ -459,7 +455,8 @@ class _Run:
 
     def unsent(self, outcome: BatchOutcome) -> None:
         """Report a batch that is never sent (the upload was stopped before it)."""
-        self.result.add(outcome.settle("not created: not sent: the upload was stopped before this batch was sent"))
+        reason = "not created: not sent: the upload was stopped before this batch was sent"
+        self.result.add(outcome.mark_remaining(reason))
         if self._on_batch is not None:
             self._on_batch(outcome)
 

@@ -4,6 +4,7 @@ The generated functions convert every item to and from attrs models, which costs
 of an upload; here a batch is serialised once and only small answers (Operation, Error) become models.
 """
 
+from types import ModuleType
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from toloka_client.types import UNSET, Unset
 from toloka_upload.errors import ApiError, AuthenticationError
 from toloka_upload.kinds import Kind
 
-# The keys of the generated `_get_kwargs` results this module relies on. The create body (`json`) is swapped for
+# The keys of the generated `request_kwargs` results this module relies on. The create body (`json`) is swapped for
 # bytes serialised once; any other key (a regeneration that sends `content`, `data`, `files`, `cookies`...) would
 # be sent wrongly or lost, so it stops the upload instead.
 REQUEST_KEYS = frozenset({"method", "url", "params", "headers"})
@@ -35,7 +36,7 @@ def _checked(request: dict[str, Any], allowed: frozenset[str], operation: str) -
     """`request` when it has only the keys this module knows how to send (and the body, for a create)."""
     if not request.keys() <= allowed or ("json" in allowed and "json" not in request):
         raise RequestShapeError(
-            f"the generated {operation}._get_kwargs returned keys {sorted(request)}; toloka_upload.wire expects "
+            f"the generated {operation}.request_kwargs returned keys {sorted(request)}; toloka_upload.wire expects "
             f"{sorted(allowed)}: update wire.py for the regenerated client"
         )
     return request
@@ -60,7 +61,7 @@ class Wire:
     ) -> httpx.Response:
         """POST one pre-serialised batch (a JSON array) to the create endpoint of `kind`."""
         module = kind.create_module
-        request = module._get_kwargs(
+        request = module.request_kwargs(
             body=[],
             async_mode=async_mode,
             allow_defaults=allow_defaults,
@@ -74,22 +75,23 @@ class Wire:
 
     async def operation(self, operation_id: str) -> httpx.Response:
         """GET an operation."""
-        request = _checked(get_operation._get_kwargs(operation_id), REQUEST_KEYS, get_operation.__name__)
-        return await self._http.request(**request)
+        return await self._get(get_operation, operation_id)
 
     async def operation_log(self, operation_id: str) -> httpx.Response:
         """GET an operation's log."""
-        request = _checked(get_operation_log._get_kwargs(operation_id), REQUEST_KEYS, get_operation_log.__name__)
-        return await self._http.request(**request)
+        return await self._get(get_operation_log, operation_id)
 
     async def pool(self, pool_id: str) -> httpx.Response:
         """GET a pool (its project id, status, default overlaps)."""
-        request = _checked(get_pool._get_kwargs(pool_id), REQUEST_KEYS, get_pool.__name__)
-        return await self._http.request(**request)
+        return await self._get(get_pool, pool_id)
 
     async def project(self, project_id: str) -> httpx.Response:
         """GET a project (its input spec)."""
-        request = _checked(get_project._get_kwargs(project_id), REQUEST_KEYS, get_project.__name__)
+        return await self._get(get_project, project_id)
+
+    async def _get(self, module: ModuleType, *arguments: str, **query: Any) -> httpx.Response:
+        """Send the request the generated `module` builds for `arguments` and `query`."""
+        request = _checked(module.request_kwargs(*arguments, **query), REQUEST_KEYS, module.__name__)
         return await self._http.request(**request)
 
     async def list_items(
@@ -100,8 +102,7 @@ class Wire:
         query: dict[str, Any] = {"pool_id": pool_id, "sort": sort, "limit": limit}
         if id_gt is not None:
             query["id_gt"] = id_gt
-        request = _checked(module._get_kwargs(**query), REQUEST_KEYS, module.__name__)
-        return await self._http.request(**request)
+        return await self._get(module, **query)
 
     async def aclose(self) -> None:
         """Close the connections."""

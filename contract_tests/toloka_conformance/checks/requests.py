@@ -15,8 +15,8 @@ from toloka_conformance.checks.support import (
 )
 
 BAD_BODY = (
-    "[openapi.yaml BadRequest] Malformed JSON, a body that is not a non-empty array, and query parameters of the "
-    "wrong type answer 400 too."
+    "[openapi.yaml BadRequest, TaskCreateBody] Malformed JSON, a body that is neither a non-empty array nor one "
+    "task object, one object that is not a valid task, and query parameters of the wrong type answer 400 too."
 )
 MEDIA_TYPE = "[openapi.yaml UnsupportedMediaType] 415: The body is not `application/json`."
 AUTH = (
@@ -32,12 +32,12 @@ _BAD_BODIES: tuple[tuple[str, bytes], ...] = (
     ("an empty body", b""),
     ("malformed JSON", b"[{"),
     ("an empty array", b"[]"),
-    ("an object instead of an array", b"{}"),
+    ("an empty object (one task without pool_id or input_values)", b"{}"),
     ("a string", b'"tasks"'),
 )
 
 
-@check("requests.bad_body", "Empty, malformed or non-array bodies answer 400 VALIDATION_ERROR", BAD_BODY)
+@check("requests.bad_body", "Empty, malformed or not-a-task bodies answer 400 VALIDATION_ERROR", BAD_BODY)
 def bad_bodies(ctx: Context) -> None:
     """Each malformed body is answered 400 VALIDATION_ERROR (not 5xx, not 2xx)."""
     for description, content in _BAD_BODIES:

@@ -26,9 +26,8 @@ _SKEW = timedelta(minutes=20)
 
 def _check_one(name: str, value: object) -> str | None:
     """Why `value` is not a UTC timestamp of now in the documented format, or None."""
-    if not is_timestamp(value):
+    if not isinstance(value, str) or not is_timestamp(value):
         return f"{name}={value!r} is not a real date and time as YYYY-MM-DDThh:mm:ss[.ffffff] without a zone"
-    assert isinstance(value, str)
     moment = parse_timestamp(value).replace(tzinfo=UTC)
     now = datetime.now(UTC)
     if abs(moment - now) > _SKEW:

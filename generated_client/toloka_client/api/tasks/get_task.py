@@ -12,9 +12,13 @@ from ...models.task import Task
 from ...types import Response
 
 
-def _get_kwargs(
+# Changed from the stock template (why: the upload layer sends pre-serialised bodies through the client's own
+# httpx client and must not reach into a private function): the stock private `_get_kwargs` is public as
+# `request_kwargs`.
+def request_kwargs(
     task_id: str,
 ) -> dict[str, Any]:
+    """The keyword arguments of `httpx.Client.request` for this operation: method, url, params, headers, body."""
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -106,7 +110,7 @@ def sync_detailed(
         Response[Error | Task]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         task_id=task_id,
     )
 
@@ -171,7 +175,7 @@ async def asyncio_detailed(
         Response[Error | Task]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         task_id=task_id,
     )
 

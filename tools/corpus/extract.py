@@ -11,30 +11,68 @@ Every expression given as text must occur verbatim (whitespace-normalised) in th
 from __future__ import annotations
 
 import ast
+import gzip
+import io
 import json
-import os
 import re
 import subprocess
+import tarfile
 import textwrap
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-# Where the clones of the source repositories are: CORPUS_MIRRORS/<owner>+<name> (a clone or a bare git
-# directory, or a directory holding one as `repo`). Any clone works: the commits are pinned.
-MIRRORS = Path(os.environ.get("CORPUS_MIRRORS", "/work/.mirror"))
 
+class Sources:
+    """The source repositories: a directory holding `<owner>+<name>` for each, or an archive `--vendor` wrote.
 
-def git_dir(repo: str) -> Path:
-    base = MIRRORS / repo.replace("/", "+")
-    return base / "repo" if (base / "repo").exists() else base
+    In a directory each is a clone or a bare git directory (or a directory holding one as `repo`), read at the
+    pinned commits with `git show`. In an archive (`.tar.gz`) each file is `<owner>+<name>/<commit>/<path>`.
+    Any clone works: the commits are pinned. Every file read is kept in `read`, for `--vendor`.
+    """
 
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.read: dict[tuple[str, str, str], str] = {}
+        self._archive: dict[str, str] | None = None
+        if root.is_file():
+            with tarfile.open(root, "r:gz") as archive:
+                self._archive = {
+                    member.name: archive.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
+                    for member in archive.getmembers()
+                    if member.isfile()
+                }
 
-def show(repo: str, commit: str, path: str) -> str:
-    """The file `path` of `repo` at `commit`, as git stores it."""
-    return subprocess.run(
-        ["git", "-C", str(git_dir(repo)), "show", f"{commit}:{path}"], check=True, capture_output=True, text=True
-    ).stdout
+    def show(self, repo: str, commit: str, path: str) -> str:
+        """The file `path` of `repo` at `commit`, as git stores it."""
+        name = f"{repo.replace('/', '+')}/{commit}/{path}"
+        if self._archive is not None:
+            if name not in self._archive:
+                raise FileNotFoundError(f"{self.root}: no {name}")
+            text = self._archive[name]
+        else:
+            base = self.root / repo.replace("/", "+")
+            git_dir = base / "repo" if (base / "repo").exists() else base
+            text = subprocess.run(
+                ["git", "-C", str(git_dir), "show", f"{commit}:{path}"], check=True, capture_output=True, text=True
+            ).stdout
+        self.read[repo, commit, path] = text
+        return text
+
+    def vendor(self, archive: Path, also: list[tuple[str, str, str]]) -> None:
+        """Write the files read so far (and `also`, e.g. the licences) as a reproducible `.tar.gz` archive."""
+        for repo, commit, path in also:
+            self.show(repo, commit, path)
+        with (
+            archive.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed,
+            tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            for (repo, commit, path), text in sorted(self.read.items()):
+                data = text.encode("utf-8")
+                info = tarfile.TarInfo(f"{repo.replace('/', '+')}/{commit}/{path}")
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
 
 
 def _norm(text: str) -> str:
