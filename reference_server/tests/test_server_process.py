@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -130,13 +131,19 @@ def test_sigterm_stops_cleanly_and_the_log_has_no_token() -> None:
 
 
 def test_config_command_prints_the_effective_config(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "toloka_emulator", "config"], capture_output=True, text=True, check=True
-    )
-    config = json.loads(result.stdout)
+    command = [sys.executable, "-m", "toloka_emulator", "config", "--operation-delay", "2"]
+    printed = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    config = tomllib.loads(printed)
     assert config["accounts"][0]["tokens"] == ["emulator-requester-token"]
     assert {pool["id"] for pool in config["pools"]} == {"1", "2", "3", "4"}
-    assert config["limits"]["items_per_minute"] == 100000
+    assert config["limits"]["tasks_per_minute"] == 200000
+    assert config["worker"]["operation_delay_s"] == 2.0
+    # What it prints (TOML, or JSON with --json) is what --config reads.
+    for name, text in (("c.toml", printed), ("c.json", json.dumps(config))):
+        (tmp_path / name).write_text(text)
+        command = [sys.executable, "-m", "toloka_emulator", "config", "--json", "--config", str(tmp_path / name)]
+        again = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        assert json.loads(again) == config
     broken = tmp_path / "broken.toml"
     broken.write_text('[[accounts]]\nname = "x"\ntokens = "secret-token-value"\n')
     failed = subprocess.run(

@@ -10,8 +10,23 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from toloka_emulator.config import ConfigError, EmulatorConfig, load_config
+from toloka_emulator.config_writer import dumps_toml
+
+# `serve` flags for the production-like profile: flag -> (config table, key, type, help).
+PROFILE_FLAGS: dict[str, tuple[str, str, type, str]] = {
+    "--operation-delay": ("worker", "operation_delay_s", float, "seconds an upload operation stays PENDING"),
+    "--operation-rate": ("worker", "operation_items_per_second", float, "items a second a RUNNING operation does"),
+    "--tasks-per-minute": ("limits", "tasks_per_minute", int, "tasks created a minute per account"),
+    "--task-suites-per-minute": ("limits", "task_suites_per_minute", int, "task suites created a minute"),
+    "--requests-per-second": ("limits", "requests_per_second", int, "requests a second per account, 0: no limit"),
+    "--error-rate": ("faults", "error_rate", float, "share of requests answered 500/503"),
+    "--drop-after-commit-rate": ("faults", "drop_after_commit_rate", float, "share of uploads dropped after commit"),
+    "--poll-429-rate": ("faults", "poll_429_rate", float, "share of operation reads answered 429"),
+    "--fault-seed": ("faults", "seed", int, "seed of the fault draws"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,18 +40,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--port-file", default=None, help="write the port listened on to this file once listening (for --port 0)"
     )
     serve.add_argument("--db", default="toloka-emulator.db", help="SQLite file (':memory:' keeps nothing)")
-    serve.add_argument("--config", default=None, help="TOML config file (the packaged default if omitted)")
+    serve.add_argument("--config", default=None, help="config file, TOML or JSON (the packaged default if omitted)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    show = commands.add_parser("config", help="print the effective configuration as JSON")
-    show.add_argument("--config", default=None, help="TOML config file (the packaged default if omitted)")
+    serve.add_argument(
+        "--testing",
+        action="store_true",
+        help="record requests and add POST /_emulator/reset and GET /_emulator/requests (for test fixtures)",
+    )
+    show = commands.add_parser("config", help="print the effective configuration as TOML (what --config reads)")
+    show.add_argument("--config", default=None, help="config file, TOML or JSON (the packaged default if omitted)")
+    show.add_argument("--json", action="store_true", help="print JSON instead (--config reads that too)")
+    for command in (serve, show):
+        production = command.add_argument_group("production-like behaviour (each overrides the config's setting)")
+        for flag, (table, key, kind, text) in PROFILE_FLAGS.items():
+            production.add_argument(
+                flag, type=kind, default=None, dest=f"{table}__{key}", help=f"{text} ([{table}] {key})"
+            )
     args = parser.parse_args(argv)
+    overrides: dict[str, dict[str, Any]] = {}
+    for table, key, *_ in PROFILE_FLAGS.values():
+        value = getattr(args, f"{table}__{key}", None)
+        if value is not None:
+            overrides.setdefault(table, {})[key] = value
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, overrides)
     except ConfigError as exc:
         print(f"toloka-emulator: {exc}", file=sys.stderr)
         return 2
     if args.command == "config":
-        print(config.to_json())
+        print(config.to_json() if args.json else dumps_toml(config.raw), end="" if not args.json else "\n")
         return 0
     return _serve(args, config)
 
@@ -58,7 +90,7 @@ def _serve(args: argparse.Namespace, config: EmulatorConfig) -> int:
         return 1
     with sock:
         try:
-            app = create_app(config, args.db)
+            app = create_app(config, args.db, testing=args.testing)
         except (sqlite3.Error, SchemaError) as exc:
             print(f"toloka-emulator: cannot use the database {args.db}: {exc}", file=sys.stderr)
             return 1
