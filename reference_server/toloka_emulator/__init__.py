@@ -31,7 +31,24 @@ A request with more items than a whole window allows is 413 `ENTITY_TOO_LARGE`, 
 memory and start afresh on restart.
 """
 
-from toloka_emulator.app import create_app
-from toloka_emulator.config import EmulatorConfig, load_config
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toloka_emulator.app import create_app
+    from toloka_emulator.config import EmulatorConfig, load_config
 
 __all__ = ["EmulatorConfig", "create_app", "load_config"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported when asked for: the pytest plugin (an entry point, loaded in every test run where this package is
+    # installed) imports this package, and the app's imports cost about half a second.
+    if name == "create_app":
+        from toloka_emulator.app import create_app
+
+        return create_app
+    if name in ("EmulatorConfig", "load_config"):
+        from toloka_emulator import config
+
+        return getattr(config, name)
+    raise AttributeError(f"module 'toloka_emulator' has no attribute {name!r}")

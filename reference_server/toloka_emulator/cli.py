@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import logging
+import os
+import shutil
+import signal
 import socket
 import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +21,7 @@ from typing import Any
 from toloka_emulator.config import ConfigError, EmulatorConfig, load_config
 from toloka_emulator.config_writer import dumps_toml
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # `serve` flags for the production-like profile: flag -> (config table, key, type, help).
 PROFILE_FLAGS: dict[str, tuple[str, str, type, str]] = {
     "--operation-delay": ("worker", "operation_delay_s", float, "seconds an upload operation stays PENDING"),
@@ -46,6 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--testing",
         action="store_true",
         help="record requests and add POST /_emulator/reset and GET /_emulator/requests (for test fixtures)",
+    )
+    serve.add_argument(
+        "--parent-pid", type=int, default=None, help="stop (SIGTERM) when this process dies, even by SIGKILL"
+    )
+    serve.add_argument(
+        "--remove-when-orphaned", default=None, help="a directory to delete on exit if the --parent-pid process died"
     )
     show = commands.add_parser("config", help="print the effective configuration as TOML (what --config reads)")
     show.add_argument("--config", default=None, help="config file, TOML or JSON (the packaged default if omitted)")
@@ -103,10 +116,33 @@ def _serve(args: argparse.Namespace, config: EmulatorConfig) -> int:
         server = uvicorn.Server(
             uvicorn.Config(app, access_log=False, log_level=args.log_level, lifespan="on", timeout_keep_alive=75)
         )
+        if args.parent_pid is not None:
+            _stop_with_parent(args.parent_pid)
         # uvicorn re-raises the SIGINT it handled once its graceful shutdown is done: Ctrl-C is a clean stop.
         with contextlib.suppress(KeyboardInterrupt):
             server.run(sockets=[sock])
+    if args.parent_pid is not None and args.remove_when_orphaned and os.getppid() != args.parent_pid:
+        shutil.rmtree(args.remove_when_orphaned, ignore_errors=True)  # nobody else is left to remove it
     return 0
+
+
+def _stop_with_parent(parent_pid: int) -> None:
+    """SIGTERM this process (a clean uvicorn shutdown) once `parent_pid` is no longer its parent.
+
+    Linux's PR_SET_PDEATHSIG signals at once; a watch of the parent pid (every 0.2 s) covers other systems and the
+    parent dying before this process set it up.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.2)  # real time: this watches another process, not the app's clock
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _listen(host: str, port: int) -> socket.socket:

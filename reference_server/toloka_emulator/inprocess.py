@@ -21,21 +21,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping, MutableMapping
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 from toloka_contract.clock import Clock, Sleep
 
+from toloka_emulator.access import EmulatorAccess
 from toloka_emulator.app import create_app
 from toloka_emulator.config import EmulatorConfig
 from toloka_emulator.recording import RecordedRequest
 
 IN_PROCESS_URL = "http://toloka-emulator.invalid"
+T = TypeVar("T")
 
 
 @contextlib.asynccontextmanager
@@ -58,23 +61,12 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send a request from synchronous code."""
         request.read()
-        return self._answer(request, self._emulator.submit(_exchange(self._emulator.app, request)).result())
+        return self._emulator.submit(exchange(self._emulator.app, request)).result()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send a request from any event loop."""
         await request.aread()
-        future = self._emulator.submit(_exchange(self._emulator.app, request))
-        return self._answer(request, await asyncio.wrap_future(future))
-
-    @staticmethod
-    def _answer(request: httpx.Request, answer: tuple[int, list[tuple[bytes, bytes]], bytes]) -> httpx.Response:
-        status, headers, body = answer
-        declared = dict(headers).get(b"content-length")
-        if declared is not None and int(declared) != len(body):
-            raise httpx.RemoteProtocolError(
-                "peer closed connection without sending complete message body", request=request
-            )
-        return httpx.Response(status, headers=headers, content=body, request=request)
+        return await asyncio.wrap_future(self._emulator.submit(exchange(self._emulator.app, request)))
 
     def close(self) -> None:
         """Nothing to release: the InProcessEmulator owns the app."""
@@ -83,15 +75,57 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Nothing to release: the InProcessEmulator owns the app."""
 
 
-async def _exchange(app: Starlette, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """One request through httpx's ASGI transport, on the app's loop; the whole answer read there."""
-    copy = httpx.Request(request.method, request.url, headers=request.headers, content=request.content)
-    response = await httpx.ASGITransport(app=app).handle_async_request(copy)
-    body = await response.aread()
-    return response.status_code, response.headers.raw, body
+async def exchange(app: ASGIApp, request: httpx.Request) -> httpx.Response:
+    """One HTTP exchange with an ASGI app (the request's body already read), the whole answer collected.
+
+    Unlike httpx.ASGITransport, an answer the app leaves unfinished (an injected `drop_after_commit`) is what a
+    client sees when the server drops the connection: `httpx.RemoteProtocolError`.
+    """
+    url = request.url
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": request.method,
+        "headers": [(key.lower(), value) for key, value in request.headers.raw],
+        "scheme": url.scheme,
+        "path": url.path,
+        "raw_path": url.raw_path.split(b"?")[0],
+        "query_string": url.query,
+        "server": (url.host, url.port or 80),
+        "client": ("127.0.0.1", 123),
+        "root_path": "",
+    }
+    body = request.content
+    sent = False
+    started: dict[str, Any] = {}
+    parts: list[bytes] = []
+    complete = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()  # the client waits: no disconnect while the app works
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        nonlocal complete
+        if message["type"] == "http.response.start":
+            started.update(message)
+        elif message["type"] == "http.response.body":
+            parts.append(message.get("body", b""))
+            complete = not message.get("more_body", False)
+
+    await app(scope, receive, send)
+    if not started or not complete:
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body", request=request)
+    return httpx.Response(
+        started["status"], headers=started.get("headers", []), content=b"".join(parts), request=request
+    )
 
 
-class InProcessEmulator:
+class InProcessEmulator(EmulatorAccess):
     """An emulator app served on a private event-loop thread (no socket), for tests and notebooks.
 
     `config`: an EmulatorConfig, a config file, or a dict of overrides of the packaged default. `clock`/`sleep`:
@@ -112,30 +146,13 @@ class InProcessEmulator:
             timing["sleep"] = sleep
         self.app = create_app(config, db_path, testing=True, **timing)
         self.base_url = IN_PROCESS_URL
-        self.transport = EmulatorTransport(self)
+        self.config = self.app.state.emulator.config
+        self.transport: EmulatorTransport = EmulatorTransport(self)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="toloka-emulator", daemon=True)
         self._lifespan: contextlib.AbstractAsyncContextManager[Any] | None = None
 
-    @property
-    def config(self) -> EmulatorConfig:
-        """The configuration in force (it changes with `reset(overrides)`)."""
-        config: EmulatorConfig = self.app.state.emulator.config
-        return config
-
-    def token(self, account: str = "requester") -> str:
-        """A token of a configured account."""
-        return self.config.token_of(account)
-
-    def headers(self, account: str = "requester") -> dict[str, str]:
-        """Authorization headers for a configured account."""
-        return {"Authorization": f"OAuth {self.token(account)}"}
-
-    def upload_options(self, account: str = "requester") -> dict[str, Any]:
-        """`base_url`, `token` and `transport` for toloka_upload's functions and AsyncUploader."""
-        return {"base_url": self.base_url, "token": self.token(account), "transport": self.transport}
-
-    def submit(self, coroutine: Any) -> Future[Any]:
+    def submit(self, coroutine: Coroutine[Any, Any, T]) -> Future[T]:
         """Run a coroutine on the emulator's loop (started on first use)."""
         if not self._thread.is_alive():
             self.start()
@@ -152,14 +169,13 @@ class InProcessEmulator:
     def reset(self, overrides: Mapping[str, Any] | None = None) -> None:
         """Forget every item, operation, pool change and recorded request; `overrides` of the starting config."""
         self.submit(self._reset(overrides)).result()
+        self.config = self.app.state.emulator.config
 
     async def _reset(self, overrides: Mapping[str, Any] | None) -> None:
-        response = await httpx.ASGITransport(app=self.app).handle_async_request(
-            httpx.Request("POST", f"{IN_PROCESS_URL}/_emulator/reset", json=dict(overrides or {}))
-        )
-        body = await response.aread()
+        request = httpx.Request("POST", f"{IN_PROCESS_URL}/_emulator/reset", json=dict(overrides or {}))
+        response = await exchange(self.app, request)
         if response.status_code != 204:
-            raise ValueError(f"the emulator refused the reset: {body.decode(errors='replace')}")
+            raise ValueError(f"the emulator refused the reset: {response.text}")
 
     def requests(self) -> list[RecordedRequest]:
         """Every API request since the last reset, oldest first."""
