@@ -4,6 +4,8 @@ operation latency and injected faults on the app's clock, and the pytest fixture
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -218,3 +220,47 @@ class SteppedClock(FakeClock):
         while self.now < target:
             self._moved.clear()
             await self._moved.wait()
+
+
+ORPHANED_TEST = """
+import os
+import pathlib
+import time
+
+
+def test_waits(toloka_emulator):
+    pathlib.Path(os.environ["EMULATOR_FACTS"]).write_text(f"{toloka_emulator.pid} {toloka_emulator.db_path.parent}")
+    time.sleep(120)
+"""
+
+
+def test_a_killed_pytest_leaves_no_emulator_and_no_temp_files(tmp_path: Path) -> None:
+    (tmp_path / "test_orphan.py").write_text(ORPHANED_TEST)
+    facts = tmp_path / "facts.txt"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--toloka-emulator=process"]
+    env = {**os.environ, "EMULATOR_FACTS": str(facts)}
+    runner = subprocess.Popen([*command, str(tmp_path)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not facts.exists() and time.monotonic() < deadline and runner.poll() is None:
+            time.sleep(0.05)  # real time: another process is starting
+        pid_text, workdir = facts.read_text().split(" ", 1)
+        assert alive(int(pid_text)) and Path(workdir).is_dir()
+    finally:
+        runner.send_signal(signal.SIGKILL)
+        runner.wait()
+    assert runner.returncode == -signal.SIGKILL  # the interruption happened
+    deadline = time.monotonic() + 20
+    while (alive(int(pid_text)) or Path(workdir).exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # real time: the orphaned server shuts down on its own
+    assert not alive(int(pid_text)), "the emulator outlived the pytest that started it"
+    assert not Path(workdir).exists(), "the emulator's temporary directory outlived it"
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for a reaper that never comes does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")

@@ -106,8 +106,7 @@ def create_app(
     )
     app.router.redirect_slashes = False
     app.state.emulator = emulator
-    if config.faults.any:
-        app.add_middleware(Faults, faults=config.faults)
+    app.add_middleware(Faults, source=emulator)
     if testing:
         app.add_middleware(Recorder, account_of=emulator.accounts_get, records=records)
     app.state.records = records

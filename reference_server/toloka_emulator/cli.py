@@ -118,6 +118,9 @@ def _serve(args: argparse.Namespace, config: EmulatorConfig) -> int:
         )
         if args.parent_pid is not None:
             _stop_with_parent(args.parent_pid)
+            # uvicorn re-raises the SIGTERM it handled once shut down; with a Python handler here that returns, so
+            # the orphan's temporary directory is removed below (exit status 0 rather than death by SIGTERM).
+            signal.signal(signal.SIGTERM, lambda *_: None)
         # uvicorn re-raises the SIGINT it handled once its graceful shutdown is done: Ctrl-C is a clean stop.
         with contextlib.suppress(KeyboardInterrupt):
             server.run(sockets=[sock])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,31 +16,41 @@ _OPERATIONS = "/api/v1/operations/"
 _ERRORS = ((500, "INTERNAL_ERROR", "Internal error"), (503, "REMOTE_SERVICE_UNAVAILABLE", "Service unavailable"))
 
 
+class FaultSource(Protocol):
+    """Where the faults in force and their random generator are (the Emulator: both change with a reset)."""
+
+    @property
+    def faults(self) -> FaultsConfig: ...
+
+    @property
+    def fault_random(self) -> random.Random: ...
+
+
 class Faults:
     """ASGI middleware that answers some requests with a fault instead of (or after) the emulator's own answer."""
 
-    def __init__(self, app: ASGIApp, faults: FaultsConfig) -> None:
+    def __init__(self, app: ASGIApp, *, source: FaultSource) -> None:
         self.app = app
-        self.faults = faults
-        self.random = random.Random(faults.seed)
+        self.source = source
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        faults = self.source.faults
+        if scope["type"] != "http" or not faults.any or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        faults = self.faults
-        if faults.error_rate and self.random.random() < faults.error_rate:
-            status, code, message = self.random.choice(_ERRORS)
+        draw = self.source.fault_random.random
+        if faults.error_rate and draw() < faults.error_rate:
+            status, code, message = self.source.fault_random.choice(_ERRORS)
             await _answer(send, status, error_body(code, message), {})
             return
         path, method = scope["path"], scope["method"]
         polled = method == "GET" and path.startswith(_OPERATIONS)
-        if polled and faults.poll_429_rate and self.random.random() < faults.poll_429_rate:
+        if polled and faults.poll_429_rate and draw() < faults.poll_429_rate:
             body = error_body("TOO_MANY_REQUESTS", "Too many requests", {"interval": "MIN"})
             await _answer(send, 429, body, {"retry-after": "1"})
             return
         upload = method == "POST" and path in _UPLOAD_PATHS
-        if upload and faults.drop_after_commit_rate and self.random.random() < faults.drop_after_commit_rate:
+        if upload and faults.drop_after_commit_rate and draw() < faults.drop_after_commit_rate:
             await self.app(scope, receive, _dropping(send))
             return
         await self.app(scope, receive, send)

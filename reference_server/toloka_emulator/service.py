@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from toloka_contract.timestamps import parse_timestamp
 
 from toloka_emulator import batch
 from toloka_emulator.clock import Timestamps
-from toloka_emulator.config import EmulatorConfig
+from toloka_emulator.config import EmulatorConfig, FaultsConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.gcpause import gc_paused
 from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, SUITE, TASK, ItemKind
@@ -96,10 +97,17 @@ class Emulator:
             SUITE.code: RateLimiter(limits.task_suites_per_minute, limits.task_suites_per_day, clock=self.clock),
         }
         self.requests = RequestRate(limits.requests_per_second, clock=self.clock)
+        # Injected faults are drawn from one generator seeded by the config: the same run fails the same way.
+        self.fault_random = random.Random(config.faults.seed)
         # Items parsed at acceptance, handed to the worker so it need not parse the stored input again.
         self._accepted: dict[str, list[dict[str, Any]]] = {}
         # Rate-limit reservations of accepted operations, settled when they end (lost, like all counts, on restart).
         self._reservations: dict[str, tuple[RateLimiter, Reservation]] = {}
+
+    @property
+    def faults(self) -> FaultsConfig:
+        """The injected faults in force."""
+        return self.config.faults
 
     def accounts_get(self, token: str) -> str | None:
         """The account a token or API key authenticates, if any."""
