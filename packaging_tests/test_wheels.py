@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from toloka_emulator.testing import is_running
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("toloka_contract", "toloka_client", "toloka_emulator", "toloka_upload", "toloka_conformance")
@@ -371,7 +372,7 @@ def test_waits(toloka_emulator):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     facts = pathlib.Path(os.environ["FACTS"]) / worker
     facts.write_text(f"{toloka_emulator.pid} {toloka_emulator.db_path.parent}")
-    time.sleep(120)
+    time.sleep(120)  # real time: the test process is killed while it waits
 
 
 test_waits_too = test_waits
@@ -395,22 +396,15 @@ def test_a_killed_pytest_leaves_no_emulator_and_no_temp_files(user_venv: Venv) -
         while len(list(facts.iterdir())) < 2 and time.monotonic() < deadline and runner.poll() is None:
             time.sleep(0.1)  # real time: other processes are starting
         emulators = [file.read_text().split(" ", 1) for file in facts.iterdir()]
-        assert len(emulators) == 2 and all(_alive(int(pid)) for pid, _ in emulators)
+        assert len(emulators) == 2 and all(is_running(int(pid)) for pid, _ in emulators)
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
     assert runner.returncode == -signal.SIGKILL  # the interruption happened
     deadline = time.monotonic() + 30
-    while any(_alive(int(pid)) or Path(tmp).exists() for pid, tmp in emulators) and time.monotonic() < deadline:
+    while any(is_running(int(pid)) or Path(tmp).exists() for pid, tmp in emulators) and time.monotonic() < deadline:
         time.sleep(0.1)  # real time: the orphaned servers shut down on their own
-    assert [pid for pid, _ in emulators if _alive(int(pid))] == [], "an emulator outlived the pytest that started it"
+    assert [pid for pid, _ in emulators if is_running(int(pid))] == [], (
+        "an emulator outlived the pytest that started it"
+    )
     assert [tmp for _, tmp in emulators if Path(tmp).exists()] == [], "a temporary directory outlived its emulator"
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process runs (a zombie whose reaper never comes does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")

@@ -18,7 +18,7 @@ import pytest
 from toloka_client.api.pools import get_pool
 from toloka_contract.clock import FakeClock
 from toloka_emulator.inprocess import InProcessEmulator
-from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, sample_task
+from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, is_running, sample_task
 from toloka_upload import upload_tasks
 
 TASK = {"input_values": {"image": "https://example.com/1.png"}, "overlap": 1}
@@ -230,7 +230,7 @@ import time
 
 def test_waits(toloka_emulator):
     pathlib.Path(os.environ["EMULATOR_FACTS"]).write_text(f"{toloka_emulator.pid} {toloka_emulator.db_path.parent}")
-    time.sleep(120)
+    time.sleep(120)  # real time: the test process is killed while it waits
 """
 
 
@@ -245,22 +245,13 @@ def test_a_killed_pytest_leaves_no_emulator_and_no_temp_files(tmp_path: Path) ->
         while not facts.exists() and time.monotonic() < deadline and runner.poll() is None:
             time.sleep(0.05)  # real time: another process is starting
         pid_text, workdir = facts.read_text().split(" ", 1)
-        assert alive(int(pid_text)) and Path(workdir).is_dir()
+        assert is_running(int(pid_text)) and Path(workdir).is_dir()
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
     assert runner.returncode == -signal.SIGKILL  # the interruption happened
     deadline = time.monotonic() + 20
-    while (alive(int(pid_text)) or Path(workdir).exists()) and time.monotonic() < deadline:
+    while (is_running(int(pid_text)) or Path(workdir).exists()) and time.monotonic() < deadline:
         time.sleep(0.05)  # real time: the orphaned server shuts down on its own
-    assert not alive(int(pid_text)), "the emulator outlived the pytest that started it"
+    assert not is_running(int(pid_text)), "the emulator outlived the pytest that started it"
     assert not Path(workdir).exists(), "the emulator's temporary directory outlived it"
-
-
-def alive(pid: int) -> bool:
-    """Whether a process runs (a zombie waiting for a reaper that never comes does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")

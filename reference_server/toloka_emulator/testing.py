@@ -212,7 +212,7 @@ def _wait_port(process: subprocess.Popen[bytes], port_file: Path) -> int | None:
         try:
             return int(port_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            time.sleep(0.02)
+            time.sleep(0.02)  # real time: another process is starting
     return None
 
 
@@ -234,5 +234,17 @@ def wait_until_serving(process: subprocess.Popen[bytes], base_url: str, timeout:
         except urllib.error.HTTPError:
             return True
         except OSError:
-            time.sleep(0.05)
+            time.sleep(0.05)  # real time: another process is starting
     return False
+
+
+def is_running(pid: int) -> bool:
+    """Whether a process runs: a zombie (exited, its reaper never coming, as under a container's pid 1) does not.
+
+    Linux only (/proc); for tests that a server ended.
+    """
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
