@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 from toloka_contract.operations import wait_for_operation
-from toloka_emulator.cli import _listen
+from toloka_emulator.cli import listen
 from toloka_emulator.testing import RunningEmulator, running_emulator, sample_task
 
 NO_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
@@ -199,7 +199,7 @@ def test_kept_alive_connections_are_answered_without_nagle_delay() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    sock = _listen("127.0.0.1", port)
+    sock = listen("127.0.0.1", port)
     with sock:
         assert sock.proto == socket.IPPROTO_TCP
     with running_emulator() as emulator, httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:
