@@ -185,6 +185,11 @@ def test_two_starts_clean(toloka_emulator, toloka_uploader, toloka_client):
 @pytest.mark.toloka_emulator(config={"pools": [{"id": "7", "owner": "requester", "project_id": "102"}]})
 def test_declared_pools(toloka_emulator):
     assert list(toloka_emulator.config.pools) == ["7"]
+
+
+def test_the_next_test_is_back_on_the_session_config(toloka_emulator, toloka_client):
+    assert list(toloka_emulator.config.pools) == ["1", "2", "3", "4"]
+    assert get_pool.sync("1", client=toloka_client).status == "OPEN"
 """
 
 
@@ -194,7 +199,7 @@ def test_the_pytest_plugin_gives_clean_fixtures(tmp_path: Path, mode: str) -> No
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--toloka-emulator={mode}"]
     done = subprocess.run([*command, str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 passed" in done.stdout
+    assert "4 passed" in done.stdout
 
 
 def test_the_plugin_is_inert_unless_asked(tmp_path: Path) -> None:

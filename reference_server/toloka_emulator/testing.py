@@ -97,6 +97,10 @@ class RunningEmulator(EmulatorAccess):
     config_path: Path
     db_path: Path
     log_path: Path
+    started_config: EmulatorConfig = field(init=False, repr=False)  # what a reset without overrides goes back to
+
+    def __post_init__(self) -> None:
+        self.started_config = self.config
 
     @property
     def pid(self) -> int:
@@ -114,7 +118,7 @@ class RunningEmulator(EmulatorAccess):
                 pass
         except urllib.error.HTTPError as error:
             raise ValueError(f"the emulator refused the reset: {error.read().decode(errors='replace')}") from None
-        self.config = self.config if not overrides else load_config(self.config_path, overrides)
+        self.config = load_config(self.config_path, overrides) if overrides else self.started_config
 
     def requests(self) -> list[RecordedRequest]:
         """Every API request since the last reset (`GET /_emulator/requests`), oldest first."""
