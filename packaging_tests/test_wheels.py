@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from toloka_emulator.testing import is_running
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("toloka_contract", "toloka_client", "toloka_emulator", "toloka_upload", "toloka_conformance")
@@ -330,3 +331,74 @@ def test_embedded_without_the_emulator_says_which_extra_in_one_line(
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("toloka-conformance: error: --token-env is missing") and "[embedded]" in line, line
+
+
+USER_PROJECT = Path(__file__).with_name("user_project")
+
+
+@pytest.fixture(scope="session")
+def user_venv(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Venv:
+    """What a user testing their own pipeline installs: the emulator with its `pytest` extra and the uploader, no
+    suite (so neither schemathesis' nor hypothesis' pytest plugin loads), and pytest-xdist; their project copied in."""
+    wheels = [_wheel(dist, package) for package in ("toloka_contract", "toloka_client", "toloka_upload")]
+    emulator = f"toloka-emulator[pytest] @ {Path(_wheel(dist, 'toloka_emulator')).as_uri()}"
+    venv = _make_venv(tmp_path_factory, dist, "user", [*wheels, emulator, "pytest-xdist>=3.5"])
+    shutil.copytree(USER_PROJECT, venv.work, dirs_exist_ok=True)
+    return venv
+
+
+@pytest.mark.parametrize("mode", ["inprocess", "process"])
+def test_a_users_pipeline_tests_pass_on_the_fixtures_with_xdist(user_venv: Venv, mode: str) -> None:
+    absent = "import importlib.util as u; assert not any(u.find_spec(m) for m in ('schemathesis', 'hypothesis'))"
+    assert user_venv.python(absent).returncode == 0
+    done = user_venv.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", f"--toloka-emulator={mode}", timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "7 passed" in done.stdout, done.stdout
+
+
+ORPHANED_TESTS = """
+import os
+import pathlib
+import time
+
+
+def test_waits(toloka_emulator):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    facts = pathlib.Path(os.environ["FACTS"]) / worker
+    facts.write_text(f"{toloka_emulator.pid} {toloka_emulator.db_path.parent}")
+    time.sleep(120)  # real time: the test process is killed while it waits
+
+
+test_waits_too = test_waits
+"""
+
+
+def test_a_killed_pytest_leaves_no_emulator_and_no_temp_files(user_venv: Venv) -> None:
+    """kill -9 of a `pytest -n 2` run whose two workers each hold an emulator process: both emulators end, and their
+    temporary directories go with them."""
+    tests = user_venv.work / "orphans"
+    tests.mkdir(exist_ok=True)
+    (tests / "test_orphans.py").write_text(ORPHANED_TESTS)
+    facts = user_venv.work / "facts"
+    facts.mkdir(exist_ok=True)
+    command = [str(user_venv.bin / "pytest"), "-n", "2", "-q", "-p", "no:cacheprovider", "--toloka-emulator=process"]
+    runner = subprocess.Popen(
+        [*command, str(tests)], cwd=user_venv.work, env=user_venv.env(FACTS=str(facts)), stdout=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(facts.iterdir())) < 2 and time.monotonic() < deadline and runner.poll() is None:
+            time.sleep(0.1)  # real time: other processes are starting
+        emulators = [file.read_text().split(" ", 1) for file in facts.iterdir()]
+        assert len(emulators) == 2 and all(is_running(int(pid)) for pid, _ in emulators)
+    finally:
+        runner.send_signal(signal.SIGKILL)
+        runner.wait()
+    assert runner.returncode == -signal.SIGKILL  # the interruption happened
+    deadline = time.monotonic() + 30
+    while any(is_running(int(pid)) or Path(tmp).exists() for pid, tmp in emulators) and time.monotonic() < deadline:
+        time.sleep(0.1)  # real time: the orphaned servers shut down on their own
+    assert [pid for pid, _ in emulators if is_running(int(pid))] == [], (
+        "an emulator outlived the pytest that started it"
+    )
+    assert [tmp for _, tmp in emulators if Path(tmp).exists()] == [], "a temporary directory outlived its emulator"

@@ -675,16 +675,18 @@ class _Unlimited:
 
 def _async_uncounted(app: ASGIApp) -> ASGIApp:
     """Async uploads bypass the rate limit (sync ones still count). Reaches into the emulator's internals
-    (`Emulator._rate`, `Emulator._accept_async`): if those are renamed this fault must follow."""
+    (`Emulator._rates`, one limiter per kind, and `Emulator._accept_async`): if those are renamed this fault must
+    follow (reading a missing `_rates` raises, so the fault fails loudly rather than doing nothing)."""
     emulator = emulator_of(app)
     accept = emulator._accept_async
 
     def uncounted(*args: Any) -> Any:
-        limiter, emulator._rate = emulator._rate, _Unlimited()
+        limiters = emulator._rates
+        emulator._rates = {kind: _Unlimited() for kind in limiters}
         try:
             return accept(*args)
         finally:
-            emulator._rate = limiter
+            emulator._rates = limiters
 
     emulator._accept_async = uncounted
     return app

@@ -1,9 +1,9 @@
 """Serve one server of a catalogue in this process: `python serve_catalogue.py KIND NAME CONFIG PORT`.
 
 KIND is `emulator` (the correct one), `broken` (a fault of broken_servers.py) or `valid` (a variant of
-valid_servers.py). The emulator runs CONFIG with an in-memory database; its rate limiter's clock is frozen in
-the middle of a minute, so a run never straddles a window boundary (the 429 check then needs N+1 items, not
-up to 2N+1, and never depends on when the run started).
+valid_servers.py). The emulator runs CONFIG with an in-memory database on a clock frozen in the middle of the
+current minute (create_app's `clock`), so a run never straddles a rate window's boundary (the 429 check then needs
+N+1 items, not up to 2N+1, and never depends on when the run started).
 """
 
 from __future__ import annotations
@@ -16,22 +16,20 @@ import broken_servers
 import uvicorn
 import valid_servers
 from starlette.types import ASGIApp
-from toloka_emulator import create_app
+from toloka_contract.clock import Clock
+from toloka_emulator import create_app, load_config
 
 
-def _freeze_rate_clock(app: ASGIApp) -> None:
-    """Fix the emulator's rate-limit clock at the middle of the current minute (internal: `Emulator._rate`)."""
-    limiter = getattr(getattr(app, "state", None), "emulator", None)
-    limiter = getattr(limiter, "_rate", None)
-    if limiter is not None and hasattr(limiter, "_clock"):
-        frozen = (time.time() // 60) * 60 + 30
-        limiter._clock = lambda: frozen
+def frozen_clock() -> Clock:
+    """A clock standing still at the middle of the current minute (the wall clock read once, here, for that)."""
+    frozen = (time.time() // 60) * 60 + 30
+    return lambda: frozen
 
 
 def build(kind: str, name: str, config: Path) -> ASGIApp:
     """The app of catalogue entry `name` of `kind`, around an emulator running `config`."""
-    app: ASGIApp = create_app(config)
-    _freeze_rate_clock(app)
+    # On a frozen clock every request falls in one second: the per-second request limit would stop the run.
+    app: ASGIApp = create_app(load_config(config, {"limits": {"requests_per_second": 0}}), clock=frozen_clock())
     if kind == "emulator":
         return app
     if kind == "broken":

@@ -3,27 +3,20 @@ closed it again (issue 12), so nothing the first run did makes the second skip o
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
 from toloka_conformance import cli
 from toloka_conformance.target import from_emulator_config
+from toloka_contract.clock import FakeClock
 from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
 from uvicorn_thread import serving
 
-LIMITS = {"limits": {"items_per_minute": 20_000}}
-
-
-class _Clock:
-    """The emulator's rate-limit clock, moved on by hand (its windows are whole minutes)."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_030.0
-
-    def __call__(self) -> float:
-        return self.now
+# The clock moves only by hand: every request would fall in one second of the per-second request limit.
+LIMITS = {"limits": {"items_per_minute": 20_000, "requests_per_second": 0}}
 
 
 def _verdicts(report: Path) -> dict[str, str]:
@@ -38,9 +31,9 @@ def test_a_second_run_is_as_complete_as_the_first(tmp_path: Path) -> None:
     """Two behavioural runs (rate-limit rows included) against one emulator: both pass every row, and the closed
     pool reads CLOSED after each."""
     config_path = write_config(tmp_path / "emulator.toml", LIMITS)
-    app = create_app(config_path)
-    clock = _Clock()
-    app.state.emulator._rate._clock = clock  # internal (as serve_catalogue.py): the next minute on demand
+    # Mid-minute of the wall clock: the suite checks that timestamps are current (within minutes).
+    clock = FakeClock((time.time() // 60) * 60 + 30)
+    app = create_app(config_path, clock=clock)  # the next minute on demand
     with serving(app) as url:
         target = from_emulator_config(url, str(config_path))
         assert target.closed_pool_id is not None

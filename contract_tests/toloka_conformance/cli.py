@@ -269,7 +269,8 @@ def _server(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
     except ImportError:
         raise UsageError(f"--embedded needs the emulator, which is not installed: {INSTALL_EMBEDDED}") from None
 
-    overrides = {"limits": {"items_per_minute": EMBEDDED_ITEMS_PER_MINUTE}}
+    # No per-second request limit: fuzzing answers must not depend on how fast this machine sends.
+    overrides = {"limits": {"items_per_minute": EMBEDDED_ITEMS_PER_MINUTE, "requests_per_second": 0}}
     try:
         emulator_run = running_emulator(config_overrides=overrides)
         emulator = emulator_run.__enter__()

@@ -1,38 +1,31 @@
-"""Fixtures: the emulator in-process over httpx's ASGI transport, with the worker released afterwards."""
+"""Fixtures: the emulator in-process over httpx's ASGI transport, its lifespan (the worker) run for the test."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from toloka_emulator import create_app, load_config
-from toloka_emulator.config import parse_config
-from toloka_emulator.config_writer import merge_overrides
+from toloka_contract.clock import FakeClock
+from toloka_emulator import create_app
+from toloka_emulator.inprocess import running
 from toloka_emulator.testing import ClientFactory
 
 
 @pytest.fixture
 async def make_client() -> AsyncIterator[ClientFactory]:
-    """Build in-process clients, optionally with config overrides; everything is closed at the end."""
-    apps: list[Any] = []
-    clients: list[httpx.AsyncClient] = []
+    """Build in-process clients, optionally with config overrides and a fake clock; all closed at the end."""
+    async with contextlib.AsyncExitStack() as stack:
 
-    async def factory(overrides: dict[str, Any] | None = None) -> httpx.AsyncClient:
-        config = load_config() if not overrides else parse_config(merge_overrides(load_config().raw, overrides))
-        app = create_app(config)
-        apps.append(app)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator")
-        clients.append(client)
-        return client
+        async def factory(overrides: dict[str, Any] | None = None, clock: FakeClock | None = None) -> httpx.AsyncClient:
+            timing: dict[str, Any] = {"clock": clock, "sleep": clock.sleep} if clock is not None else {}
+            app = await stack.enter_async_context(running(create_app(overrides or None, **timing)))
+            transport = httpx.ASGITransport(app=app)
+            return await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://emulator"))
 
-    yield factory
-    for client in clients:
-        await client.aclose()
-    for app in apps:
-        await app.state.emulator.stop_worker()
-        app.state.emulator.close()
+        yield factory
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ def test_write_config_merges_overrides_and_round_trips(tmp_path: Path) -> None:
     path = write_config(tmp_path / "c.toml", {"limits": {"items_per_minute": 10**9}, "worker": {"enabled": False}})
     config = load_config(path)
     assert config.limits.items_per_minute == 10**9
-    assert config.limits.items_per_day == 2_000_000
+    assert (config.limits.tasks_per_minute, config.limits.task_suites_per_minute) == (10**9, 10**9)
+    assert (config.limits.tasks_per_day, config.limits.task_suites_per_day) == (4_000_000, 2_000_000)
     assert config.worker.enabled is False
     assert config.pools == load_config().pools
     again = write_config(tmp_path / "d.toml", base_path=path)

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from toloka_contract.clock import FakeClock
 from toloka_contract.schema import operation
 from toloka_contract.spec import load_spec
 from toloka_contract.testing import validator
@@ -174,17 +175,27 @@ async def test_single_object_and_new_field_answers_validate(client: httpx.AsyncC
         assert all(TIMESTAMP_3.match(item["created"]) for item in page["items"])
 
 
-def test_timestamps_have_three_digits_and_never_go_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    moments = iter([datetime(2026, 3, 1, 12, 0, 0, 0, UTC), datetime(2026, 3, 1, 11, 59, 59, 999999, UTC)])
-
-    class Clock:
-        @staticmethod
-        def now(tz: Any = None) -> datetime:
-            return next(moments)
-
-    monkeypatch.setattr(clock, "datetime", Clock)
-    monkeypatch.setattr(clock, "_last", "")
-    assert clock.now_timestamp() == "2026-03-01T12:00:00.000"
-    # The wall clock went back: the timestamp stays, so `created` keeps growing with ids.
-    assert clock.now_timestamp() == "2026-03-01T12:00:00.000"
+def test_timestamps_have_three_digits_and_never_go_back() -> None:
+    fake = FakeClock(datetime(2026, 3, 1, 12, 0, 0, 0, UTC).timestamp())
+    stamps = clock.Timestamps(fake)
+    assert stamps.now() == "2026-03-01T12:00:00.000"
+    fake.now -= 0.000001  # the wall clock went back: the timestamp stays, so `created` keeps growing with ids
+    assert stamps.now() == "2026-03-01T12:00:00.000"
+    fake.advance(1.4567)
+    assert stamps.now() == "2026-03-01T12:00:01.456"
     assert clock.format_timestamp(datetime(2026, 3, 1, 1, 2, 3, 456789)) == "2026-03-01T01:02:03.456"
+
+
+async def test_the_apps_clock_stamps_every_timestamp(make_client: Any) -> None:
+    fake = FakeClock(datetime(2026, 3, 1, 12, 0, 0, 0, UTC).timestamp())
+    client = await make_client(clock=fake)
+    h = REQUESTER_HEADERS
+    created = (await client.post("/api/v1/tasks", json=sample_task(), headers=h)).json()
+    assert created["created"] == "2026-03-01T12:00:00.000"
+    fake.advance(61.25)
+    accepted = await client.post("/api/v1/tasks", json=[sample_task()], params={"async_mode": "true"}, headers=h)
+    assert accepted.json()["submitted"] == "2026-03-01T12:01:01.250"
+    ended = await wait_operation(client, accepted.json()["id"])
+    assert ended["started"] == ended["finished"] == "2026-03-01T12:01:01.250"
+    opened = (await client.post("/api/v1/pools/2/open", headers=h)).json()
+    assert opened["submitted"] == "2026-03-01T12:01:01.250"

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from toloka_contract.clock import FakeClock
 from toloka_contract.spec import spec_text
-from toloka_emulator.testing import REQUESTER_HEADERS, ClientFactory, sample_task, wait_operation
+from toloka_emulator.testing import (
+    OTHER_HEADERS,
+    REQUESTER_HEADERS,
+    ClientFactory,
+    sample_suite,
+    sample_task,
+    wait_operation,
+)
 
 ERROR_KEYS = {"request_id", "code", "message"}
 
@@ -146,12 +154,12 @@ async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient, path:
 
 
 async def test_rate_limit_is_429_with_retry_after(make_client: ClientFactory) -> None:
-    client = await make_client({"limits": {"items_per_minute": 5}})
+    client = await make_client({"limits": {"items_per_minute": 5}}, clock=FakeClock())
     assert (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).status_code == 201
     response = await client.post("/api/v1/tasks", json=[sample_task()], headers=REQUESTER_HEADERS)
     assert_error(response, 429, "TOO_MANY_REQUESTS")
     assert response.json()["payload"] == {"interval": "MIN"}
-    assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert response.headers["retry-after"] == "30"  # the fake clock stands at the middle of a minute
     async_response = await client.post(
         "/api/v1/tasks", json=[sample_task()], params={"async_mode": "true"}, headers=REQUESTER_HEADERS
     )
@@ -163,7 +171,7 @@ async def test_rate_limit_is_429_with_retry_after(make_client: ClientFactory) ->
 async def test_more_items_than_a_rate_limit_is_413_and_not_counted(
     make_client: ClientFactory, limit_key: str, interval: str, mode: str
 ) -> None:
-    client = await make_client({"limits": {limit_key: 5}})
+    client = await make_client({"limits": {limit_key: 5}}, clock=FakeClock())
     query = {"async_mode": mode}
     response = await client.post("/api/v1/tasks", json=[sample_task()] * 6, params=query, headers=REQUESTER_HEADERS)
     assert_error(response, 413, "ENTITY_TOO_LARGE")
@@ -173,7 +181,7 @@ async def test_more_items_than_a_rate_limit_is_413_and_not_counted(
 
 
 async def test_rate_limits_count_created_items_in_both_modes(make_client: ClientFactory) -> None:
-    client = await make_client({"limits": {"items_per_minute": 5}})
+    client = await make_client({"limits": {"items_per_minute": 5}}, clock=FakeClock())
     mixed = [sample_task(), sample_task(overlap=0), sample_task(), sample_task(overlap=0), sample_task()]
     skipping = {"async_mode": "true", "skip_invalid_items": "true"}
     accepted = await client.post("/api/v1/tasks", json=mixed, params=skipping, headers=REQUESTER_HEADERS)
@@ -189,7 +197,7 @@ async def test_rate_limits_count_created_items_in_both_modes(make_client: Client
 
 
 async def test_a_failed_operation_or_rejected_upload_counts_nothing(make_client: ClientFactory) -> None:
-    client = await make_client({"limits": {"items_per_minute": 5}})
+    client = await make_client({"limits": {"items_per_minute": 5}}, clock=FakeClock())
     mixed = [sample_task()] * 4 + [sample_task(overlap=0)]
     accepted = await client.post("/api/v1/tasks", json=mixed, params={"async_mode": "true"}, headers=REQUESTER_HEADERS)
     assert (await wait_operation(client, accepted.json()["id"]))["status"] == "FAIL"
@@ -198,8 +206,40 @@ async def test_a_failed_operation_or_rejected_upload_counts_nothing(make_client:
     assert full.status_code == 201
 
 
+async def test_the_minute_window_ends_on_the_apps_clock(make_client: ClientFactory) -> None:
+    clock = FakeClock()
+    client = await make_client({"limits": {"items_per_minute": 5}}, clock=clock)
+    assert (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).status_code == 201
+    assert (await client.post("/api/v1/tasks", json=[sample_task()], headers=REQUESTER_HEADERS)).status_code == 429
+    clock.advance(30)
+    assert (await client.post("/api/v1/tasks", json=[sample_task()] * 5, headers=REQUESTER_HEADERS)).status_code == 201
+
+
+async def test_tasks_and_suites_have_their_own_item_limits(make_client: ClientFactory) -> None:
+    limits = {"tasks_per_minute": 3, "task_suites_per_minute": 2}
+    client = await make_client({"limits": limits}, clock=FakeClock())
+    h = REQUESTER_HEADERS
+    assert (await client.post("/api/v1/tasks", json=[sample_task()] * 3, headers=h)).status_code == 201
+    assert (await client.post("/api/v1/task-suites", json=[sample_suite()] * 2, headers=h)).status_code == 201
+    assert_error(await client.post("/api/v1/tasks", json=[sample_task()], headers=h), 429, "TOO_MANY_REQUESTS")
+    assert_error(await client.post("/api/v1/task-suites", json=[sample_suite()], headers=h), 429, "TOO_MANY_REQUESTS")
+
+
+async def test_requests_above_the_per_second_limit_are_429(make_client: ClientFactory) -> None:
+    clock = FakeClock()
+    client = await make_client({"limits": {"requests_per_second": 3}}, clock=clock)
+    statuses = [(await client.get("/api/v1/pools/1", headers=REQUESTER_HEADERS)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = await client.get("/api/v1/pools/1", headers=REQUESTER_HEADERS)
+    assert_error(limited, 429, "TOO_MANY_REQUESTS")
+    assert limited.headers["retry-after"] == "1"
+    assert (await client.get("/api/v1/pools/4", headers=OTHER_HEADERS)).status_code == 200  # per account
+    clock.advance(1)
+    assert (await client.get("/api/v1/pools/1", headers=REQUESTER_HEADERS)).status_code == 200
+
+
 async def test_daily_rate_limit(make_client: ClientFactory) -> None:
-    client = await make_client({"limits": {"items_per_day": 2}})
+    client = await make_client({"limits": {"items_per_day": 2}}, clock=FakeClock())
     assert (await client.post("/api/v1/tasks", json=[sample_task()] * 2, headers=REQUESTER_HEADERS)).status_code == 201
     response = await client.post("/api/v1/tasks", json=[sample_task()], headers=REQUESTER_HEADERS)
     assert_error(response, 429, "TOO_MANY_REQUESTS")

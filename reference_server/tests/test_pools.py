@@ -15,6 +15,7 @@ from toloka_contract.schema import operation
 from toloka_contract.spec import load_spec
 from toloka_contract.testing import validator
 from toloka_emulator import create_app, load_config
+from toloka_emulator.inprocess import running
 from toloka_emulator.testing import OTHER_HEADERS, REQUESTER_HEADERS, sample_task, wait_operation
 
 TIMESTAMP_3 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$")
@@ -177,7 +178,8 @@ async def test_pool_statuses_survive_a_restart(tmp_path: Path) -> None:
     db = tmp_path / "emulator.db"
     for step in range(3):
         app = create_app(load_config(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e") as client:
+        transport = httpx.ASGITransport(app=app)
+        async with running(app), httpx.AsyncClient(transport=transport, base_url="http://e") as client:
             if step == 0:
                 assert (await client.post("/api/v1/pools/1/close", headers=REQUESTER_HEADERS)).status_code == 202
                 assert (await client.post("/api/v1/pools/2/open", headers=REQUESTER_HEADERS)).status_code == 202
@@ -186,8 +188,6 @@ async def test_pool_statuses_survive_a_restart(tmp_path: Path) -> None:
                 assert (await client.post("/api/v1/pools/2/close", headers=REQUESTER_HEADERS)).status_code == 202
             else:
                 assert [await pool_status(client, p) for p in ("1", "2")] == ["CLOSED", "CLOSED"]
-        await app.state.emulator.stop_worker()
-        app.state.emulator.close()
 
 
 async def test_a_version_3_database_keeps_its_opened_pools(tmp_path: Path) -> None:
@@ -201,9 +201,8 @@ async def test_a_version_3_database_keeps_its_opened_pools(tmp_path: Path) -> No
     )
     conn.close()
     app = create_app(load_config(), db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e") as client:
+    async with running(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e") as client:
         assert await pool_status(client, "2") == "OPEN"
-    app.state.emulator.close()
 
 
 async def test_uploads_are_checked_against_the_pools_project(make_client: Any) -> None:

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from toloka_contract.clock import FakeClock
 from toloka_emulator.errors import ApiError
 from toloka_emulator.ratelimit import RateLimiter
-
-
-class FakeClock:
-    """A settable clock, so window boundaries are crossed without waiting."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def limiter(clock: FakeClock) -> RateLimiter:

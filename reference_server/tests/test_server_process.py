@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import httpx
 from toloka_contract.operations import wait_for_operation
-from toloka_emulator.cli import _listen
+from toloka_emulator.cli import listen
 from toloka_emulator.testing import RunningEmulator, running_emulator, sample_task
 
 NO_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
@@ -130,13 +131,19 @@ def test_sigterm_stops_cleanly_and_the_log_has_no_token() -> None:
 
 
 def test_config_command_prints_the_effective_config(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "toloka_emulator", "config"], capture_output=True, text=True, check=True
-    )
-    config = json.loads(result.stdout)
+    command = [sys.executable, "-m", "toloka_emulator", "config", "--operation-delay", "2"]
+    printed = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    config = tomllib.loads(printed)
     assert config["accounts"][0]["tokens"] == ["emulator-requester-token"]
     assert {pool["id"] for pool in config["pools"]} == {"1", "2", "3", "4"}
-    assert config["limits"]["items_per_minute"] == 100000
+    assert config["limits"]["tasks_per_minute"] == 200000
+    assert config["worker"]["operation_delay_s"] == 2.0
+    # What it prints (TOML, or JSON with --json) is what --config reads.
+    for name, text in (("c.toml", printed), ("c.json", json.dumps(config))):
+        (tmp_path / name).write_text(text)
+        command = [sys.executable, "-m", "toloka_emulator", "config", "--json", "--config", str(tmp_path / name)]
+        again = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        assert json.loads(again) == config
     broken = tmp_path / "broken.toml"
     broken.write_text('[[accounts]]\nname = "x"\ntokens = "secret-token-value"\n')
     failed = subprocess.run(
@@ -192,7 +199,7 @@ def test_kept_alive_connections_are_answered_without_nagle_delay() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    sock = _listen("127.0.0.1", port)
+    sock = listen("127.0.0.1", port)
     with sock:
         assert sock.proto == socket.IPPROTO_TCP
     with running_emulator() as emulator, httpx.Client(base_url=emulator.base_url, headers=emulator.headers()) as client:

@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from toloka_contract.clock import FakeClock
 from toloka_emulator import create_app, load_config
-from toloka_emulator.config import parse_config
-from toloka_emulator.config_writer import merge_overrides
+from toloka_emulator.inprocess import running
 from toloka_emulator.testing import (
     OTHER_HEADERS,
     REQUESTER_HEADERS,
@@ -74,7 +74,7 @@ async def test_sync_single_invalid_object_is_400_keyed_by_field_path(client: htt
 
 
 async def test_single_object_pool_errors_and_limits_are_those_of_an_array(make_client: ClientFactory) -> None:
-    client = await make_client({"limits": {"items_per_minute": 2}})
+    client = await make_client({"limits": {"items_per_minute": 2}}, clock=FakeClock())
     assert (await post(client, "/api/v1/tasks", sample_task(pool_id="999"))).status_code == 404
     assert (await post(client, "/api/v1/tasks", sample_task(pool_id="4"))).status_code == 404
     assert (await post(client, "/api/v1/tasks", sample_task(pool_id="3"))).json()["code"] == "INAPPROPRIATE_STATUS"
@@ -125,10 +125,11 @@ async def test_async_single_invalid_object_fails_with_one_validate_entry(client:
 
 async def test_async_single_object_resumes_after_restart(tmp_path: Path) -> None:
     db = tmp_path / "emulator.db"
-    paused = parse_config(merge_overrides(load_config().raw, {"worker": {"enabled": False}}))
+    paused = load_config(overrides={"worker": {"enabled": False}})
     for config, check in ((paused, False), (load_config(), True)):
         app = create_app(config, db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e") as client:
+        transport = httpx.ASGITransport(app=app)
+        async with running(app), httpx.AsyncClient(transport=transport, base_url="http://e") as client:
             if not check:
                 accepted = await post(client, "/api/v1/tasks", sample_task(__item_idx="0"), async_mode="true")
                 operation_id = accepted.json()["id"]
@@ -136,8 +137,6 @@ async def test_async_single_object_resumes_after_restart(tmp_path: Path) -> None
                 assert (await wait_operation(client, operation_id))["details"]["success_count"] == 1
                 log = (await client.get(f"/api/v1/operations/{operation_id}/log", headers=REQUESTER_HEADERS)).json()
                 assert [entry["input"]["__item_idx"] for entry in log] == ["0"]
-        await app.state.emulator.stop_worker()
-        app.state.emulator.close()
 
 
 @pytest.mark.parametrize("kind", ["task", "suite"])

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from toloka_contract.clock import Clock, Sleep
 from toloka_contract.spec import spec_text
 
 from toloka_emulator import params
-from toloka_emulator.config import EmulatorConfig, load_config
-from toloka_emulator.errors import ApiError, error_body
+from toloka_emulator.config import ConfigError, EmulatorConfig, load_config
+from toloka_emulator.errors import ApiError, bad_request, error_body
+from toloka_emulator.faults import Faults
 from toloka_emulator.items import SUITE, TASK, ItemKind
+from toloka_emulator.recording import RecordedRequest, Recorder
 from toloka_emulator.service import Emulator
 
 JSON = "application/json"
@@ -36,16 +42,30 @@ _HTTP_CODES = {
 }
 
 
-def create_app(config: EmulatorConfig | Path | str | None = None, db_path: Path | str = ":memory:") -> Starlette:
+def create_app(
+    config: EmulatorConfig | Mapping[str, Any] | Path | str | None = None,
+    db_path: Path | str = ":memory:",
+    *,
+    clock: Clock = time.time,
+    sleep: Sleep = asyncio.sleep,
+    testing: bool = False,
+) -> Starlette:
     """The emulator as an ASGI app: default config and an in-memory database unless told otherwise.
 
-    `config` is an EmulatorConfig or the path of a TOML file. The background worker starts with the app's
-    lifespan, or lazily on the first upload or operation read when the server runs no lifespan (httpx's
-    ASGITransport); `app.state.emulator` is the Emulator behind it.
+    `config` is an EmulatorConfig, the path of a config file, or a dict of overrides of the packaged default.
+    `clock` (wall time in seconds) and `sleep` are the app's one clock: timestamps, rate windows and operation
+    latency read it (tests pass `toloka_contract.clock.FakeClock()` and its `sleep`). The background worker
+    that ends async operations runs during the app's lifespan only: a server without lifespan (a bare
+    `httpx.ASGITransport`) leaves them PENDING; `toloka_emulator.inprocess.InProcessEmulator` runs it for you.
+    `testing=True` records every API request (`app.state.records`, RecordedRequest) and adds `POST /_emulator/reset`
+    (a clean state, a JSON object of config overrides optional) and `GET /_emulator/requests`.
+    `app.state.emulator` is the Emulator behind it.
     """
-    if not isinstance(config, EmulatorConfig):
+    if isinstance(config, Mapping):
+        config = load_config(overrides=config)
+    elif not isinstance(config, EmulatorConfig):
         config = load_config(config)
-    emulator = Emulator(config, str(db_path))
+    emulator = Emulator(config, str(db_path), clock=clock, sleep=sleep)
     handlers = _Handlers(emulator)
 
     @asynccontextmanager
@@ -72,6 +92,13 @@ def create_app(config: EmulatorConfig | Path | str | None = None, db_path: Path 
         Route("/api/v1/operations/{operation_id}/log", handlers.operation_log, methods=["GET"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
     ]
+    records: list[RecordedRequest] = []
+    if testing:
+        admin = _Admin(emulator, config, records)
+        routes += [
+            Route("/_emulator/reset", admin.reset, methods=["POST"]),
+            Route("/_emulator/requests", admin.requests, methods=["GET"]),
+        ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
@@ -79,8 +106,39 @@ def create_app(config: EmulatorConfig | Path | str | None = None, db_path: Path 
     )
     app.router.redirect_slashes = False
     app.state.emulator = emulator
+    app.add_middleware(Faults, source=emulator)
+    if testing:
+        app.add_middleware(Recorder, account_of=emulator.accounts_get, records=records)
+    app.state.records = records
     app.add_middleware(AccessLog)
     return app
+
+
+class _Admin:
+    """The test-only routes of an app made with `testing=True`."""
+
+    def __init__(self, emulator: Emulator, base: EmulatorConfig, records: list[RecordedRequest]) -> None:
+        self.emulator = emulator
+        self.base = base
+        self.records = records
+
+    async def reset(self, request: Request) -> Response:
+        """Forget everything stored and recorded; a JSON object body is config overrides of the app's config."""
+        body = await request.body()
+        overrides = orjson.loads(body) if body.strip() else {}
+        if not isinstance(overrides, dict):
+            raise bad_request("The body must be a JSON object of config overrides")
+        try:
+            config = self.base.with_overrides(overrides) if overrides else self.base
+        except ConfigError as exc:
+            raise bad_request(str(exc)) from None
+        await self.emulator.reset(config)
+        self.records.clear()
+        return Response(status_code=204)
+
+    async def requests(self, request: Request) -> Response:
+        """Every API request recorded since the last reset, oldest first."""
+        return _json(200, orjson.dumps([record.to_dict() for record in self.records]))
 
 
 class _Handlers:
@@ -88,14 +146,20 @@ class _Handlers:
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
-        self.max_body = emulator.config.limits.max_body_bytes
+
+    @property
+    def max_body(self) -> int:
+        """The body size limit of the current config."""
+        return self.emulator.config.limits.max_body_bytes
 
     def account(self, request: Request) -> str:
-        """The account the Authorization header (`OAuth <token>` or `ApiKey <token>`) names, or 401."""
+        """The account the Authorization header (`OAuth <token>` or `ApiKey <token>`) names, or 401; counted
+        against the requests-a-second limit (429)."""
         scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
         account = self.emulator.accounts.get(token.strip())
         if scheme.lower() not in ("oauth", "apikey") or account is None:
             raise ApiError(401, "AUTHENTICATION_ERROR", "Authentication failed")
+        self.emulator.requests.count(account)
         return account
 
     async def body(self, request: Request) -> bytes:

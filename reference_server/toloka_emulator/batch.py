@@ -10,7 +10,6 @@ import orjson
 from toloka_contract.fields import Errors
 from toloka_contract.operations import LOG_POOL_OPEN
 
-from toloka_emulator.clock import now_timestamp
 from toloka_emulator.config import PoolConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.input_spec import SpecValidators
@@ -112,10 +111,9 @@ def evaluate(
 
 
 def build_rows(
-    evaluation: Evaluation, kind: ItemKind, account: str, first_seq: int
+    evaluation: Evaluation, kind: ItemKind, account: str, first_seq: int, created: str
 ) -> tuple[list[tuple[int, int, str, str, str, bytes]], list[tuple[int, str, bytes]]]:
-    """Rows to insert and `(index, id, json)` of each created item, numbered from `first_seq`."""
-    created = now_timestamp()
+    """Rows to insert and `(index, id, json)` of each created item, numbered from `first_seq`, all `created` then."""
     tails = os.urandom(12 * len(evaluation.valid)).hex()
     endings: dict[tuple[int | None, bool], bytes] = {}
     rows = []

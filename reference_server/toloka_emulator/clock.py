@@ -1,25 +1,29 @@
-"""The emulator's clock: timestamps in the API's form (toloka_contract.timestamps) that never go back."""
+"""The emulator's timestamps: the API's form (toloka_contract.timestamps), read from the app's one clock."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from toloka_contract.clock import Clock
 from toloka_contract.timestamps import format_timestamp
 
-__all__ = ["format_timestamp", "now_timestamp"]
-
-_last = ""
+__all__ = ["Timestamps", "format_timestamp"]
 
 
-def now_timestamp() -> str:
-    """The current UTC time as `YYYY-MM-DDThh:mm:ss.fff` (no zone designator, as the API sends it).
+class Timestamps:
+    """`now()` as `YYYY-MM-DDThh:mm:ss.fff` from a wall clock in seconds, never earlier than a stamp it gave before."""
 
-    Exactly three fractional digits (the Java SDK misreads any other count). Never earlier than a timestamp
-    it returned before in this process, so `created` grows with ids and `sort=created` agrees with `sort=id`.
-    """
-    global _last
-    now = format_timestamp(datetime.now(UTC))
-    if now < _last:
-        return _last
-    _last = now
-    return now
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._last = ""
+
+    def now(self) -> str:
+        """The clock's time in UTC, no zone designator, as the API sends it.
+
+        Exactly three fractional digits (the Java SDK misreads any other count). Never earlier than the last
+        one, so `created` grows with ids and `sort=created` agrees with `sort=id`.
+        """
+        now = format_timestamp(datetime.fromtimestamp(self._clock(), UTC))
+        if now > self._last:
+            self._last = now
+        return self._last

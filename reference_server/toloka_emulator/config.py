@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +35,12 @@ _FIELD_ATTRIBUTES = frozenset(
 )
 
 
-_Settings = TypeVar("_Settings", "LimitsConfig", "StorageConfig", "WorkerConfig")
+_Settings = TypeVar("_Settings", "LimitsConfig", "StorageConfig", "WorkerConfig", "FaultsConfig")
+# One knob for both kinds (the seed pages' single figure): sets both per-kind limits it names, over their values.
+_BOTH_KINDS = {
+    "items_per_minute": ("tasks_per_minute", "task_suites_per_minute"),
+    "items_per_day": ("tasks_per_day", "task_suites_per_day"),
+}
 
 
 class ConfigError(ValueError):
@@ -107,12 +114,24 @@ class AccountConfig:
 
 @dataclass(frozen=True)
 class LimitsConfig:
-    """Per-account rate limits and per-request size limits."""
+    """Per-account rate limits (items created per kind and window, requests a second) and per-request size limits.
 
-    items_per_minute: int = 100_000
-    items_per_day: int = 2_000_000
+    The defaults are Toloka's documented quotas (../shared/toloka-api-notes.md, "Corrections, second set": DOCS
+    `parts/api/info-description.md`, "Rate limiting"). `requests_per_second = 0` turns the request limit off.
+    """
+
+    tasks_per_minute: int = 200_000
+    tasks_per_day: int = 4_000_000
+    task_suites_per_minute: int = 100_000
+    task_suites_per_day: int = 2_000_000
+    requests_per_second: int = 300
     sync_max_items: int = 5000
     max_body_bytes: int = 64 * 1024 * 1024
+
+    @property
+    def items_per_minute(self) -> int:
+        """The larger per-minute item limit: more items than this in a minute get a 429 whatever the kind."""
+        return max(self.tasks_per_minute, self.task_suites_per_minute)
 
 
 @dataclass(frozen=True)
@@ -124,9 +143,43 @@ class StorageConfig:
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """The background worker; `enabled = false` leaves async operations PENDING (to test resuming them)."""
+    """The background worker and how long operations take (both 0: they end as soon as the worker reaches them).
+
+    `enabled = false` leaves async operations PENDING (to test resuming them). An upload operation stays PENDING
+    for `operation_delay_s`, then RUNNING (its `progress` growing) for its item count / `operation_items_per_second`.
+    """
 
     enabled: bool = True
+    operation_delay_s: float = 0.0
+    operation_items_per_second: float = 0.0
+
+    def duration(self, items: int) -> float:
+        """Seconds an operation of `items` items stays RUNNING."""
+        return items / self.operation_items_per_second if self.operation_items_per_second > 0 else 0.0
+
+    @property
+    def latency(self) -> bool:
+        """Whether operations take time at all."""
+        return self.operation_delay_s > 0 or self.operation_items_per_second > 0
+
+
+@dataclass(frozen=True)
+class FaultsConfig:
+    """Injected faults, each a share of requests (0..1), drawn from a random generator seeded with `seed`.
+
+    `error_rate`: answered 500 or 503 before anything is done. `drop_after_commit_rate`: uploads that are committed,
+    then their connection is dropped before the answer's body. `poll_429_rate`: operation reads answered 429.
+    """
+
+    seed: int = 0
+    error_rate: float = 0.0
+    drop_after_commit_rate: float = 0.0
+    poll_429_rate: float = 0.0
+
+    @property
+    def any(self) -> bool:
+        """Whether any fault is injected."""
+        return bool(self.error_rate or self.drop_after_commit_rate or self.poll_429_rate)
 
 
 @dataclass(frozen=True)
@@ -139,6 +192,7 @@ class EmulatorConfig:
     accounts: tuple[AccountConfig, ...]
     pools: dict[str, PoolConfig]
     projects: dict[str, ProjectConfig] = field(default_factory=dict)
+    faults: FaultsConfig = field(default_factory=FaultsConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def account(self, name: str) -> AccountConfig:
@@ -168,25 +222,62 @@ class EmulatorConfig:
         return self.projects[self.pools[pool_id].project_id]
 
     def to_json(self) -> str:
-        """The effective configuration as JSON (what `toloka-emulator config` prints)."""
+        """The effective configuration as JSON (`--config` reads it back too)."""
         return json.dumps(self.raw, indent=2, sort_keys=False)
 
+    def with_overrides(self, overrides: Mapping[str, Any]) -> EmulatorConfig:
+        """This configuration with `overrides` merged in (see `merge_overrides`), checked."""
+        return parse_config(merge_overrides(self.raw, overrides))
 
-def load_config(path: Path | str | None = None) -> EmulatorConfig:
-    """Read and check a TOML config file; the packaged default when `path` is None."""
+
+def merge_overrides(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of `base` with `overrides` merged in: tables merge key by key, anything else replaces.
+
+    Lists (`accounts`, `projects`, `pools`) are replaced whole, so `{"pools": [...]}` swaps in a new set of pools.
+    """
+    merged = copy.deepcopy(dict(base))
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = merge_overrides(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def load_config(path: Path | str | None = None, overrides: Mapping[str, Any] | None = None) -> EmulatorConfig:
+    """Read and check a config file (TOML, or JSON as `toloka-emulator config` prints it), `overrides` merged in.
+
+    The packaged default when `path` is None; `load_config(overrides={...})` builds a config from a dict alone.
+    """
     source = Path(path) if path is not None else DEFAULT_CONFIG_PATH
     try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = source.read_text(encoding="utf-8")
+        raw = json.loads(text) if text.lstrip().startswith("{") else tomllib.loads(text)
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
         raise ConfigError(f"cannot read config {source}: {exc}") from exc
-    return parse_config(raw)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"cannot read config {source}: not a table")
+    return parse_config(merge_overrides(raw, overrides) if overrides else raw)
 
 
 def parse_config(raw: dict[str, Any]) -> EmulatorConfig:
     """Build an EmulatorConfig from already-parsed TOML data, filling defaults into `raw` for printing."""
-    limits = _build(LimitsConfig, raw.setdefault("limits", {}), "limits")
+    limits_table = raw.setdefault("limits", {})
+    if isinstance(limits_table, dict):
+        for both, keys in _BOTH_KINDS.items():
+            if both in limits_table:
+                value = limits_table.pop(both)
+                for key in keys:
+                    limits_table[key] = value
+    limits = _build(LimitsConfig, limits_table, "limits")
     storage = _build(StorageConfig, raw.setdefault("storage", {}), "storage")
     worker = _build(WorkerConfig, raw.setdefault("worker", {}), "worker")
+    faults = _build(FaultsConfig, raw.setdefault("faults", {}), "faults")
+    for key in ("error_rate", "drop_after_commit_rate", "poll_429_rate"):
+        if not 0 <= getattr(faults, key) <= 1:
+            raise ConfigError(f"faults.{key} must be between 0 and 1")
+    if worker.operation_delay_s < 0 or worker.operation_items_per_second < 0:
+        raise ConfigError("worker.operation_delay_s and worker.operation_items_per_second must not be negative")
     if storage.synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise ConfigError("storage.synchronous must be OFF, NORMAL, FULL or EXTRA")
     accounts = tuple(_account(i, a) for i, a in enumerate(raw.get("accounts", [])))
@@ -209,7 +300,14 @@ def parse_config(raw: dict[str, Any]) -> EmulatorConfig:
             raise ConfigError(f"pools[{i}]: duplicate pool id {pool.id!r}")
         pools[pool.id] = pool
     return EmulatorConfig(
-        limits=limits, storage=storage, worker=worker, accounts=accounts, pools=pools, projects=projects, raw=raw
+        limits=limits,
+        storage=storage,
+        worker=worker,
+        accounts=accounts,
+        pools=pools,
+        projects=projects,
+        faults=faults,
+        raw=raw,
     )
 
 
@@ -218,11 +316,14 @@ def _build(cls: type[_Settings], data: Any, where: str) -> _Settings:
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must be a table")
     defaults = cls()
-    for key, value in data.items():
-        if not hasattr(defaults, key):
+    for key, value in list(data.items()):
+        if key not in vars(defaults):
             raise ConfigError(f"{where}.{key} is not a known setting")
-        if type(value) is not type(getattr(defaults, key)):
-            raise ConfigError(f"{where}.{key} must be of type {type(getattr(defaults, key)).__name__}")
+        expected = type(getattr(defaults, key))
+        if expected is float and type(value) is int:
+            data[key] = value = float(value)  # `operation_delay_s = 2` means 2.0
+        if type(value) is not expected:
+            raise ConfigError(f"{where}.{key} must be of type {expected.__name__}")
     for key in vars(defaults):
         data.setdefault(key, getattr(defaults, key))
     return cls(**data)
@@ -305,8 +406,11 @@ def _pool(index: int, entry: Any, accounts: set[str], projects: dict[str, Projec
     if project is None or project.owner != entry["owner"]:
         raise ConfigError(f"{where}.project_id must name a configured project of the pool's owner")
     status = entry.get("status", "open")
+    status = status.lower() if isinstance(status, str) else status  # `OPEN`, as the API spells it, is accepted too
     if status not in POOL_STATUSES:
-        raise ConfigError(f"{where}.status must be one of {sorted(POOL_STATUSES)}")
+        raise ConfigError(
+            f"{where}.status must be one of {sorted(POOL_STATUSES)} (or as the API spells them, OPEN ...)"
+        )
     overlaps = []
     for key in ("default_overlap_for_new_tasks", "default_overlap_for_new_task_suites"):
         value = entry.get(key, 1)

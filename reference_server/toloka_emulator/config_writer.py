@@ -8,18 +8,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from toloka_emulator.config import DEFAULT_CONFIG_PATH, parse_config
+from toloka_emulator.config import DEFAULT_CONFIG_PATH, merge_overrides, parse_config
 
-
-def merge_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of `base` with `overrides` merged in: tables merge key by key, anything else replaces."""
-    merged = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_overrides(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
+__all__ = ["dumps_toml", "merge_overrides", "write_config"]
 
 
 def write_config(

@@ -1,11 +1,12 @@
-"""Per-account item rate limits over fixed minute and day windows, answered with 429 and Retry-After."""
+"""Per-account rate limits answered with 429 and Retry-After: items over fixed minute and day windows, and requests
+over one-second windows."""
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from toloka_contract.clock import Clock
 
 from toloka_emulator.errors import ApiError
 
@@ -24,7 +25,7 @@ class Reservation:
 class RateLimiter:
     """Counts items per account in the current minute and day; not thread-safe (the writer thread owns it)."""
 
-    def __init__(self, per_minute: int, per_day: int, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, per_minute: int, per_day: int, *, clock: Clock) -> None:
         self._limits = {"MIN": per_minute, "DAY": per_day}
         self._clock = clock
         # (account, interval) -> (window start, items counted in it)
@@ -72,3 +73,25 @@ class RateLimiter:
             window_start, used = self._used.get(key, (None, 0))
             if window_start == start:
                 self._used[key] = (start, max(0, used - returned))
+
+
+class RequestRate:
+    """Requests per account in the current second of the clock; above the limit, 429 with `Retry-After: 1`."""
+
+    def __init__(self, per_second: int, *, clock: Clock) -> None:
+        self._limit = per_second
+        self._clock = clock
+        self._used: dict[str, tuple[int, int]] = {}  # account -> (second, requests in it)
+
+    def count(self, account: str) -> None:
+        """Count one request of the account, or raise 429 when it is over the limit (a limit of 0 counts nothing)."""
+        if self._limit <= 0:
+            return
+        second = int(self._clock())
+        start, used = self._used.get(account, (second, 0))
+        used = used + 1 if start == second else 1
+        self._used[account] = (second, used)
+        if used > self._limit:
+            raise ApiError(
+                429, "TOO_MANY_REQUESTS", "Too many requests per second", {"limit": self._limit}, {"Retry-After": "1"}
+            )

@@ -11,23 +11,27 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any, TypeVar
 
 import orjson
+from toloka_contract.clock import Clock, Sleep
 from toloka_contract.operations import FAIL, PENDING, POOL_CLOSE, POOL_OPEN, RUNNING, SUCCESS
+from toloka_contract.timestamps import parse_timestamp
 
 from toloka_emulator import batch
-from toloka_emulator.clock import now_timestamp
-from toloka_emulator.config import EmulatorConfig
+from toloka_emulator.clock import Timestamps
+from toloka_emulator.config import EmulatorConfig, FaultsConfig
 from toloka_emulator.errors import ApiError, bad_request, not_found
 from toloka_emulator.gcpause import gc_paused
-from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, ItemKind
+from toloka_emulator.items import KINDS_BY_OPERATION_TYPE, SUITE, TASK, ItemKind
 from toloka_emulator.pools import Pools
-from toloka_emulator.ratelimit import RateLimiter, Reservation
+from toloka_emulator.ratelimit import RateLimiter, RequestRate, Reservation
 from toloka_emulator.storage import ListQuery, OperationRow, Reader, Writer, connect
 
 _T = TypeVar("_T")
@@ -58,11 +62,16 @@ class UploadParams:
 
 
 class Emulator:
-    """Configuration, storage, rate limits and the background operation worker of one app."""
+    """Configuration, storage, rate limits and the background operation worker of one app.
 
-    def __init__(self, config: EmulatorConfig, db_path: str = ":memory:") -> None:
-        self.config = config
-        self.accounts = config.accounts_by_token()
+    `clock` (wall time in seconds) stamps every timestamp and drives the rate windows and operation latency;
+    `sleep` is what the worker waits with. Tests pass a `toloka_contract.clock.FakeClock` pair.
+    """
+
+    def __init__(self, config: EmulatorConfig, db_path: str = ":memory:", *, clock: Clock, sleep: Sleep) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.timestamps = Timestamps(clock)
         sync_mode = config.storage.synchronous.upper()
         write_conn = connect(db_path, sync_mode)
         self._writer = Writer(write_conn)
@@ -73,14 +82,44 @@ class Emulator:
         else:
             self._reader = Reader(connect(db_path, sync_mode, read_only=True))
             self._read_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-read")
-        self.pools = Pools(config, self._reader.pool_states())
-        self._rate = RateLimiter(config.limits.items_per_minute, config.limits.items_per_day)
+        self._configure(config, self._reader.pool_states())
+        self._worker: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+
+    def _configure(self, config: EmulatorConfig, pool_states: list[Any]) -> None:
+        """Take a configuration: accounts, pools, and fresh rate counts."""
+        self.config = config
+        self.accounts = config.accounts_by_token()
+        self.pools = Pools(config, pool_states)
+        limits = config.limits
+        self._rates = {
+            TASK.code: RateLimiter(limits.tasks_per_minute, limits.tasks_per_day, clock=self.clock),
+            SUITE.code: RateLimiter(limits.task_suites_per_minute, limits.task_suites_per_day, clock=self.clock),
+        }
+        self.requests = RequestRate(limits.requests_per_second, clock=self.clock)
+        # Injected faults are drawn from one generator seeded by the config: the same run fails the same way.
+        self.fault_random = random.Random(config.faults.seed)
         # Items parsed at acceptance, handed to the worker so it need not parse the stored input again.
         self._accepted: dict[str, list[dict[str, Any]]] = {}
         # Rate-limit reservations of accepted operations, settled when they end (lost, like all counts, on restart).
-        self._reservations: dict[str, Reservation] = {}
-        self._worker: asyncio.Task[None] | None = None
-        self._wake: asyncio.Event | None = None
+        self._reservations: dict[str, tuple[RateLimiter, Reservation]] = {}
+
+    @property
+    def faults(self) -> FaultsConfig:
+        """The injected faults in force."""
+        return self.config.faults
+
+    def accounts_get(self, token: str) -> str | None:
+        """The account a token or API key authenticates, if any."""
+        return self.accounts.get(token)
+
+    async def reset(self, config: EmulatorConfig | None = None) -> None:
+        """Forget every item, operation and pool change (and take `config`, if given): a clean state for a test."""
+        await self._write(self._reset, config or self.config)
+
+    def _reset(self, config: EmulatorConfig) -> None:
+        self._writer.wipe()
+        self._configure(config, [])
 
     # -- plumbing -------------------------------------------------------------------------------------
 
@@ -91,32 +130,48 @@ class Emulator:
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, functools.partial(fn, *args))
 
     def start_worker(self) -> None:
-        """Start (or restart, in a new event loop) the background worker; it first resumes unfinished work."""
-        if not self.config.worker.enabled:
-            return
-        loop = asyncio.get_running_loop()
-        if self._worker is not None and not self._worker.done() and self._worker.get_loop() is loop:
+        """Start the background worker (the app's lifespan does); it first resumes unfinished work."""
+        if self._worker is not None and not self._worker.done():
             return
         self._wake = asyncio.Event()
-        self._worker = loop.create_task(self._work(), name="toloka-emulator-worker")
+        self._worker = asyncio.get_running_loop().create_task(self._work(), name="toloka-emulator-worker")
 
     def _notify(self) -> None:
-        self.start_worker()
         if self._wake is not None:
             self._wake.set()
 
     async def _work(self) -> None:
-        assert self._wake is not None
+        wake = self._wake
+        if wake is None:
+            return
         while True:
-            self._wake.clear()
-            for operation_id in await self._write(self._writer.unfinished_operations):
-                try:
-                    await self._write(self._process_operation, operation_id)
-                except Exception:
-                    # A bug must not wedge the queue: the operation fails visibly instead.
-                    logger.exception("operation %s failed unexpectedly", operation_id)
-                    await self._write(self._fail_operation, operation_id)
-            await self._wake.wait()
+            wake.clear()
+            due: float | None = None
+            if self.config.worker.enabled:
+                for operation_id in await self._write(self._writer.unfinished_operations):
+                    try:
+                        later = await self._write(self._advance_operation, operation_id)
+                    except Exception:
+                        # A bug must not wedge the queue: the operation fails visibly instead.
+                        logger.exception("operation %s failed unexpectedly", operation_id)
+                        await self._write(self._fail_operation, operation_id)
+                        continue
+                    if later is not None:
+                        due = later if due is None else min(due, later)
+            if due is None:
+                await wake.wait()
+            else:
+                await self._wait(wake, due - self.clock())
+
+    async def _wait(self, wake: asyncio.Event, seconds: float) -> None:
+        """Sleep `seconds` on the app's sleep, or less if woken by a new operation."""
+        woken = asyncio.ensure_future(wake.wait())
+        slept = asyncio.ensure_future(self.sleep(max(0.0, seconds)))
+        try:
+            await asyncio.wait((woken, slept), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (woken, slept):
+                task.cancel()
 
     async def stop_worker(self) -> None:
         """Cancel the worker; an operation it was processing stays unfinished and is resumed next start."""
@@ -152,7 +207,8 @@ class Emulator:
         evaluation = batch.evaluate(items, kind, account, self.pools, params.allow_defaults)
         if evaluation.errors and (not params.skip_invalid_items or not evaluation.valid):
             raise bad_request("Validation failed", evaluation.error_payload(single))
-        reservation = self._rate.reserve(account, len(evaluation.valid))
+        rate = self._rates[kind.code]
+        reservation = rate.reserve(account, len(evaluation.valid))
         states_before = self.pools.snapshot() if params.open_pool else None
         try:
             self._writer.begin()
@@ -164,7 +220,7 @@ class Emulator:
             self._writer.rollback()
             if states_before is not None:
                 self.pools.restore(states_before)
-            self._rate.release(reservation)
+            rate.release(reservation)
             raise
         if single:
             return created[0][2]
@@ -173,14 +229,15 @@ class Emulator:
     def _accept_async(self, kind: ItemKind, account: str, body: bytes, params: UploadParams) -> bytes:
         items, _ = batch.parse_items(body)
         batch.check_pools(items, account, self.pools)
-        reservation = self._rate.reserve(account, len(items))
+        rate = self._rates[kind.code]
+        reservation = rate.reserve(account, len(items))
         details = {"total_count": len(items), "valid_count": 0, "not_valid_count": 0}
         row = OperationRow(
             id=params.operation_id or str(uuid.uuid4()),
             account=account,
             type=kind.operation_type,
             status=PENDING,
-            submitted=now_timestamp(),
+            submitted=self.timestamps.now(),
             started=None,
             finished=None,
             parameters=params.stored(),
@@ -189,24 +246,25 @@ class Emulator:
         try:
             inserted = self._writer.insert_operation(row, body)
         except BaseException:
-            self._rate.release(reservation)
+            rate.release(reservation)
             raise
         if not inserted:
-            self._rate.release(reservation)
+            rate.release(reservation)
             raise ApiError(409, "OPERATION_ALREADY_EXISTS", "Operation with this id already exists")
         self._accepted[row.id] = items
-        self._reservations[row.id] = reservation
+        self._reservations[row.id] = (rate, reservation)
         return operation_json(row)
 
     def _create(self, evaluation: batch.Evaluation, kind: ItemKind, account: str) -> list[tuple[int, str, bytes]]:
-        rows, created = batch.build_rows(evaluation, kind, account, self._writer.allocate(len(evaluation.valid)))
+        first = self._writer.allocate(len(evaluation.valid))
+        rows, created = batch.build_rows(evaluation, kind, account, first, self.timestamps.now())
         self._writer.insert_items(rows)
         return created
 
     def _open_pools(self, evaluation: batch.Evaluation) -> list[str]:
         """Open the closed pools that got items; the caller commits (the in-memory status follows at once)."""
         opened = []
-        now = now_timestamp()
+        now = self.timestamps.now()
         for pool_id in dict.fromkeys(pool.id for _, _, pool, _ in evaluation.valid):
             if self.pools.statuses[pool_id] == "closed":
                 state = self.pools.changed(pool_id, "open", now)
@@ -215,14 +273,49 @@ class Emulator:
                 opened.append(pool_id)
         return opened
 
-    def _process_operation(self, operation_id: str) -> None:
-        """Run one pending or interrupted operation to its end in one transaction with its items."""
-        items = self._accepted.pop(operation_id, None)
+    def _advance_operation(self, operation_id: str) -> float | None:
+        """Take an unfinished operation as far as the clock allows: None once it has ended, else when to look again.
+
+        Without latency it runs to its end at once. With it, it stays PENDING until `operation_delay_s` after it
+        was submitted, then RUNNING until its item count / `operation_items_per_second` after it started.
+        """
         row = self._reader_for_writer().get_operation(operation_id)
         if row is None or row.status not in (PENDING, RUNNING):
+            self._accepted.pop(operation_id, None)
             self._reservations.pop(operation_id, None)
-            return
-        running = _replace(row, status=RUNNING, started=row.started or now_timestamp())
+            return None
+        worker = self.config.worker
+        if worker.latency:
+            now = self.clock()
+            if row.status == PENDING:
+                start_at = _epoch(row.submitted) + worker.operation_delay_s
+                if now < start_at:
+                    return start_at
+                row = _replace(row, status=RUNNING, started=self.timestamps.now())
+                self._writer.update_operation(row)
+            total = orjson.loads(row.details)["total_count"]
+            end_at = _epoch(row.started or row.submitted) + worker.duration(total)
+            if now < end_at:
+                return end_at
+        self._process_operation(row)
+        return None
+
+    def progress(self, row: OperationRow) -> int:
+        """An operation's `progress`: 100 once ended; while RUNNING with latency, the share of its duration gone."""
+        if row.finished:
+            return 100
+        worker = self.config.worker
+        if row.status != RUNNING or not row.started or not worker.operation_items_per_second:
+            return 0
+        duration = worker.duration(orjson.loads(row.details)["total_count"])
+        share = (self.clock() - _epoch(row.started)) / duration if duration else 1.0
+        return max(0, min(99, int(share * 100)))
+
+    def _process_operation(self, row: OperationRow) -> None:
+        """Run one pending or running operation to its end in one transaction with its items."""
+        operation_id = row.id
+        items = self._accepted.pop(operation_id, None)
+        running = _replace(row, status=RUNNING, started=row.started or self.timestamps.now())
         self._writer.update_operation(running)
         kind = KINDS_BY_OPERATION_TYPE[row.type]
         params = orjson.loads(row.parameters)
@@ -245,7 +338,7 @@ class Emulator:
             finished = _replace(
                 running,
                 status=SUCCESS if succeeds else FAIL,
-                finished=now_timestamp(),
+                finished=self.timestamps.now(),
                 details=orjson.dumps(details),
             )
             self._writer.update_operation(finished, batch.operation_results(len(items), created, evaluation, opened))
@@ -264,8 +357,8 @@ class Emulator:
             failed = _replace(
                 row,
                 status=FAIL,
-                started=row.started or now_timestamp(),
-                finished=now_timestamp(),
+                started=row.started or self.timestamps.now(),
+                finished=self.timestamps.now(),
                 details=orjson.dumps({**details, "failed_count": total}),
             )
             self._writer.update_operation(failed, batch.operation_results(total, [], batch.Evaluation(), []))
@@ -273,9 +366,10 @@ class Emulator:
 
     def _settle(self, operation_id: str, uncreated: int | None) -> None:
         """Give back the rate-limit count of an ended operation's items that were not created (None: all)."""
-        reservation = self._reservations.pop(operation_id, None)
-        if reservation is not None:
-            self._rate.release(reservation, uncreated)
+        held = self._reservations.pop(operation_id, None)
+        if held is not None:
+            rate, reservation = held
+            rate.release(reservation, uncreated)
 
     # -- pools and projects ---------------------------------------------------------------------------
 
@@ -306,7 +400,7 @@ class Emulator:
         if current == status:
             return None
         # The change is immediate, so the operation is answered already ended (as fullApi's examples show it).
-        now = now_timestamp()
+        now = self.timestamps.now()
         state = self.pools.changed(pool_id, status, now)
         row = OperationRow(
             id=str(uuid.uuid4()),
@@ -321,7 +415,7 @@ class Emulator:
         )
         self._writer.insert_pool_operation(row, state)
         self.pools.set(state)
-        return operation_json(row)
+        return operation_json(row, 100)
 
     def _reader_for_writer(self) -> Reader:
         return Reader(self._writer.conn)
@@ -342,11 +436,10 @@ class Emulator:
 
     async def get_operation(self, account: str, operation_id: str) -> bytes:
         """An operation of the account, or 404."""
-        self.start_worker()
         row = await self._read(self._reader.get_operation, operation_id)
         if row is None or row.account != account:
             raise not_found()
-        return operation_json(row)
+        return operation_json(row, self.progress(row))
 
     async def get_log(self, account: str, operation_id: str) -> bytes:
         """An operation's log (empty until it ends), or 404."""
@@ -369,14 +462,19 @@ def _replace(row: OperationRow, **changes: Any) -> OperationRow:
     return OperationRow(**{**row.__dict__, **changes})
 
 
-def operation_json(row: OperationRow) -> bytes:
-    """The Operation object."""
+def _epoch(timestamp: str) -> float:
+    """Seconds since the epoch of a stored (UTC) timestamp."""
+    return parse_timestamp(timestamp).replace(tzinfo=UTC).timestamp()
+
+
+def operation_json(row: OperationRow, progress: int = 0) -> bytes:
+    """The Operation object (`progress` is 100 once it has ended, whatever is passed)."""
     operation: dict[str, Any] = {"id": row.id, "type": row.type, "status": row.status, "submitted": row.submitted}
     if row.started:
         operation["started"] = row.started
     if row.finished:
         operation["finished"] = row.finished
-    operation["progress"] = 100 if row.finished else 0
+    operation["progress"] = 100 if row.finished else progress
     operation["parameters"] = orjson.Fragment(row.parameters)
     if row.details:
         operation["details"] = orjson.Fragment(row.details)

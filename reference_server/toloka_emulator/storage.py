@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS pool_states (
     last_stopped TEXT
 );
 """
+# Every table of SCHEMA (a reset empties them all).
+_TABLES = ("items", "operations", "operation_inputs", "operation_results", "pool_states")
 SCHEMA_VERSION = 4
 # Version 3 kept only the pools an upload had opened; they are carried over as open.
 _FROM_V3 = """
@@ -154,6 +156,18 @@ class Writer:
         first = self._next_seq
         self._next_seq += count
         return first
+
+    def wipe(self) -> None:
+        """Delete every item, operation and pool status change in one transaction; ids start again from 1."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in _TABLES:
+                self.conn.execute(f"DELETE FROM {table}")  # noqa: S608  (our own table names)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        self._next_seq = 1
 
     def begin(self) -> None:
         """Start a write transaction."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -12,20 +13,23 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from toloka_contract.operations import OperationTimeoutError, async_wait_for_operation
 
+from toloka_emulator.access import EmulatorAccess
 from toloka_emulator.config import EmulatorConfig, load_config
 from toloka_emulator.config_writer import write_config
+from toloka_emulator.recording import RecordedRequest
 
 if TYPE_CHECKING:
     import httpx
 
 STARTUP_TIMEOUT = 30.0
+JSON = "application/json"
 # The type of the tests' `make_client` fixture: config overrides in, an in-process httpx client out.
 ClientFactory = Callable[..., Awaitable["httpx.AsyncClient"]]
 # Headers and sample objects for the packaged default config.
@@ -80,8 +84,12 @@ class EmulatorStartError(RuntimeError):
 
 
 @dataclass
-class RunningEmulator:
-    """A live emulator process: where it answers, which config it runs, and how to stop it."""
+class RunningEmulator(EmulatorAccess):
+    """A live emulator process: where it answers, which config it runs, and how to stop it.
+
+    `base_url` and `token` are attributes (`token("other-requester")` still gives another account's token).
+    `reset()` and `requests()` need a server started with `testing=True`.
+    """
 
     base_url: str
     process: subprocess.Popen[bytes] = field(repr=False)
@@ -89,19 +97,33 @@ class RunningEmulator:
     config_path: Path
     db_path: Path
     log_path: Path
+    started_config: EmulatorConfig = field(init=False, repr=False)  # what a reset without overrides goes back to
+
+    def __post_init__(self) -> None:
+        self.started_config = self.config
 
     @property
     def pid(self) -> int:
         """The server's process id."""
         return self.process.pid
 
-    def token(self, account: str = "requester") -> str:
-        """A token of a configured account."""
-        return self.config.token_of(account)
+    def reset(self, overrides: Mapping[str, Any] | None = None) -> None:
+        """A clean state (`POST /_emulator/reset`): no items, operations, pool changes or recorded requests."""
+        body = json.dumps(dict(overrides or {})).encode()
+        request = urllib.request.Request(  # noqa: S310  (loopback)
+            f"{self.base_url}/_emulator/reset", data=body, method="POST", headers={"Content-Type": JSON}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+                pass
+        except urllib.error.HTTPError as error:
+            raise ValueError(f"the emulator refused the reset: {error.read().decode(errors='replace')}") from None
+        self.config = load_config(self.config_path, overrides) if overrides else self.started_config
 
-    def headers(self, account: str = "requester") -> dict[str, str]:
-        """Authorization headers for a configured account."""
-        return {"Authorization": f"OAuth {self.token(account)}"}
+    def requests(self) -> list[RecordedRequest]:
+        """Every API request since the last reset (`GET /_emulator/requests`), oldest first."""
+        with urllib.request.urlopen(f"{self.base_url}/_emulator/requests", timeout=30) as answer:  # noqa: S310
+            return [RecordedRequest.from_dict(record) for record in json.loads(answer.read())]
 
     def kill(self) -> None:
         """SIGKILL the server (no cleanup: for durability tests) and reap it."""
@@ -137,30 +159,35 @@ def free_port() -> int:
 def running_emulator(
     config_path: Path | None = None,
     db_path: Path | None = None,
-    config_overrides: dict[str, Any] | None = None,
+    config_overrides: Mapping[str, Any] | None = None,
+    *,
+    testing: bool = False,
 ) -> Iterator[RunningEmulator]:
     """Run `python -m toloka_emulator serve` on a free loopback port until the block ends.
 
-    `config_path`: a TOML config (the packaged default if None); `config_overrides` are merged into it
+    `config_path`: a config file (the packaged default if None); `config_overrides` are merged into it
     (see `write_config`). `db_path`: the SQLite file (a fresh temporary one if None); pass the same path
-    twice to restart on the same data. The server is stopped (SIGTERM) when the block ends, unless killed.
+    twice to restart on the same data. `testing`: serve `--testing` (reset and recorded requests). The server is
+    stopped (SIGTERM) when the block ends, unless killed; if this process dies first (even by SIGKILL), the server
+    stops too and removes the temporary directory (`serve --parent-pid --remove-when-orphaned`).
     """
-    with tempfile.TemporaryDirectory(prefix="toloka-emulator-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="toloka-emulator-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
         if config_overrides:
-            config_path = write_config(workdir / "config.toml", config_overrides, config_path)
+            config_path = write_config(workdir / "config.toml", dict(config_overrides), config_path)
         config_path = Path(config_path) if config_path is not None else workdir / "default.toml"
         if not config_path.exists():
             write_config(config_path)
         database = Path(db_path) if db_path is not None else workdir / "emulator.db"
-        emulator = _start(config_path, database, workdir / "server.log")
+        extra = ["--parent-pid", str(os.getpid()), "--remove-when-orphaned", str(workdir)]
+        emulator = _start(config_path, database, workdir / "server.log", [*extra, "--testing"] if testing else extra)
         try:
             yield emulator
         finally:
             emulator.stop()
 
 
-def _start(config_path: Path, db_path: Path, log_path: Path) -> RunningEmulator:
+def _start(config_path: Path, db_path: Path, log_path: Path, extra: Sequence[str] = ()) -> RunningEmulator:
     """Start the server on a port it picks itself (`--port 0 --port-file`) and wait until it answers.
 
     The server binds before it tells its port, so no other process can take the port in between, and the
@@ -171,7 +198,7 @@ def _start(config_path: Path, db_path: Path, log_path: Path) -> RunningEmulator:
     port_file.unlink(missing_ok=True)
     command = [sys.executable, "-m", "toloka_emulator", "serve", "--host", "127.0.0.1", "--port", "0"]
     command += ["--port-file", str(port_file), "--db", str(db_path), "--config", str(config_path)]
-    command += ["--log-level", "info"]
+    command += ["--log-level", "info", *extra]
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
     port = _wait_port(process, port_file)
@@ -189,7 +216,7 @@ def _wait_port(process: subprocess.Popen[bytes], port_file: Path) -> int | None:
         try:
             return int(port_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            time.sleep(0.02)
+            time.sleep(0.02)  # real time: another process is starting
     return None
 
 
@@ -211,5 +238,17 @@ def wait_until_serving(process: subprocess.Popen[bytes], base_url: str, timeout:
         except urllib.error.HTTPError:
             return True
         except OSError:
-            time.sleep(0.05)
+            time.sleep(0.05)  # real time: another process is starting
     return False
+
+
+def is_running(pid: int) -> bool:
+    """Whether a process runs: a zombie (exited, its reaper never coming, as under a container's pid 1) does not.
+
+    Linux only (/proc); for tests that a server ended.
+    """
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
