@@ -46,6 +46,7 @@ from rewriting import (
     retimed,
     token,
     walk,
+    with_header,
     with_query,
     without,
 )
@@ -1066,4 +1067,568 @@ FAULTS: tuple[Fault, ...] = (
     ),
 )
 
+
+# ---- the model's invariants, fault by class: each breaks one invariant in one case only -----------------------
+# A read site is where an item is answered: the 201 of a batch upload, the 201 of a one-object upload, GET by
+# id, a list page. A case is a kind (tasks or suites) at one site; each fault alters only there, so that the model
+# (which compares every read with what was sent) is what must catch it, whichever row sent the request.
+
+_KIND_PREFIX = {"tasks": TASKS, "suites": SUITES}
+
+
+def _site(scope: Scope, status: int, body: Any, kind: str, where: str) -> list[dict[str, Any]]:
+    """The items of kind `kind` in this answer if it is a read of site `where`, else none."""
+    prefix = _KIND_PREFIX[kind]
+    method, at = scope.get("method"), path(scope)
+    if where == "batch" and method == "POST" and at == prefix and status == 201 and isinstance(body, dict):
+        items = body.get("items")
+        return [item for item in items.values() if isinstance(item, dict)] if isinstance(items, dict) else []
+    if where == "single" and method == "POST" and at == prefix and status == 201 and isinstance(body, dict):
+        return [body] if "id" in body else []
+    if where == "get" and method == "GET" and at.startswith(prefix + "/") and status == 200:
+        return [body] if isinstance(body, dict) else []
+    if where == "list" and method == "GET" and at == prefix and status == 200 and isinstance(body, dict):
+        items = body.get("items")
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    return []
+
+
+_SITE_WORDS = {
+    "batch": "a batch upload's 201",
+    "single": "a one-object upload's 201",
+    "get": "GET by id",
+    "list": "a list page",
+}
+
+
+def _altered_at(kind: str, where: str, change: Callable[[dict[str, Any]], None]) -> Wrap:
+    """Items of `kind` answered at site `where` are changed by `change` (every other answer left alone)."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        for item in _site(scope, status, body, kind, where):
+            change(item)
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _overlap_plus_one(item: dict[str, Any]) -> None:
+    if isinstance(item.get("overlap"), int) and item.get("overlap", 0) > 0:
+        item["overlap"] += 1
+        if isinstance(item.get("remaining_overlap"), int):
+            item["remaining_overlap"] += 1
+
+
+def _input_extra_key(item: dict[str, Any]) -> None:
+    if isinstance(item.get("input_values"), dict):
+        item["input_values"] = {**item["input_values"], "added_by_server": 1}
+    for inner in item.get("tasks") or []:
+        if isinstance(inner, dict) and isinstance(inner.get("input_values"), dict):
+            inner["input_values"] = {**inner["input_values"], "added_by_server": 1}
+
+
+def _created_shifted(item: dict[str, Any]) -> None:
+    """`created` one second later than the server stored it (still the documented format)."""
+    moment = item.get("created")
+    if isinstance(moment, str):
+        item["created"] = (datetime.fromisoformat(moment) + timedelta(seconds=1)).isoformat(timespec="milliseconds")
+
+
+def _remaining_above_overlap(item: dict[str, Any]) -> None:
+    if isinstance(item.get("overlap"), int) and item.get("infinite_overlap") is not True:
+        item["remaining_overlap"] = item["overlap"] + 5
+
+
+_ITEM_CHANGES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
+    "overlap": ("the overlap sent", _overlap_plus_one),
+    "input": ("the input_values sent, whole", _input_extra_key),
+}
+_ITEM_SITE_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_{where}_{name}",
+        f"{_SITE_WORDS[where]} of {kind} carries {words} (only there)",
+        "model.items",
+        _altered_at(kind, where, change),
+    )
+    for name, (words, change) in _ITEM_CHANGES.items()
+    for kind in ("tasks", "suites")
+    for where in ("batch", "single", "get", "list")
+)
+_ITEM_READ_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_{where}_{name}",
+        f"{_SITE_WORDS[where]} of {kind}: {words}",
+        "model.items",
+        _altered_at(kind, where, change),
+    )
+    for name, (words, change) in {
+        "created_moves": ("`created` is the same instant on every read", _created_shifted),
+        "remaining_above_overlap": ("remaining_overlap <= overlap", _remaining_above_overlap),
+    }.items()
+    for kind in ("tasks", "suites")
+    for where in ("get", "list")
+)
+
+
+def _batch_keys(change: Callable[[dict[str, Any], dict[str, Any]], None], kind: str) -> Wrap:
+    """A sync batch upload's 201 of `kind` rearranged by `change(items, validation_errors)`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if (
+            is_upload(scope)
+            and path(scope) == _KIND_PREFIX[kind]
+            and status == 201
+            and isinstance(body, dict)
+            and isinstance(body.get("items"), dict)
+        ):
+            errors = body.setdefault("validation_errors", {})
+            if isinstance(errors, dict):
+                change(body["items"], errors)
+            if not errors:
+                body.pop("validation_errors")
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _stray_index(items: dict[str, Any], errors: dict[str, Any]) -> None:
+    """The last created item keyed one past the request's end."""
+    if items:
+        last = max(items, key=int)
+        items[str(len(items) + len(errors))] = items.pop(last)
+
+
+def _error_also_created(items: dict[str, Any], errors: dict[str, Any]) -> None:
+    """An invalid position is reported as created too (a copy of another created item)."""
+    if items and errors:
+        key = next(iter(errors))
+        items[key] = {**next(iter(items.values()))}
+
+
+_BATCH_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_batch_{name}",
+        f"a sync {kind} batch's 201: {words}",
+        "model.items",
+        _batch_keys(change, kind),
+    )
+    for name, (words, change) in {
+        "stray_index": ("created items keyed by positions of the request", _stray_index),
+        "error_also_created": ("created and invalid positions never overlap", _error_also_created),
+    }.items()
+    for kind in ("tasks", "suites")
+)
+
+
+def _operation_changed(kind: str, change: Callable[[dict[str, Any], Scope], None]) -> Wrap:
+    """Operation answers (the 202 and GET /operations/{id}) of `kind`'s batch uploads changed by `change`."""
+    operation_type = "TASK.BATCH_CREATE" if kind == "tasks" else "TASK_SUITE.BATCH_CREATE"
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if (
+            isinstance(body, dict)
+            and body.get("type") == operation_type
+            and (is_operation_read(scope) or (is_upload(scope) and status == 202))
+        ):
+            change(body, scope)
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _swap_type(body: dict[str, Any], scope: Scope) -> None:
+    body["type"] = "TASK_SUITE.BATCH_CREATE" if body["type"] == "TASK.BATCH_CREATE" else "TASK.BATCH_CREATE"
+
+
+def _total_plus_one(body: dict[str, Any], scope: Scope) -> None:
+    """One item more in every count that includes it: the sums still add up, the total is not what was sent."""
+    details = body.get("details")
+    if body.get("status") in ("SUCCESS", "FAIL") and isinstance(details, dict):
+        for name in ("total_count", "valid_count", "success_count"):
+            if isinstance(details.get(name), int):
+                details[name] += 1
+
+
+def _flag_inverted(name: str) -> Callable[[dict[str, Any], Scope], None]:
+    def change(body: dict[str, Any], scope: Scope) -> None:
+        parameters = body.get("parameters")
+        if isinstance(parameters, dict) and isinstance(parameters.get(name), bool):
+            parameters[name] = not parameters[name]
+
+    return change
+
+
+_SUBMITTED_READS: dict[str, int] = {}
+
+
+def _submitted_moves(body: dict[str, Any], scope: Scope) -> None:
+    """Each read of the operation says it was submitted a second later than the read before."""
+    if is_operation_read(scope) and isinstance(body.get("submitted"), str):
+        count = _SUBMITTED_READS[body["id"]] = _SUBMITTED_READS.get(body["id"], 0) + 1
+        moved = datetime.fromisoformat(body["submitted"]) - timedelta(seconds=count)
+        body["submitted"] = moved.isoformat(timespec="milliseconds")
+
+
+def _finished_before_started(body: dict[str, Any], scope: Scope) -> None:
+    if isinstance(body.get("finished"), str) and isinstance(body.get("started"), str):
+        started = datetime.fromisoformat(body["started"])
+        body["finished"] = (started - timedelta(seconds=1)).isoformat(timespec="milliseconds")
+
+
+_ENDED_READS: dict[str, int] = {}
+
+
+def _ended_then_running(body: dict[str, Any], scope: Scope) -> None:
+    """An ended operation reads RUNNING again on every other read after the first that showed it ended."""
+    if is_operation_read(scope) and body.get("status") in ("SUCCESS", "FAIL"):
+        count = _ENDED_READS[body["id"]] = _ENDED_READS.get(body["id"], 0) + 1
+        if count % 2 == 0:
+            body["status"] = "RUNNING"
+            body.pop("finished", None)
+
+
+def _invalid_counted_created(body: dict[str, Any], scope: Scope) -> None:
+    """A SUCCESSful operation with invalid items counts them created as well (the sums still add up)."""
+    details = body.get("details")
+    if body.get("status") == "SUCCESS" and isinstance(details, dict) and details.get("not_valid_count"):
+        moved = details["not_valid_count"]
+        details["success_count"] += moved
+        details["failed_count"] -= moved
+
+
+_OPERATION_CHANGES: dict[str, tuple[str, Callable[[dict[str, Any], Scope], None]]] = {
+    "type_swapped": ("`type` TASK.BATCH_CREATE / TASK_SUITE.BATCH_CREATE by endpoint", _swap_type),
+    "total_not_sent": ("`total_count` is the number of items sent (the sums still add up)", _total_plus_one),
+    "submitted_moves": ("every read shows the same `submitted`", _submitted_moves),
+    "finished_before_started": ("started <= finished", _finished_before_started),
+    "ended_reads_running": ("an ended operation never reads RUNNING again", _ended_then_running),
+    "invalid_counted_created": ("success_count <= valid_count", _invalid_counted_created),
+}
+_OPERATION_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_operation_{name}",
+        f"a {kind} upload's operation: {words}",
+        "model.operations",
+        _operation_changed(kind, change),
+    )
+    for name, (words, change) in _OPERATION_CHANGES.items()
+    for kind in ("tasks", "suites")
+) + tuple(
+    Fault(
+        f"model_operation_{flag_name}_inverted",
+        f"an upload's operation carries the {flag_name} sent in `parameters`",
+        "model.operations",
+        _operation_changed("tasks", _flag_inverted(flag_name)),
+    )
+    for flag_name in ("skip_invalid_items", "allow_defaults", "open_pool")
+)
+
+
+def _log_changed(kind: str, change: Callable[[list[dict[str, Any]]], None]) -> Wrap:
+    """Log answers of operations of `kind` (known by their entries' step names) changed by `change`."""
+    steps = ("TASK_CREATE", "TASK_VALIDATE") if kind == "tasks" else ("TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE")
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        entries = _log_entries(scope, body)
+        if entries and any(entry.get("type") in steps for entry in entries):
+            change(entries)
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _step_of_other_kind(entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        step = entry.get("type")
+        if isinstance(step, str) and step.startswith("TASK"):
+            entry["type"] = (
+                step.replace("TASK_SUITE_", "TASK_") if "SUITE" in step else step.replace("TASK_", "TASK_SUITE_")
+            )
+
+
+def _created_id_unknown(entries: list[dict[str, Any]]) -> None:
+    """A created entry names an id that does not exist."""
+    for entry in entries:
+        output = entry.get("output")
+        if entry.get("success") and isinstance(output, dict):
+            for key in ("task_id", "task_suite_id"):
+                if isinstance(output.get(key), str):
+                    output[key] = "0000000000--" + "f" * 24
+            return
+
+
+def _created_twice(entries: list[dict[str, Any]]) -> None:
+    """The first created entry is logged twice."""
+    created = [entry for entry in entries if entry.get("success")]
+    if created:
+        entries.append(json.loads(json.dumps(created[0])))
+
+
+def _created_entry_dropped(entries: list[dict[str, Any]]) -> None:
+    """The last created entry is missing (the operation still counts it)."""
+    created = [entry for entry in entries if entry.get("success")]
+    if created:
+        entries.remove(created[-1])
+
+
+def _input_value_altered(entries: list[dict[str, Any]]) -> None:
+    """Each entry's input carries input_values changed (a suite's: its first task's)."""
+    for entry in entries:
+        echoed = entry["input"]
+        target = echoed if "input_values" in echoed else ((echoed.get("tasks") or [{}])[0])
+        if isinstance(target, dict) and isinstance(target.get("input_values"), dict):
+            target["input_values"] = {**target["input_values"], "added_by_server": 1}
+
+
+_LOG_CHANGES: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None]]] = {
+    "step_of_other_kind": ("entries are steps of the upload's kind", _step_of_other_kind),
+    "created_id_unknown": ("a created entry's id reads back as that item", _created_id_unknown),
+    "created_twice": ("each item is logged as created once", _created_twice),
+    "created_entry_dropped": ("the created entries number success_count", _created_entry_dropped),
+    "input_values_altered": ("each entry's input is the item as sent", _input_value_altered),
+}
+_LOG_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_log_{name}",
+        f"a {kind} upload's log: {words}",
+        "model.logs",
+        _log_changed(kind, change),
+    )
+    for name, (words, change) in _LOG_CHANGES.items()
+    for kind in ("tasks", "suites")
+)
+
+
+def _list_changed(kind: str, change: Callable[[list[Any], dict[str, str]], list[Any]]) -> Wrap:
+    """List pages of `kind` changed by `change(items, query)`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if (
+            scope.get("method") == "GET"
+            and path(scope) == _KIND_PREFIX[kind]
+            and status == 200
+            and isinstance(body, dict)
+            and isinstance(body.get("items"), list)
+        ):
+            body["items"] = change(body["items"], query(scope))
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _first_repeated(items: list[Any], params: dict[str, str]) -> list[Any]:
+    """A page of two or more items repeats its first at the end, the last dropped (limit still kept)."""
+    return [*items[:-1], items[0]] if len(items) > 1 else items
+
+
+def _reversed_order(items: list[Any], params: dict[str, str]) -> list[Any]:
+    """A page sorted by `id` (or `-id`) comes in the opposite order."""
+    return items[::-1] if params.get("sort", "").lstrip("-") == "id" else items
+
+
+def _bound_dropped(kind: str, name: str) -> Wrap:
+    """Lists of `kind` are served as if `name` was not sent."""
+
+    def rewrite(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if scope.get("method") == "GET" and path(scope) == _KIND_PREFIX[kind] and name in query(scope):
+            scope = with_query(scope, {k: v for k, v in query(scope).items() if k != name})
+        return scope, body
+
+    return on_request(rewrite)
+
+
+_LIST_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_list_{name}",
+        f"{kind} lists: {words}",
+        "model.lists",
+        wrap,
+    )
+    for kind in ("tasks", "suites")
+    for name, words, wrap in (
+        ("item_repeated", "each id once on a page", _list_changed(kind, _first_repeated)),
+        ("order_reversed", "ordered as `sort` asks", _list_changed(kind, _reversed_order)),
+        ("id_lte_ignored", "within the id bounds asked for (id_lte)", _bound_dropped(kind, "id_lte")),
+    )
+)
+
+MODEL_FAULTS = _ITEM_SITE_FAULTS + _ITEM_READ_FAULTS + _BATCH_FAULTS + _OPERATION_FAULTS + _LOG_FAULTS + _LIST_FAULTS
+FAULTS = FAULTS + MODEL_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+def _id_reused_as_new(reuser: Callable[[Scope, str, bytes], bool]) -> Wrap:
+    """An upload reusing an operation_id, when `reuser(scope, first endpoint, first token)` says so, gets a new
+    operation under that id (the emulator is given a fresh one; the answer shows the reused id)."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        first: dict[str, tuple[str, bytes]] = {}  # operation_id -> (endpoint, token) of its first upload
+
+        def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+            params = query(scope)
+            chosen = (params.get("operation_id") or "").lower()
+            if not (is_upload(scope) and chosen):
+                return scope, body
+            if chosen not in first:
+                first[chosen] = (path(scope), token(scope))
+            elif reuser(scope, *first[chosen]):
+                scope = _mark(with_query(scope, {**params, "operation_id": str(uuid.uuid4())}), chosen)
+            return scope, body
+
+        def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+            if _marked(scope) and status == 202 and isinstance(body, dict):
+                body["id"] = _marked(scope)
+            return status, body
+
+        return Rewrite(app, request=request, response=response)
+
+    return wrap
+
+
+_ID_FAULTS = (
+    Fault(
+        "model_operation_id_reused_by_other_endpoint",
+        "an operation id in use is taken for the other endpoint too (no second operation under it)",
+        "model.operation_ids",
+        _id_reused_as_new(lambda scope, endpoint, _: path(scope) != endpoint),
+        also=frozenset({"operations.id_global"}),
+        why_also="the row that reuses the id across endpoints sees the same 202",
+    ),
+    Fault(
+        "model_operation_id_reused_by_other_account",
+        "an operation id in use is taken for the other account too (ids are global)",
+        "model.operation_ids",
+        _id_reused_as_new(lambda scope, _, first_token: token(scope) == OTHER_TOKEN != first_token),
+        also=frozenset({"operations.id_global"}),
+        why_also="the row that reuses the id from the other account sees the same 202",
+    ),
+)
+FAULTS = FAULTS + _ID_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+# ---- HTTP and auth semantics ---------------------------------------------------------------------------------
+
+
+def _media_type_refused(refused: Callable[[bytes], bool]) -> Wrap:
+    """Uploads whose Content-Type `refused(value)` says so answer 415 (plain application/json still works)."""
+
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        if is_upload(scope) and refused(header(scope, b"content-type") or b""):
+            return error(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type")
+        return None
+
+    return lambda app: Rewrite(app, answer=answer)
+
+
+def _allow_dropped(scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [h for h in headers if h[0].lower() != b"allow"] if status == 405 else headers
+
+
+def _unserved_404(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+    """A method a documented path does not serve answers 404, as for a path that does not exist."""
+    if scope.get("method") in ("DELETE", "PUT", "PATCH") and path(scope).startswith("/api/v1/"):
+        return error(404, "DOES_NOT_EXIST", "Object does not exist")
+    return None
+
+
+def _lenient_authorization(read: Callable[[bytes], bytes | None]) -> Wrap:
+    """An Authorization value `read(value)` turns into a known credential is served as `OAuth <credential>`."""
+
+    def rewrite(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        value = header(scope, b"authorization") or b""
+        credential = read(value)
+        if credential in (REQUESTER_TOKEN, OTHER_TOKEN):
+            scope = with_header(scope, b"authorization", b"OAuth " + credential)
+        return scope, body
+
+    return on_request(rewrite)
+
+
+def _foreign_404_says(app: ASGIApp, matches: Callable[[Scope, bytes], bool], says: str) -> ASGIApp:
+    """A 404 for a request `matches` marks carries `says` in its message: it tells a foreign object from none."""
+    foreign = _foreign_pool_id(app)
+    requester_items: set[str] = set()
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if matches(scope, body) and (
+            any(str(item.get("pool_id")) in foreign for item in _items(body))
+            or path(scope).rsplit("/", 1)[-1] in foreign | requester_items
+        ):
+            scope = _mark(scope)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if is_upload(scope) and status == 201 and token(scope) == REQUESTER_TOKEN and isinstance(body, dict):
+            requester_items.update(str(i.get("id")) for i in (body.get("items") or {}).values() if isinstance(i, dict))
+        if _marked(scope) and status == 404 and isinstance(body, dict):
+            body["message"] = says
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
+_HTTP_FAULTS = (
+    Fault(
+        "media_type_parameters_refused",
+        "application/json with a charset parameter is application/json",
+        "requests.media_type_parameters",
+        _media_type_refused(lambda value: b";" in value),
+    ),
+    Fault(
+        "media_type_case_sensitive",
+        "media types compare case-insensitively (Application/JSON)",
+        "requests.media_type_parameters",
+        _media_type_refused(lambda value: value.split(b";")[0].strip() != value.split(b";")[0].strip().lower()),
+    ),
+    Fault(
+        "no_allow_on_405",
+        "a 405 answer carries Allow",
+        "requests.method_not_served",
+        lambda app: Rewrite(app, headers=_allow_dropped),
+    ),
+    Fault(
+        "unserved_method_404",
+        "a method a documented path does not serve answers 405, not 404",
+        "requests.method_not_served",
+        lambda app: Rewrite(app, answer=_unserved_404),
+    ),
+    Fault(
+        "bare_token_accepted",
+        "a credential without its scheme answers 401",
+        "auth.malformed",
+        _lenient_authorization(lambda value: value.strip() or None),
+    ),
+    Fault(
+        "trailing_text_ignored",
+        "a credential with trailing text answers 401",
+        "auth.malformed",
+        _lenient_authorization(lambda value: value.split()[1] if len(value.split()) > 2 else None),
+    ),
+    Fault(
+        "foreign_pool_upload_404_leaks",
+        "a 404 for another account's pool says no more than for none",
+        "isolation.error_body",
+        lambda app: _foreign_404_says(app, lambda scope, body: is_upload(scope), "Pool belongs to another account"),
+    ),
+    Fault(
+        "foreign_pool_read_404_leaks",
+        "GET of another account's pool says no more than for none",
+        "isolation.error_body",
+        lambda app: _foreign_404_says(
+            app, lambda scope, body: scope.get("method") == "GET" and path(scope).startswith(POOLS), "Access denied"
+        ),
+    ),
+    Fault(
+        "foreign_task_read_404_leaks",
+        "another account's task read by id says no more than a missing one",
+        "isolation.error_body",
+        lambda app: _foreign_404_says(
+            app,
+            lambda scope, body: scope.get("method") == "GET" and path(scope).startswith(TASKS + "/"),
+            "Task is owned by another requester",
+        ),
+    ),
+)
+FAULTS = FAULTS + _HTTP_FAULTS
 BY_NAME = {fault.name: fault for fault in FAULTS}

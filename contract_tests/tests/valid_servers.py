@@ -334,6 +334,138 @@ def _body_before_media_type(app: ASGIApp) -> ASGIApp:
     return Rewrite(app, answer=answer)
 
 
+# ---- where the model's invariants leave room
+
+
+def _only_for(matches: Callable[[Scope, int], bool], rewrite: Callable[[Scope, int, Any], tuple[int, Any]]) -> Wrap:
+    """`rewrite` applied to the answers `matches(scope, status)` selects."""
+
+    def selective(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        return rewrite(scope, status, body) if matches(scope, status) else (status, body)
+
+    return on_response(selective)
+
+
+def _is_list(scope: Scope, status: int) -> bool:
+    return scope.get("method") == "GET" and path(scope) in (TASKS, SUITES)
+
+
+def _is_item_get(scope: Scope, status: int) -> bool:
+    return scope.get("method") == "GET" and path(scope).startswith((TASKS + "/", SUITES + "/"))
+
+
+def _remaining_zero(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """remaining_overlap 0 on every read (Toloka's set-overlap-or-min can leave 0; it never exceeds overlap)."""
+    return status, walk(body, lambda key, value: 0 if key == "remaining_overlap" and isinstance(value, int) else value)
+
+
+def _operation_fields(change: Callable[[dict[str, Any]], None]) -> Callable[[Scope, int, Any], tuple[int, Any]]:
+    """Operation answers (202 and GET /operations/{id}) changed by `change`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if isinstance(body, dict) and "submitted" in body and (is_operation_read(scope) or status == 202):
+            change(body)
+        return status, body
+
+    return rewrite
+
+
+def _no_parameters(body: dict[str, Any]) -> None:
+    body.pop("parameters", None)
+
+
+def _parameters_with_more(body: dict[str, Any]) -> None:
+    if isinstance(body.get("parameters"), dict):
+        body["parameters"] = {**body["parameters"], "pool_id": "1", "operation_owner": "requester"}
+
+
+def _details_when_ended(body: dict[str, Any]) -> None:
+    if body.get("status") not in ("SUCCESS", "FAIL"):
+        body.pop("details", None)
+
+
+def _no_started_finished(body: dict[str, Any]) -> None:
+    body.pop("started", None)
+    body.pop("finished", None)
+
+
+def _progress(body: dict[str, Any]) -> None:
+    body["progress"] = 100 if body.get("status") in ("SUCCESS", "FAIL") else 0
+
+
+def _log_extra_step(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A step of a type the contract does not list (enums grow), and extra keys in each entry's output."""
+    if is_log(scope) and isinstance(body, list):
+        for entry in body:
+            if isinstance(entry, dict) and isinstance(entry.get("output"), dict):
+                entry["output"] = {**entry["output"], "step_id": "conformance-extra"}
+        body = [{"type": "OPERATION_STARTED", "success": True, "input": {}, "output": {}}, *body]
+    return status, body
+
+
+def _empty_validation_errors(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A sync batch 201 with nothing invalid carries `validation_errors: {}`."""
+    if is_upload(scope) and status == 201 and isinstance(body, dict) and "items" in body:
+        body.setdefault("validation_errors", {})
+    return status, body
+
+
+def _by_id_ascending_without_sort(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A list without `sort` comes newest first (its order is the server's choice)."""
+    if "sort" not in query(scope) and isinstance(body, dict) and isinstance(body.get("items"), list):
+        body["items"] = body["items"][::-1]
+    return status, body
+
+
+MODEL_VARIANTS: tuple[Variant, ...] = (
+    Variant(
+        "list_created_in_seconds",
+        "list pages carry `created` in whole seconds (the same instant at that precision)",
+        _only_for(_is_list, _fraction(0)),
+    ),
+    Variant(
+        "get_created_six_digits",
+        "GET by id carries `created` with 6 fractional digits, uploads with 3",
+        _only_for(_is_item_get, _fraction(6)),
+    ),
+    Variant("remaining_overlap_zero", "remaining_overlap 0 (below overlap)", on_response(_remaining_zero)),
+    Variant(
+        "operation_without_parameters",
+        "operations without `parameters`",
+        on_response(_operation_fields(_no_parameters)),
+    ),
+    Variant(
+        "operation_parameters_extended",
+        "operation `parameters` carry keys beyond the upload flags",
+        on_response(_operation_fields(_parameters_with_more)),
+    ),
+    Variant(
+        "details_only_when_ended",
+        "operations carry `details` only once ended",
+        on_response(_operation_fields(_details_when_ended)),
+    ),
+    Variant(
+        "operation_without_started_finished",
+        "operations without `started` and `finished`",
+        on_response(_operation_fields(_no_started_finished)),
+    ),
+    Variant("operation_progress", "operations carry `progress`", on_response(_operation_fields(_progress))),
+    Variant(
+        "log_extra_step", "logs with a step of an unlisted type and extra output keys", on_response(_log_extra_step)
+    ),
+    Variant(
+        "empty_validation_errors",
+        "a sync batch 201 with nothing invalid carries `validation_errors: {}`",
+        on_response(_empty_validation_errors),
+    ),
+    Variant(
+        "lists_newest_first_without_sort",
+        "a list without `sort` comes newest first",
+        _only_for(_is_list, _by_id_ascending_without_sort),
+    ),
+)
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant(
         "extra_read_only_fields", "read-only fields the contract does not name, everywhere", on_response(_extra_fields)
@@ -375,4 +507,5 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("body_checked_before_media_type", "a non-upload body is 400 whatever its type", _body_before_media_type),
 )
 
+VARIANTS = VARIANTS + MODEL_VARIANTS
 BY_NAME = {variant.name: variant for variant in VARIANTS}

@@ -6,7 +6,6 @@ from typing import Any
 
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, check
-from toloka_conformance.checks.readback import differences
 from toloka_conformance.checks.support import (
     SUITES,
     TASKS,
@@ -17,6 +16,7 @@ from toloka_conformance.checks.support import (
     suite,
     task,
 )
+from toloka_conformance.oracle import differences
 from toloka_conformance.spec import load_spec, operations, resolve
 
 LINKS = (

@@ -239,6 +239,40 @@ def reused_operation_id(ctx: Context) -> None:
         )
 
 
+GLOBAL_ID = (
+    "[openapi.yaml OperationIdQuery] Reusing an id answers 409 `OPERATION_ALREADY_EXISTS` and creates nothing. "
+    "Operation ids are global: an id used by any account is taken (whichever endpoint reuses it)."
+)
+
+
+@check(
+    "operations.id_global",
+    "An operation_id in use is taken for the other endpoint and the other account too",
+    GLOBAL_ID,
+    creates=1,
+)
+def operation_id_global(ctx: Context) -> str:
+    """A tasks upload takes id U; a suites upload with U, and (with --other-token-env and --foreign-pool-id) the
+    other account's tasks upload into its own pool with U, answer 409 OPERATION_ALREADY_EXISTS, nothing created."""
+    chosen = str(uuid.uuid4())
+    _, first = start_async(ctx, TASKS, [task(ctx)], operation_id=chosen)
+    wait_until_ended(ctx, chosen, first)
+    before = {path: newest_id(ctx, path) for path in (TASKS, SUITES)}  # the first upload's task included
+    reusers = [("the suites endpoint", ctx.api, SUITES, [suite(ctx)])]
+    if ctx.other is not None and ctx.target.foreign_pool_id is not None:  # the other account's own pool
+        reusers.append(("the other account", ctx.other, TASKS, [task(ctx, pool_id=ctx.target.foreign_pool_id)]))
+    for who, api, path, items in reusers:
+        second = api.post(path, items, async_mode=True, operation_id=chosen)
+        settle_if_accepted(ctx, second)
+        try:
+            expect_error(second, 409, "OPERATION_ALREADY_EXISTS", GLOBAL_ID)
+        except Failed as failure:
+            raise failure.about(f"operation_id reused by {who}") from None
+        if api is ctx.api:  # the other account's pool is not ours to read
+            expect_nothing_created(ctx, path, before[path], GLOBAL_ID, second)
+    return f"operation_id {chosen} refused (409) when reused by {' and '.join(who for who, *_ in reusers)}"
+
+
 @check(
     "operations.id_case_insensitive", "An operation_id in another letter case is the same operation", ID_CASE, creates=1
 )
