@@ -104,6 +104,25 @@ def variant_verdict(variant: Variant, run: Run, correct: Run) -> str:
     return "passed"
 
 
+def area(requirement: str) -> str:
+    """The class of rules a requirement belongs to: its id's first part (`model`, `tasks`, `schemathesis`, ...)."""
+    return requirement.split(".", 1)[0]
+
+
+def per_class(caught: dict[str, str], passed: dict[str, str]) -> list[str]:
+    """Recall per class of the broken servers' requirements, precision per class of the valid servers."""
+    lines = []
+    for cls in sorted({area(f.requirement) for f in FAULTS}):
+        faults = [f for f in FAULTS if area(f.requirement) == cls]
+        n = sum(caught[f.name] == "caught" for f in faults)
+        lines.append(f"recall {cls}: {n}/{len(faults)}")
+    for cls in sorted({v.area for v in VARIANTS}):
+        variants = [v for v in VARIANTS if v.area == cls]
+        n = sum(passed[v.name] == "passed" for v in variants)
+        lines.append(f"precision {cls}: {n}/{len(variants)}")
+    return lines
+
+
 def _write_report(catalogue: Catalogue) -> tuple[str, str]:
     """reports/catalogue.md with both figures and every server's outcome; returns the two figure lines."""
     caught = {f.name: fault_verdict(f, catalogue.broken[f.name], catalogue.correct) for f in FAULTS}
@@ -114,6 +133,11 @@ def _write_report(catalogue: Catalogue) -> tuple[str, str]:
         f"recall: {n_caught}/{len(FAULTS)} faults caught by their own requirement ({100 * n_caught / len(FAULTS):.0f}%)"
     )
     precision = f"precision: {n_passed}/{len(VARIANTS)} valid servers passed ({100 * n_passed / len(VARIANTS):.0f}%)"
+    classes = per_class(caught, passed)
+    recall += " (" + ", ".join(line.removeprefix("recall ") for line in classes if line.startswith("recall")) + ")"
+    precision += (
+        " (" + ", ".join(line.removeprefix("precision ") for line in classes if line.startswith("precision")) + ")"
+    )
     lines = [
         "# The conformance suite's catalogue of servers",
         "",

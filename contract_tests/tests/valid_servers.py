@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rewriting import (
@@ -58,6 +58,7 @@ class Variant:
     wrap: Wrap = lambda app: app
     config: dict[str, Any] | None = None
     may_skip: dict[str, str] = field(default_factory=dict)
+    area: str = "contract"  # the class of rules whose room it uses: "model" for the model's invariants
     operation_timeout: float | None = None
 
 
@@ -417,7 +418,53 @@ def _by_id_ascending_without_sort(scope: Scope, status: int, body: Any) -> tuple
     return status, body
 
 
-MODEL_VARIANTS: tuple[Variant, ...] = (
+def _started_at_submitted(body: dict[str, Any]) -> None:
+    """`started` equal to `submitted`, `finished` to `started` (ordered, not strictly)."""
+    if isinstance(body.get("started"), str):
+        body["started"] = body["submitted"]
+    if isinstance(body.get("finished"), str):
+        body["finished"] = body["started"]
+
+
+def _parameters_sent_only(body: dict[str, Any]) -> None:
+    """`parameters` carry only the flags that are true (false ones left out: absent keys say nothing)."""
+    if isinstance(body.get("parameters"), dict):
+        body["parameters"] = {k: v for k, v in body["parameters"].items() if v is not False}
+
+
+def _details_extended(body: dict[str, Any]) -> None:
+    if isinstance(body.get("details"), dict):
+        body["details"] = {**body["details"], "items_count": body["details"].get("total_count")}
+
+
+def _no_remaining_overlap(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    return status, (without(body, "remaining_overlap") if path(scope).startswith((TASKS, SUITES)) else body)
+
+
+def _operation_reads_in_seconds(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """GET /operations/{id} shows whole seconds, the 202 milliseconds (the same instants at the coarser precision)."""
+    return _fraction(0)(scope, status, body) if is_operation_read(scope) else (status, body)
+
+
+def _error_entries_first(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Validation entries before creation entries (the log's order is not promised)."""
+    if is_log(scope) and isinstance(body, list):
+        body = sorted(body, key=lambda entry: bool(isinstance(entry, dict) and entry.get("success")))
+    return status, body
+
+
+def _automerged(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Suites read with `automerged: false` and tasks with `origin_task_id` absent: read-only fields."""
+
+    def add(key: str, value: Any) -> Any:
+        if isinstance(value, dict) and "tasks" in value and "pool_id" in value:
+            return {**value, "automerged": False}
+        return value
+
+    return status, (walk(body, add) if path(scope).startswith(SUITES) else body)
+
+
+_MODEL_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "list_created_in_seconds",
         "list pages carry `created` in whole seconds (the same instant at that precision)",
@@ -458,6 +505,29 @@ MODEL_VARIANTS: tuple[Variant, ...] = (
         "a sync batch 201 with nothing invalid carries `validation_errors: {}`",
         on_response(_empty_validation_errors),
     ),
+    Variant(
+        "operation_times_equal",
+        "an operation's started equals submitted, finished equals started",
+        on_response(_operation_fields(_started_at_submitted)),
+    ),
+    Variant(
+        "parameters_true_flags_only",
+        "operation `parameters` leave out the flags that are false",
+        on_response(_operation_fields(_parameters_sent_only)),
+    ),
+    Variant(
+        "details_extended",
+        "operation `details` carry a counter beyond the five",
+        on_response(_operation_fields(_details_extended)),
+    ),
+    Variant("no_remaining_overlap", "tasks and suites without `remaining_overlap`", on_response(_no_remaining_overlap)),
+    Variant(
+        "operation_reads_in_seconds",
+        "GET /operations/{id} shows whole seconds, the 202 milliseconds",
+        on_response(_operation_reads_in_seconds),
+    ),
+    Variant("log_errors_first", "log validation entries before creation entries", on_response(_error_entries_first)),
+    Variant("suites_automerged", "suites read with `automerged: false`", on_response(_automerged)),
     Variant(
         "lists_newest_first_without_sort",
         "a list without `sort` comes newest first",
@@ -507,5 +577,6 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("body_checked_before_media_type", "a non-upload body is 400 whatever its type", _body_before_media_type),
 )
 
+MODEL_VARIANTS = tuple(replace(variant, area="model") for variant in _MODEL_VARIANTS)
 VARIANTS = VARIANTS + MODEL_VARIANTS
 BY_NAME = {variant.name: variant for variant in VARIANTS}

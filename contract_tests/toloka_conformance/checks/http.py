@@ -144,15 +144,15 @@ def error_body_leaks_nothing(ctx: Context) -> str:
     foreign_pool = ctx.target.foreign_pool_id
     if foreign_pool is not None:
         into = [ctx.api.post(TASKS, [task(ctx, pool_id=pool)]) for pool in (foreign_pool, missing_pool)]
-        _same_answer("an upload into another account's pool", *into, foreign_pool, missing_pool)
+        _same_answer("an upload into another account's pool", into[0], into[1], foreign_pool, missing_pool)
         read = [ctx.api.get(f"{POOLS}/{pool}") for pool in (foreign_pool, missing_pool)]
-        _same_answer("GET another account's pool", *read, foreign_pool, missing_pool)
+        _same_answer("GET another account's pool", read[0], read[1], foreign_pool, missing_pool)
         seen.append("another account's pool (upload, GET)")
     if ctx.other is not None:
         created, _ = create_one(ctx, TASKS, task(ctx), NO_LEAK)
         missing_task = "0000000000--" + uuid.uuid4().hex[:24]
         reads = [ctx.other.get(f"{TASKS}/{item}") for item in (created["id"], missing_task)]
-        _same_answer("another account's task read by id", *reads, created["id"], missing_task)
+        _same_answer("another account's task read by id", reads[0], reads[1], created["id"], missing_task)
         seen.append("this account's task read by the other account")
     if not seen:
         raise Skipped("needs another account's pool (--foreign-pool-id) or token (--other-token-env)")
