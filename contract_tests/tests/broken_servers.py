@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -1507,7 +1507,32 @@ def _first_key_only(items: list[Any], params: dict[str, str]) -> list[Any]:
     return sorted(items, key=lambda item: (str(item.get("created")), str(item.get("id"))))
 
 
-MODEL_FAULTS = _ITEM_SITE_FAULTS + _ITEM_READ_FAULTS + _BATCH_FAULTS + _OPERATION_FAULTS + _LOG_FAULTS + _LIST_FAULTS
+# The rows that read the same answer a model fault changes, beside the model's invariant (run against each
+# server; each a row whose own request got the changed answer: a read-back, single-object, list, log or
+# operation row, or another invariant of the model reading the same operation).
+_SAME_ANSWER = (
+    "rows whose own requests get the changed answer (read-back, single-object, list, log or operation rows, or "
+    "another invariant over the same answer) see the same change"
+)
+_ALSO: dict[str, frozenset[str]] = {}
+
+
+def _with_also(fault: Fault) -> Fault:
+    also = _ALSO.get(fault.name, frozenset())
+    return replace(fault, also=fault.also | also, why_also=fault.why_also or _SAME_ANSWER) if also else fault
+
+
+MODEL_FAULTS = tuple(
+    _with_also(fault)
+    for fault in (
+        *_ITEM_SITE_FAULTS,
+        *_ITEM_READ_FAULTS,
+        *_BATCH_FAULTS,
+        *_OPERATION_FAULTS,
+        *_LOG_FAULTS,
+        *_LIST_FAULTS,
+    )
+)
 FAULTS = FAULTS + MODEL_FAULTS
 BY_NAME = {fault.name: fault for fault in FAULTS}
 
