@@ -1112,6 +1112,26 @@ def _altered_at(kind: str, where: str, change: Callable[[dict[str, Any]], None])
     return on_response(rewrite)
 
 
+def _family(
+    site: str,
+    breaks: str,
+    requirement: str,
+    changes: dict[str, tuple[str, Any]],
+    wrap: Callable[[str, Any], Wrap],
+) -> tuple[Fault, ...]:
+    """One fault per change and kind, `model_<kind>_<site>_<change>`, each breaking `requirement` only there."""
+    return tuple(
+        Fault(
+            f"model_{kind}_{site}_{name}",
+            breaks.format(kind=kind, words=words),
+            requirement,
+            wrap(kind, change),
+        )
+        for name, (words, change) in changes.items()
+        for kind in ("tasks", "suites")
+    )
+
+
 def _overlap_plus_one(item: dict[str, Any]) -> None:
     if isinstance(item.get("overlap"), int) and item.get("overlap", 0) > 0:
         item["overlap"] += 1
@@ -1161,18 +1181,18 @@ _ITEM_SITE_FAULTS = tuple(
     for where in ("batch", "single", "get", "list")
 )
 _ITEM_READ_FAULTS = tuple(
-    Fault(
-        f"model_{kind}_{where}_{name}",
-        f"{_SITE_WORDS[where]} of {kind}: {words}",
-        "model.items",
-        _altered_at(kind, where, change),
-    )
-    for name, (words, change) in {
-        "created_moves": ("`created` is the same instant on every read", _created_shifted),
-        "remaining_above_overlap": ("remaining_overlap <= overlap", _remaining_above_overlap),
-    }.items()
-    for kind in ("tasks", "suites")
+    fault
     for where in ("get", "list")
+    for fault in _family(
+        where,
+        f"{_SITE_WORDS[where]} of {{kind}}: {{words}}",
+        "model.items",
+        {
+            "created_moves": ("`created` is the same instant on every read", _created_shifted),
+            "remaining_above_overlap": ("remaining_overlap <= overlap", _remaining_above_overlap),
+        },
+        lambda kind, change, where=where: _altered_at(kind, where, change),
+    )
 )
 
 
@@ -1310,15 +1330,8 @@ _OPERATION_CHANGES: dict[str, tuple[str, Callable[[dict[str, Any], Scope], None]
     "ended_reads_running": ("an ended operation never reads RUNNING again", _ended_then_running),
 }
 _OPERATION_FAULTS = (
-    *(
-        Fault(
-            f"model_{kind}_operation_{name}",
-            f"a {kind} upload's operation: {words}",
-            "model.operations",
-            _operation_changed(kind, change),
-        )
-        for name, (words, change) in _OPERATION_CHANGES.items()
-        for kind in ("tasks", "suites")
+    *_family(
+        "operation", "a {kind} upload's operation: {words}", "model.operations", _OPERATION_CHANGES, _operation_changed
     ),
     # Tasks only: no run's suites upload mixes valid and invalid suites asynchronously (operations.suites_counted
     # sends valid ones), so a suites case would test nothing.
@@ -1417,16 +1430,7 @@ _LOG_CHANGES: dict[str, tuple[str, Callable[[list[Any]], None]]] = {
     "created_entry_dropped": ("the created entries number success_count", _created_entry_dropped),
     "input_values_altered": ("each entry's input is the item as sent", _input_value_altered),
 }
-_LOG_FAULTS = tuple(
-    Fault(
-        f"model_{kind}_log_{name}",
-        f"a {kind} upload's log: {words}",
-        "model.logs",
-        _log_changed(kind, change),
-    )
-    for name, (words, change) in _LOG_CHANGES.items()
-    for kind in ("tasks", "suites")
-)
+_LOG_FAULTS = _family("log", "a {kind} upload's log: {words}", "model.logs", _LOG_CHANGES, _log_changed)
 
 
 def _list_changed(kind: str, change: Callable[[list[Any], dict[str, str]], list[Any]]) -> Wrap:
@@ -1711,4 +1715,98 @@ _HTTP_FAULTS = (
     ),
 )
 FAULTS = FAULTS + _HTTP_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+# ---- more cases of the same rules: the other kind, the other default, the other read site ----------------------
+
+
+def _defaults_of(key: str, kind_path: str, *, own_too: bool) -> Wrap:
+    """allow_defaults=true on `kind_path` fills overlap from the pool's `key` (also over an item's own one when
+    `own_too`), by rewriting the request before the emulator sees it."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        defaults = {pool.id: getattr(pool, key) for pool in emulator_of(app).config.pools.values()}
+
+        def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+            if is_upload(scope) and path(scope) == kind_path and flag(scope, "allow_defaults"):
+                parsed = json.loads(body)
+                for item in parsed if isinstance(parsed, list) else [parsed]:
+                    pool = str(item.get("pool_id")) if isinstance(item, dict) else ""
+                    if pool in defaults and (own_too or item.get("overlap") is None):
+                        item["overlap"] = defaults[pool]
+                body = json.dumps(parsed).encode()
+            return scope, body
+
+        return Rewrite(app, request=request)
+
+    return wrap
+
+
+def _payload_names_owner(app: ASGIApp) -> ASGIApp:
+    """An upload into another account's pool answers the documented 404 with a payload naming the owner."""
+    foreign = _foreign_pool_id(app)
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if is_upload(scope) and any(str(item.get("pool_id")) in foreign for item in _items(body)):
+            scope = _mark(scope)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if _marked(scope) and status == 404 and isinstance(body, dict):
+            body["payload"] = {"owner": "other-requester"}
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
+_CASE_FAULTS = (
+    *(
+        Fault(
+            f"model_{kind}_{where}_remaining_above_overlap",
+            f"{_SITE_WORDS[where]} of {kind}: remaining_overlap <= overlap",
+            "model.items",
+            _altered_at(kind, where, _remaining_above_overlap),
+        )
+        for kind in ("tasks", "suites")
+        for where in ("batch", "single")
+    ),
+    Fault(
+        "suites_take_the_tasks_default",
+        "allow_defaults=true: a suite takes the pool's default_overlap_for_new_task_suites (not the tasks' one)",
+        "suites.allow_defaults",
+        _defaults_of("default_overlap_for_new_tasks", SUITES, own_too=False),
+        also=frozenset({"model.items"}),
+        why_also="the model checks the same default on the same created suite",
+    ),
+    Fault(
+        "tasks_take_the_suites_default",
+        "allow_defaults=true: a task takes the pool's default_overlap_for_new_tasks (not the suites' one)",
+        "tasks.allow_defaults",
+        _defaults_of("default_overlap_for_new_task_suites", TASKS, own_too=False),
+        also=frozenset({"model.items"}),
+        why_also="the model checks the same default on the same created task",
+    ),
+    Fault(
+        "suites_allow_defaults_override_own_overlap",
+        "allow_defaults=true keeps a suite's own overlap (the tasks' case is allow_defaults_overrides_own_overlap)",
+        "suites.allow_defaults.keeps_own",
+        _defaults_of("default_overlap_for_new_task_suites", SUITES, own_too=True),
+        also=frozenset({"model.items"}),
+        why_also="the model compares the same created suite with the overlap sent",
+    ),
+    Fault(
+        "scheme_alone_accepted",
+        "an Authorization scheme with no credential answers 401",
+        "auth.malformed",
+        _lenient_authorization(lambda value: REQUESTER_TOKEN if value.strip() in (b"OAuth", b"ApiKey") else None),
+    ),
+    Fault(
+        "foreign_pool_404_payload_names_owner",
+        "a 404 for another account's pool carries nothing a missing pool's does not (no owner in payload)",
+        "isolation.error_body",
+        _payload_names_owner,
+    ),
+)
+FAULTS = FAULTS + _CASE_FAULTS
 BY_NAME = {fault.name: fault for fault in FAULTS}

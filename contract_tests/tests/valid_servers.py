@@ -464,6 +464,32 @@ def _automerged(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
     return status, (walk(body, add) if path(scope).startswith(SUITES) else body)
 
 
+def _error_names_id(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Every 404 carries `payload.id`, the id the request named (a foreign object's as a missing one's)."""
+    if status == 404 and isinstance(body, dict):
+        named = path(scope).rstrip("/").rsplit("/", 1)[-1]
+        if is_upload(scope):
+            named = "the pool_id sent"
+        body["payload"] = {"id": named}
+    return status, body
+
+
+def _allow_with_options(scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 405's Allow also names OPTIONS (more than the documented methods)."""
+    return [(k, v + b", OPTIONS") if k.lower() == b"allow" else (k, v) for k, v in headers]
+
+
+def _operation_variant(name: str, differs: str, change: Callable[[dict[str, Any]], None]) -> Variant:
+    """A valid server whose operation answers differ by `change` only."""
+    return Variant(name, differs, on_response(_operation_fields(change)))
+
+
+HTTP_VARIANTS: tuple[Variant, ...] = (
+    Variant("error_payload_names_id", "every 404 names the id asked for in its payload", on_response(_error_names_id)),
+    Variant(
+        "allow_lists_options", "a 405's Allow names OPTIONS too", lambda app: Rewrite(app, headers=_allow_with_options)
+    ),
+)
 _MODEL_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "list_created_in_seconds",
@@ -476,27 +502,17 @@ _MODEL_VARIANTS: tuple[Variant, ...] = (
         _only_for(_is_item_get, _fraction(6)),
     ),
     Variant("remaining_overlap_zero", "remaining_overlap 0 (below overlap)", on_response(_remaining_zero)),
-    Variant(
-        "operation_without_parameters",
-        "operations without `parameters`",
-        on_response(_operation_fields(_no_parameters)),
-    ),
-    Variant(
+    _operation_variant("operation_without_parameters", "operations without `parameters`", _no_parameters),
+    _operation_variant(
         "operation_parameters_extended",
         "operation `parameters` carry keys beyond the upload flags",
-        on_response(_operation_fields(_parameters_with_more)),
+        _parameters_with_more,
     ),
-    Variant(
-        "details_only_when_ended",
-        "operations carry `details` only once ended",
-        on_response(_operation_fields(_details_when_ended)),
+    _operation_variant("details_only_when_ended", "operations carry `details` only once ended", _details_when_ended),
+    _operation_variant(
+        "operation_without_started_finished", "operations without `started` and `finished`", _no_started_finished
     ),
-    Variant(
-        "operation_without_started_finished",
-        "operations without `started` and `finished`",
-        on_response(_operation_fields(_no_started_finished)),
-    ),
-    Variant("operation_progress", "operations carry `progress`", on_response(_operation_fields(_progress))),
+    _operation_variant("operation_progress", "operations carry `progress`", _progress),
     Variant(
         "log_extra_step", "logs with a step of an unlisted type and extra output keys", on_response(_log_extra_step)
     ),
@@ -505,21 +521,15 @@ _MODEL_VARIANTS: tuple[Variant, ...] = (
         "a sync batch 201 with nothing invalid carries `validation_errors: {}`",
         on_response(_empty_validation_errors),
     ),
-    Variant(
+    _operation_variant(
         "operation_times_equal",
         "an operation's started equals submitted, finished equals started",
-        on_response(_operation_fields(_started_at_submitted)),
+        _started_at_submitted,
     ),
-    Variant(
-        "parameters_true_flags_only",
-        "operation `parameters` leave out the flags that are false",
-        on_response(_operation_fields(_parameters_sent_only)),
+    _operation_variant(
+        "parameters_true_flags_only", "operation `parameters` leave out the flags that are false", _parameters_sent_only
     ),
-    Variant(
-        "details_extended",
-        "operation `details` carry a counter beyond the five",
-        on_response(_operation_fields(_details_extended)),
-    ),
+    _operation_variant("details_extended", "operation `details` carry a counter beyond the five", _details_extended),
     Variant("no_remaining_overlap", "tasks and suites without `remaining_overlap`", on_response(_no_remaining_overlap)),
     Variant(
         "operation_reads_in_seconds",
@@ -578,5 +588,5 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 MODEL_VARIANTS = tuple(replace(variant, area="model") for variant in _MODEL_VARIANTS)
-VARIANTS = VARIANTS + MODEL_VARIANTS
+VARIANTS = VARIANTS + MODEL_VARIANTS + HTTP_VARIANTS
 BY_NAME = {variant.name: variant for variant in VARIANTS}
