@@ -1180,18 +1180,22 @@ _ITEM_SITE_FAULTS = tuple(
     for kind in ("tasks", "suites")
     for where in ("batch", "single", "get", "list")
 )
+
+
+def _at(where: str) -> Callable[[str, Any], Wrap]:
+    """A family's wrap: the change applied at read site `where` only."""
+    return lambda kind, change: _altered_at(kind, where, change)
+
+
 _ITEM_READ_FAULTS = tuple(
     fault
-    for where in ("get", "list")
+    for name, words, change, sites in (
+        ("created_moves", "`created` is the same instant on every read", _created_shifted, ("get", "list")),
+        ("remaining_above_overlap", "remaining_overlap <= overlap", _remaining_above_overlap, tuple(_SITE_WORDS)),
+    )
+    for where in sites
     for fault in _family(
-        where,
-        f"{_SITE_WORDS[where]} of {{kind}}: {{words}}",
-        "model.items",
-        {
-            "created_moves": ("`created` is the same instant on every read", _created_shifted),
-            "remaining_above_overlap": ("remaining_overlap <= overlap", _remaining_above_overlap),
-        },
-        lambda kind, change, where=where: _altered_at(kind, where, change),
+        where, f"{_SITE_WORDS[where]} of {{kind}}: {{words}}", "model.items", {name: (words, change)}, _at(where)
     )
 )
 
@@ -1761,16 +1765,6 @@ def _payload_names_owner(app: ASGIApp) -> ASGIApp:
 
 
 _CASE_FAULTS = (
-    *(
-        Fault(
-            f"model_{kind}_{where}_remaining_above_overlap",
-            f"{_SITE_WORDS[where]} of {kind}: remaining_overlap <= overlap",
-            "model.items",
-            _altered_at(kind, where, _remaining_above_overlap),
-        )
-        for kind in ("tasks", "suites")
-        for where in ("batch", "single")
-    ),
     Fault(
         "suites_take_the_tasks_default",
         "allow_defaults=true: a suite takes the pool's default_overlap_for_new_task_suites (not the tasks' one)",
