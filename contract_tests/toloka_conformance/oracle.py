@@ -496,7 +496,8 @@ class Model:
             problem = f"a 201 with validation_errors {sorted(invalid)} though skip_invalid_items=false"
         if problem:
             self._violate(ITEMS, seen, problem, "created and invalid positions disjoint, covering the request")
-        ids = [item.get("id") for item in created.values() if isinstance(item, dict)]
+        # A suite merged with an identical one (`automerged: true`) may carry that one's id.
+        ids = [item.get("id") for item in created.values() if isinstance(item, dict) and not _merged(item)]
         if len(set(map(str, ids))) != len(ids):
             self._violate(ITEMS, seen, f"one id given to several items: {ids}", "a distinct id per created item")
         for key, item in created.items():
@@ -510,7 +511,8 @@ class Model:
         item_id = str(stored["id"])
         known = self._items.get(item_id)
         if known is not None and known.upload is not upload:
-            self._violate(ITEMS, seen, f"{where} has id {item_id}, already an item created earlier", "a new id")
+            if not _merged(stored):
+                self._violate(ITEMS, seen, f"{where} has id {item_id}, already an item created earlier", "a new id")
             return
         self._items[item_id] = _Item(upload.kind, sent, upload)
         self._compare(seen, item_id, stored, where)
@@ -739,6 +741,11 @@ class Model:
         for item in listed:
             if str(item.get("id")) in self._items:
                 self._read_item(seen, kind, str(item.get("id")), item, "a list item")
+
+
+def _merged(item: dict[str, Any]) -> bool:
+    """A suite the server merged with an identical one (TaskSuite.automerged): it may carry that one's id."""
+    return item.get("automerged") is True
 
 
 def _object(value: Any) -> dict[str, Any]:
