@@ -82,15 +82,11 @@ def test_an_operation_agrees_with_its_upload() -> None:
     model = Model(accounts={})
     accepted = {"id": "op1", "type": "TASK.BATCH_CREATE", "status": "PENDING", "submitted": "2026-12-07T05:00:00.000"}
     model.observe(_seen("POST", "/api/v1/tasks", [_TASK, _TASK], 202, accepted, async_mode="true"))
-    ended = {
-        **accepted,
-        "status": "SUCCESS",
-        "parameters": {"skip_invalid_items": False},
-        "details": {"total_count": 2, "success_count": 2, "failed_count": 0, "valid_count": 2, "not_valid_count": 0},
-    }
+    details = {"total_count": 2, "success_count": 2, "failed_count": 0, "valid_count": 2, "not_valid_count": 0}
+    ended = {**accepted, "status": "SUCCESS", "parameters": {"skip_invalid_items": False}, "details": details}
     model.observe(_seen("GET", "/api/v1/operations/op1", None, 200, ended))
     assert _verdicts(model)["model.operations"] == "pass"
-    wrong = {**ended, "details": {**ended["details"], "total_count": 3, "failed_count": 1}}
+    wrong = {**ended, "details": {**details, "total_count": 3, "failed_count": 1}}
     model.observe(_seen("GET", "/api/v1/operations/op1", None, 200, wrong))
     assert _verdicts(model)["model.operations"] == "fail"
 
