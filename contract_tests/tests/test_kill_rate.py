@@ -1,8 +1,8 @@
 """The suite proves itself: it passes the emulator and every valid server, and catches every broken one by the
 requirement written for it.
 
-Each server (the emulator, each fault of broken_servers.py, each variant of valid_servers.py) runs in its own
-uvicorn process; the suite runs in one of two worker processes, `--quick`, and for a fault only in the part of
+Each server (the emulator, each fault of broken_servers.py, each variant of valid_servers.py) is a fresh app
+served by uvicorn in a thread of one of two worker processes, where the suite runs against it, `--quick`, and for a fault only in the part of
 the suite its requirement belongs to (the other parts are `--skip`ped). Recall is faults caught by their own
 requirement / faults; precision is valid servers passed / valid servers. Both are printed and written, with
 every server's outcome, to reports/catalogue.md.
@@ -143,7 +143,8 @@ def _write_report(catalogue: Catalogue) -> tuple[str, str]:
         "",
         f"- {recall}",
         f"- {precision}",
-        f"- {len(FAULTS) + len(VARIANTS) + 1} runs (`--quick`, each server in its own process, {WORKERS} at a time) "
+        f"- {len(FAULTS) + len(VARIANTS) + 1} runs (`--quick`, each server in a thread of one of {WORKERS} worker "
+        "processes) "
         f"in {catalogue.seconds:.0f} s",
         "",
         "## Broken servers (each must fail its requirement, and only rows it allows)",
