@@ -2,10 +2,10 @@
 requirement written for it.
 
 Each server (the emulator, each fault of broken_servers.py, each variant of valid_servers.py) is a fresh app
-served by uvicorn in a thread of one of two worker processes, where the suite runs against it, `--quick`, and for a fault only in the part of
-the suite its requirement belongs to (the other parts are `--skip`ped). Recall is faults caught by their own
-requirement / faults; precision is valid servers passed / valid servers. Both are printed and written, with
-every server's outcome, to reports/catalogue.md.
+served by uvicorn in a thread of one of two worker processes, where the suite runs against it, `--quick`, and
+for a fault only in the part of the suite its requirement belongs to (the other parts are `--skip`ped). Recall
+is faults caught by their own requirement / faults; precision is valid servers passed / valid servers. Both
+are printed, in all and per class, and written, with every server's outcome, to reports/catalogue.md.
 """
 
 from __future__ import annotations
