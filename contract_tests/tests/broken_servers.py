@@ -1337,13 +1337,12 @@ _OPERATION_FAULTS = (
     *_family(
         "operation", "a {kind} upload's operation: {words}", "model.operations", _OPERATION_CHANGES, _operation_changed
     ),
-    # Tasks only: no run's suites upload mixes valid and invalid suites asynchronously (operations.suites_counted
-    # sends valid ones), so a suites case would test nothing.
-    Fault(
-        "model_tasks_operation_invalid_counted_created",
-        "a tasks upload's operation: success_count <= valid_count",
+    *_family(
+        "operation",
+        "a {kind} upload's operation: {words}",
         "model.operations",
-        _operation_changed("tasks", _invalid_counted_created),
+        {"invalid_counted_created": ("success_count <= valid_count", _invalid_counted_created)},
+        _operation_changed,
     ),
     *(
         Fault(
@@ -1732,6 +1731,13 @@ def _defaults_of(key: str, kind_path: str, *, own_too: bool) -> Wrap:
     return wrap
 
 
+def _failed_claims_success(body: dict[str, Any], scope: Scope) -> None:
+    """A FAILed operation claims every item succeeded (the counts still add up)."""
+    details = body.get("details")
+    if body.get("status") == "FAIL" and isinstance(details, dict):
+        details["success_count"], details["failed_count"] = details.get("total_count", 0), 0
+
+
 def _payload_names_owner(app: ASGIApp) -> ASGIApp:
     """An upload into another account's pool answers the documented 404 with a payload naming the owner."""
     foreign = _foreign_pool_id(app)
@@ -1773,6 +1779,15 @@ _CASE_FAULTS = (
         _defaults_of("default_overlap_for_new_task_suites", SUITES, own_too=True),
         also=frozenset({"model.items"}),
         why_also="the model compares the same created suite with the overlap sent",
+    ),
+    Fault(
+        "failed_suites_operation_counts_success",
+        "a FAILed suites operation that created nothing counts success_count 0 (the tasks' case is "
+        "failed_operation_counts_success)",
+        "operations.fail_counts",
+        _operation_changed("suites", _failed_claims_success),
+        also=frozenset({"model.operations"}),
+        why_also="the model checks the same counts against the flags sent",
     ),
     Fault(
         "scheme_alone_accepted",

@@ -68,18 +68,14 @@ def _skip_invalid(case: Mapping[str, str]) -> tuple[str, ...] | str:
             "operations.log_echoes_input",
             *_MODEL_ASYNC,
         )
-    return "no row uploads suites asynchronously with an invalid one; schemathesis may (the model then checks it)"
+    return ("operations.counts_add_up", *_MODEL_ASYNC)
 
 
 def _atomic(case: Mapping[str, str]) -> tuple[str, ...] | str:
     kind, mode = case["kind"], case["mode"]
     if mode == "sync":
         return (f"{kind}.skip_invalid_false.atomic", *_MODEL_ITEMS)
-    if kind == "tasks":
-        return ("operations.fail_counts", *_MODEL_ASYNC)
-    return (
-        "no row uploads an invalid suite asynchronously with skip_invalid_items=false (model.operations would judge it)"
-    )
+    return ("operations.fail_counts", *_MODEL_ASYNC)
 
 
 def _none_valid(case: Mapping[str, str]) -> tuple[str, ...] | str:

@@ -75,11 +75,11 @@ class _Mixed:
     polled: Exchange
 
 
-def _mixed_upload(ctx: Context) -> _Mixed:
-    """An async [valid, invalid, valid] tasks upload with skip_invalid_items=true, polled until it ends."""
-    items = [task(ctx, __item_idx=str(index)) for index in range(_MIXED_SIZE)]
-    items[_INVALID_INDEX] = invalid_task(ctx, __item_idx=str(_INVALID_INDEX))
-    operation_id, exchange = start_async(ctx, TASKS, items, skip_invalid_items=True)
+def _mixed_upload(ctx: Context, path: str = TASKS, make: Any = task, broken: Any = invalid_task) -> _Mixed:
+    """An async [valid, invalid, valid] upload (tasks unless told) with skip_invalid_items=true, polled to its end."""
+    items = [make(ctx, __item_idx=str(index)) for index in range(_MIXED_SIZE)]
+    items[_INVALID_INDEX] = broken(ctx, __item_idx=str(_INVALID_INDEX))
+    operation_id, exchange = start_async(ctx, path, items, skip_invalid_items=True)
     operation, polled = poll_until_ended(ctx, operation_id, exchange)
     return _Mixed(operation_id, items, operation, polled)
 
@@ -110,15 +110,29 @@ def operation_ends(ctx: Context) -> str:
     return f"the operation ended in {mixed.operation.get('status')}"
 
 
-@check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=2)
+@check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=4)
 def counts_add_up(ctx: Context) -> str:
-    """After a [valid, invalid, valid] upload: total 3, valid+not_valid and success+failed equal total."""
-    mixed = _mixed_upload(ctx)
+    """After a [valid, invalid, valid] upload of tasks, and of suites: total 3, valid+not_valid and
+    success+failed equal total (each kind its own upload: a fault is blamed on the case that shows it)."""
+    seen = []
+    for path, kind, make, broken in ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite)):
+        try:
+            seen.append(f"{kind}: {_counts_add_up(_mixed_upload(ctx, path, make, broken))}")
+        except Failed as failure:
+            raise failure.about(f"an async {kind} upload") from None
+    return "; ".join(seen) + " after 2 valid + 1 invalid items"
+
+
+def _invalid_suite(ctx: Context, **fields: Any) -> dict[str, Any]:
+    return suite(ctx, valid=False, **fields)
+
+
+def _counts_add_up(mixed: _Mixed) -> str:
     d = _details(mixed)
     if d["total_count"] != _MIXED_SIZE:
         raise Failed(
             f"total_count {d['total_count']}",
-            expected=f"{_MIXED_SIZE}, the tasks in the request",
+            expected=f"{_MIXED_SIZE}, the items in the request (in the kind's unit)",
             rule=COUNTS,
             exchange=mixed.polled,
         )
@@ -130,7 +144,7 @@ def counts_add_up(ctx: Context) -> str:
         raise Failed(
             f"details {d}", expected="success_count + failed_count == total_count", rule=COUNTS, exchange=mixed.polled
         )
-    return f"details {d} after 2 valid + 1 invalid tasks"
+    return f"details {d}"
 
 
 @check("operations.log_matches_counts", "The operation log agrees with the counts and ids", LOG, creates=2)
@@ -320,10 +334,21 @@ def invalid_operation_id(ctx: Context) -> None:
 
 @check("operations.fail_counts", "A FAILed upload counts nothing created: success 0, failed = total", FAIL_COUNTS)
 def fail_counts(ctx: Context) -> str:
-    """Async [valid, invalid] with skip_invalid_items=false: FAIL, success_count 0, failed_count 2, pool unchanged."""
-    before = newest_id(ctx, TASKS)
-    items = [task(ctx, __item_idx="0"), invalid_task(ctx, __item_idx="1")]
-    operation_id, started = start_async(ctx, TASKS, items, skip_invalid_items=False)
+    """Async [valid, invalid] tasks, and suites, with skip_invalid_items=false: FAIL, success_count 0,
+    failed_count 2, the pool unchanged."""
+    seen = []
+    for path, kind, make, broken in ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite)):
+        try:
+            seen.append(f"{kind}: {_fail_counts(ctx, path, make, broken)}")
+        except Failed as failure:
+            raise failure.about(f"an async {kind} upload") from None
+    return "; ".join(seen)
+
+
+def _fail_counts(ctx: Context, path: str, make: Any, broken: Any) -> str:
+    before = newest_id(ctx, path)
+    items = [make(ctx, __item_idx="0"), broken(ctx, __item_idx="1")]
+    operation_id, started = start_async(ctx, path, items, skip_invalid_items=False)
     operation, polled = poll_until_ended(ctx, operation_id, started)
     if operation.get("status") != "FAIL":
         raise Failed(
@@ -334,7 +359,7 @@ def fail_counts(ctx: Context) -> str:
     wrong = {name: d[name] for name, value in wanted.items() if d[name] != value}
     if wrong:
         raise Failed(f"details {d}", expected=f"{wanted} (nothing was created)", rule=FAIL_COUNTS, exchange=polled)
-    expect_nothing_created(ctx, TASKS, before, FAIL_COUNTS, started)
+    expect_nothing_created(ctx, path, before, FAIL_COUNTS, started)
     return f"FAIL with details {d}, nothing created"
 
 
