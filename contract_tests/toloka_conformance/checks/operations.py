@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,17 +115,27 @@ def operation_ends(ctx: Context) -> str:
 def counts_add_up(ctx: Context) -> str:
     """After a [valid, invalid, valid] upload of tasks, and of suites: total 3, valid+not_valid and
     success+failed equal total (each kind its own upload: a fault is blamed on the case that shows it)."""
-    seen = []
-    for path, kind, make, broken in ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite)):
-        try:
-            seen.append(f"{kind}: {_counts_add_up(_mixed_upload(ctx, path, make, broken))}")
-        except Failed as failure:
-            raise failure.about(f"an async {kind} upload") from None
-    return "; ".join(seen) + " after 2 valid + 1 invalid items"
+    observed = _each_kind(lambda path, make, broken: _counts_add_up(_mixed_upload(ctx, path, make, broken)))
+    return observed + " after 2 valid + 1 invalid items"
 
 
 def _invalid_suite(ctx: Context, **fields: Any) -> dict[str, Any]:
     return suite(ctx, valid=False, **fields)
+
+
+# Each kind with its valid and invalid item: a rule run for both, each kind its own upload.
+_KINDS = ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite))
+
+
+def _each_kind(run: Callable[[str, Any, Any], str]) -> str:
+    """`run(path, make, broken)` for tasks, then suites; a failure says which kind's upload showed it."""
+    seen = []
+    for path, kind, make, broken in _KINDS:
+        try:
+            seen.append(f"{kind}: {run(path, make, broken)}")
+        except Failed as failure:
+            raise failure.about(f"an async {kind} upload") from None
+    return "; ".join(seen)
 
 
 def _counts_add_up(mixed: _Mixed) -> str:
@@ -336,13 +347,7 @@ def invalid_operation_id(ctx: Context) -> None:
 def fail_counts(ctx: Context) -> str:
     """Async [valid, invalid] tasks, and suites, with skip_invalid_items=false: FAIL, success_count 0,
     failed_count 2, the pool unchanged."""
-    seen = []
-    for path, kind, make, broken in ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite)):
-        try:
-            seen.append(f"{kind}: {_fail_counts(ctx, path, make, broken)}")
-        except Failed as failure:
-            raise failure.about(f"an async {kind} upload") from None
-    return "; ".join(seen)
+    return _each_kind(lambda path, make, broken: _fail_counts(ctx, path, make, broken))
 
 
 def _fail_counts(ctx: Context, path: str, make: Any, broken: Any) -> str:
