@@ -1868,7 +1868,13 @@ _ALSO: dict[str, frozenset[str]] = {
     "model_suites_log_input_values_altered": frozenset({"suites.single.async"}),
     "model_suites_log_step_of_other_kind": frozenset({"operations.suites_counted", "suites.single.async"}),
     "model_suites_operation_total_not_sent": frozenset(
-        {"model.logs", "operations.suites_counted", "suites.single.async"}
+        {
+            "model.logs",
+            "operations.counts_add_up",
+            "operations.fail_counts",
+            "operations.suites_counted",
+            "suites.single.async",
+        }
     ),
     "model_suites_operation_type_swapped": frozenset({"operations.suites_counted"}),
     "model_suites_single_input": frozenset({"suites.single.sync"}),
