@@ -89,7 +89,11 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
         observed(target.base_url, None, model=model) as anonymous,
     ):
         other_token = target.other_token
-        other = observed(target.base_url, target.authorization(other_token), model=model) if other_token else None
+        other = (
+            observed(target.base_url, target.authorization(other_token), model=model)
+            if other_token is not None
+            else None
+        )
         context = Context(target, api, other, anonymous, model)
         halt = _Halt(target)
         try:
