@@ -1960,3 +1960,32 @@ def _with_also(fault: Fault) -> Fault:
 
 FAULTS = tuple(_with_also(fault) for fault in FAULTS)
 BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+def _retry_after_value(value: bytes) -> Wrap:
+    """A 429's Retry-After says `value` (payload.interval dropped, so the header is the guidance)."""
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if status == 429 and isinstance(body, dict):
+            body.pop("payload", None)
+        return status, body
+
+    def headers(scope: Scope, status: int, sent: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        if status != 429:
+            return sent
+        return [*(h for h in sent if h[0].lower() != b"retry-after"), (b"retry-after", value)]
+
+    return lambda app: Rewrite(app, response=response, headers=headers)
+
+
+_RETRY_AFTER_FAULTS = tuple(
+    Fault(
+        f"retry_after_{name}",
+        f"Retry-After, when sent, is a whole number of seconds >= 0 (not {value.decode()!r})",
+        "rate_limit.retry_after",
+        _retry_after_value(value),
+    )
+    for name, value in (("negative", b"-5"), ("fractional", b"0.5"))
+)
+FAULTS = FAULTS + _RETRY_AFTER_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}

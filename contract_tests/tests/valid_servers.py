@@ -484,7 +484,13 @@ def _operation_variant(name: str, differs: str, change: Callable[[dict[str, Any]
     return Variant(name, differs, on_response(_operation_fields(change)))
 
 
+def _retry_after_hour(scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 429's Retry-After says an hour (any whole number of seconds >= 0 is documented)."""
+    return [(k, b"3600") if k.lower() == b"retry-after" else (k, v) for k, v in headers] if status == 429 else headers
+
+
 HTTP_VARIANTS: tuple[Variant, ...] = (
+    Variant("retry_after_an_hour", "a 429's Retry-After is 3600", lambda app: Rewrite(app, headers=_retry_after_hour)),
     Variant("error_payload_names_id", "every 404 names the id asked for in its payload", on_response(_error_names_id)),
     Variant(
         "allow_lists_options", "a 405's Allow names OPTIONS too", lambda app: Rewrite(app, headers=_allow_with_options)
