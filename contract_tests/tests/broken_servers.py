@@ -1756,29 +1756,41 @@ def _payload_names_owner(app: ASGIApp) -> ASGIApp:
 
 
 _CASE_FAULTS = (
-    Fault(
-        "suites_take_the_tasks_default",
-        "allow_defaults=true: a suite takes the pool's default_overlap_for_new_task_suites (not the tasks' one)",
-        "suites.allow_defaults",
-        _defaults_of("default_overlap_for_new_tasks", SUITES, own_too=False),
-        also=frozenset({"model.items"}),
-        why_also="the model checks the same default on the same created suite",
-    ),
-    Fault(
-        "tasks_take_the_suites_default",
-        "allow_defaults=true: a task takes the pool's default_overlap_for_new_tasks (not the suites' one)",
-        "tasks.allow_defaults",
-        _defaults_of("default_overlap_for_new_task_suites", TASKS, own_too=False),
-        also=frozenset({"model.items"}),
-        why_also="the model checks the same default on the same created task",
-    ),
-    Fault(
-        "suites_allow_defaults_override_own_overlap",
-        "allow_defaults=true keeps a suite's own overlap (the tasks' case is allow_defaults_overrides_own_overlap)",
-        "suites.allow_defaults.keeps_own",
-        _defaults_of("default_overlap_for_new_task_suites", SUITES, own_too=True),
-        also=frozenset({"model.items"}),
-        why_also="the model compares the same created suite with the overlap sent",
+    *(
+        Fault(
+            name,
+            breaks,
+            requirement,
+            _defaults_of(key, kind_path, own_too=own_too),
+            also=frozenset({"model.items"}),
+            why_also="the model checks the same created item's overlap against the flag and the pool's defaults",
+        )
+        for name, breaks, requirement, key, kind_path, own_too in (
+            (
+                "suites_take_the_tasks_default",
+                "allow_defaults=true: a suite takes the pool's default_overlap_for_new_task_suites (not the tasks')",
+                "suites.allow_defaults",
+                "default_overlap_for_new_tasks",
+                SUITES,
+                False,
+            ),
+            (
+                "tasks_take_the_suites_default",
+                "allow_defaults=true: a task takes the pool's default_overlap_for_new_tasks (not the suites')",
+                "tasks.allow_defaults",
+                "default_overlap_for_new_task_suites",
+                TASKS,
+                False,
+            ),
+            (
+                "suites_allow_defaults_override_own_overlap",
+                "allow_defaults=true keeps a suite's own overlap (for tasks: allow_defaults_overrides_own_overlap)",
+                "suites.allow_defaults.keeps_own",
+                "default_overlap_for_new_task_suites",
+                SUITES,
+                True,
+            ),
+        )
     ),
     Fault(
         "failed_suites_operation_counts_success",
