@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,6 +46,7 @@ from rewriting import (
     retimed,
     token,
     walk,
+    with_header,
     with_query,
     without,
 )
@@ -1068,4 +1069,937 @@ FAULTS: tuple[Fault, ...] = (
     ),
 )
 
+
+# ---- the model's invariants, fault by class: each breaks one invariant in one case only -----------------------
+# A read site is where an item is answered: the 201 of a batch upload, the 201 of a one-object upload, GET by
+# id, a list page. A case is a kind (tasks or suites) at one site; each fault alters only there, so that the model
+# (which compares every read with what was sent) is what must catch it, whichever row sent the request.
+
+_KIND_PREFIX = {"tasks": TASKS, "suites": SUITES}
+
+
+def _site(scope: Scope, status: int, body: Any, kind: str, where: str) -> list[dict[str, Any]]:
+    """The items of kind `kind` in this answer if it is a read of site `where`, else none."""
+    prefix = _KIND_PREFIX[kind]
+    method, at = scope.get("method"), path(scope)
+    if where == "batch" and method == "POST" and at == prefix and status == 201 and isinstance(body, dict):
+        items = body.get("items")
+        return [item for item in items.values() if isinstance(item, dict)] if isinstance(items, dict) else []
+    if where == "single" and method == "POST" and at == prefix and status == 201 and isinstance(body, dict):
+        return [body] if "id" in body else []
+    if where == "get" and method == "GET" and at.startswith(prefix + "/") and status == 200:
+        return [body] if isinstance(body, dict) else []
+    if where == "list" and method == "GET" and at == prefix and status == 200 and isinstance(body, dict):
+        items = body.get("items")
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    return []
+
+
+_SITE_WORDS = {
+    "batch": "a batch upload's 201",
+    "single": "a one-object upload's 201",
+    "get": "GET by id",
+    "list": "a list page",
+}
+
+
+def _altered_at(kind: str, where: str, change: Callable[[dict[str, Any]], None]) -> Wrap:
+    """Items of `kind` answered at site `where` are changed by `change` (every other answer left alone)."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        for item in _site(scope, status, body, kind, where):
+            change(item)
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _family(
+    site: str,
+    breaks: str,
+    requirement: str,
+    changes: dict[str, tuple[str, Any]],
+    wrap: Callable[[str, Any], Wrap],
+) -> tuple[Fault, ...]:
+    """One fault per change and kind, `model_<kind>_<site>_<change>`, each breaking `requirement` only there."""
+    return tuple(
+        Fault(
+            f"model_{kind}_{site}_{name}",
+            breaks.format(kind=kind, words=words),
+            requirement,
+            wrap(kind, change),
+        )
+        for name, (words, change) in changes.items()
+        for kind in ("tasks", "suites")
+    )
+
+
+def _overlap_plus_one(item: dict[str, Any]) -> None:
+    if isinstance(item.get("overlap"), int) and item.get("overlap", 0) > 0:
+        item["overlap"] += 1
+        if isinstance(item.get("remaining_overlap"), int):
+            item["remaining_overlap"] += 1
+
+
+def _input_extra_key(item: dict[str, Any]) -> None:
+    if isinstance(item.get("input_values"), dict):
+        item["input_values"] = {**item["input_values"], "added_by_server": 1}
+    for inner in item.get("tasks") or []:
+        if isinstance(inner, dict) and isinstance(inner.get("input_values"), dict):
+            inner["input_values"] = {**inner["input_values"], "added_by_server": 1}
+
+
+def _created_shifted(item: dict[str, Any]) -> None:
+    """`created` one second later than the server stored it (still the documented format)."""
+    moment = item.get("created")
+    if isinstance(moment, str):
+        item["created"] = (datetime.fromisoformat(moment) + timedelta(seconds=1)).isoformat(timespec="milliseconds")
+
+
+def _remaining_above_overlap(item: dict[str, Any]) -> None:
+    if isinstance(item.get("overlap"), int) and item.get("infinite_overlap") is not True:
+        item["remaining_overlap"] = item["overlap"] + 5
+
+
+def _pool_moved(item: dict[str, Any]) -> None:
+    if "pool_id" in item:
+        item["pool_id"] = "999999"
+
+
+_ITEM_CHANGES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
+    "overlap": ("the overlap sent", _overlap_plus_one),
+    "input": ("the input_values sent, whole", _input_extra_key),
+    "pool": ("the pool_id sent", _pool_moved),
+}
+_ITEM_SITE_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_{where}_{name}",
+        f"{_SITE_WORDS[where]} of {kind} carries {words} (only there)",
+        "model.items",
+        _altered_at(kind, where, change),
+    )
+    for name, (words, change) in _ITEM_CHANGES.items()
+    for kind in ("tasks", "suites")
+    for where in ("batch", "single", "get", "list")
+)
+
+
+def _at(where: str) -> Callable[[str, Any], Wrap]:
+    """A family's wrap: the change applied at read site `where` only."""
+    return lambda kind, change: _altered_at(kind, where, change)
+
+
+_ITEM_READ_FAULTS = tuple(
+    fault
+    for name, words, change, sites in (
+        ("created_moves", "`created` is the same instant on every read", _created_shifted, ("get", "list")),
+        ("remaining_above_overlap", "remaining_overlap <= overlap", _remaining_above_overlap, tuple(_SITE_WORDS)),
+    )
+    for where in sites
+    for fault in _family(
+        where, f"{_SITE_WORDS[where]} of {{kind}}: {{words}}", "model.items", {name: (words, change)}, _at(where)
+    )
+)
+
+
+def _batch_keys(change: Callable[[dict[str, Any], dict[str, Any]], None], kind: str) -> Wrap:
+    """A sync batch upload's 201 of `kind` rearranged by `change(items, validation_errors)`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if (
+            is_upload(scope)
+            and path(scope) == _KIND_PREFIX[kind]
+            and status == 201
+            and isinstance(body, dict)
+            and isinstance(body.get("items"), dict)
+        ):
+            errors = body.setdefault("validation_errors", {})
+            if isinstance(errors, dict):
+                change(body["items"], errors)
+            if not errors:
+                body.pop("validation_errors")
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _stray_index(items: dict[str, Any], errors: dict[str, Any]) -> None:
+    """In a batch of two or more, the last created item keyed one past the request's end."""
+    if len(items) + len(errors) > 1 and items:
+        past_the_end = str(len(items) + len(errors))
+        items[past_the_end] = items.pop(max(items, key=int))
+
+
+def _error_also_created(items: dict[str, Any], errors: dict[str, Any]) -> None:
+    """An invalid position is reported as created too (a copy of another created item)."""
+    if items and errors:
+        key = next(iter(errors))
+        items[key] = {**next(iter(items.values()))}
+
+
+_BATCH_FAULTS = tuple(
+    Fault(
+        f"model_{kind}_batch_{name}",
+        f"a sync {kind} batch's 201: {words}",
+        "model.items",
+        _batch_keys(change, kind),
+    )
+    for name, (words, change) in {
+        "stray_index": ("created items keyed by positions of the request", _stray_index),
+        "error_also_created": ("created and invalid positions never overlap", _error_also_created),
+    }.items()
+    for kind in ("tasks", "suites")
+)
+
+
+def _operation_changed(kind: str, change: Callable[[dict[str, Any], Scope], None]) -> Wrap:
+    """Operation answers (the 202 and GET /operations/{id}) of `kind`'s batch uploads changed by `change`."""
+    operation_type = "TASK.BATCH_CREATE" if kind == "tasks" else "TASK_SUITE.BATCH_CREATE"
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if (
+            isinstance(body, dict)
+            and body.get("type") == operation_type
+            and (is_operation_read(scope) or (is_upload(scope) and status == 202))
+        ):
+            change(body, scope)
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _swap_type(body: dict[str, Any], scope: Scope) -> None:
+    body["type"] = "TASK_SUITE.BATCH_CREATE" if body["type"] == "TASK.BATCH_CREATE" else "TASK.BATCH_CREATE"
+
+
+def _total_plus_one(body: dict[str, Any], scope: Scope) -> None:
+    """One item more in every count that includes it: the sums still add up, the total is not what was sent."""
+    details = body.get("details")
+    if body.get("status") in ("SUCCESS", "FAIL") and isinstance(details, dict):
+        for name in ("total_count", "valid_count", "success_count"):
+            if isinstance(details.get(name), int):
+                details[name] += 1
+
+
+def _flag_inverted(name: str) -> Callable[[dict[str, Any], Scope], None]:
+    def change(body: dict[str, Any], scope: Scope) -> None:
+        parameters = body.get("parameters")
+        if isinstance(parameters, dict) and isinstance(parameters.get(name), bool):
+            parameters[name] = not parameters[name]
+
+    return change
+
+
+_SUBMITTED_READS: dict[str, int] = {}
+
+
+def _submitted_moves(body: dict[str, Any], scope: Scope) -> None:
+    """Each read of the operation says it was submitted a second later than the read before."""
+    if is_operation_read(scope) and isinstance(body.get("submitted"), str):
+        count = _SUBMITTED_READS[body["id"]] = _SUBMITTED_READS.get(body["id"], 0) + 1
+        moved = datetime.fromisoformat(body["submitted"]) - timedelta(seconds=count)
+        body["submitted"] = moved.isoformat(timespec="milliseconds")
+
+
+def _finished_before_started(body: dict[str, Any], scope: Scope) -> None:
+    if isinstance(body.get("finished"), str) and isinstance(body.get("started"), str):
+        started = datetime.fromisoformat(body["started"])
+        body["finished"] = (started - timedelta(seconds=1)).isoformat(timespec="milliseconds")
+
+
+_ENDED_READS: dict[str, int] = {}
+
+
+def _ended_then_running(body: dict[str, Any], scope: Scope) -> None:
+    """An ended operation reads RUNNING again on every other read after the first that showed it ended."""
+    if is_operation_read(scope) and body.get("status") in ("SUCCESS", "FAIL"):
+        count = _ENDED_READS[body["id"]] = _ENDED_READS.get(body["id"], 0) + 1
+        if count % 2 == 0:
+            body["status"] = "RUNNING"
+            body.pop("finished", None)
+
+
+def _invalid_counted_created(body: dict[str, Any], scope: Scope) -> None:
+    """A SUCCESSful operation with invalid items counts them created as well (the sums still add up)."""
+    details = body.get("details")
+    if body.get("status") == "SUCCESS" and isinstance(details, dict) and details.get("not_valid_count"):
+        moved = details["not_valid_count"]
+        details["success_count"] += moved
+        details["failed_count"] -= moved
+
+
+_OPERATION_CHANGES: dict[str, tuple[str, Callable[[dict[str, Any], Scope], None]]] = {
+    "type_swapped": ("`type` TASK.BATCH_CREATE / TASK_SUITE.BATCH_CREATE by endpoint", _swap_type),
+    "total_not_sent": ("`total_count` is the number of items sent (the sums still add up)", _total_plus_one),
+    "submitted_moves": ("every read shows the same `submitted`", _submitted_moves),
+    "finished_before_started": ("started <= finished", _finished_before_started),
+    "ended_reads_running": ("an ended operation never reads RUNNING again", _ended_then_running),
+}
+_OPERATION_FAULTS = (
+    *_family(
+        "operation", "a {kind} upload's operation: {words}", "model.operations", _OPERATION_CHANGES, _operation_changed
+    ),
+    *_family(
+        "operation",
+        "a {kind} upload's operation: {words}",
+        "model.operations",
+        {"invalid_counted_created": ("success_count <= valid_count", _invalid_counted_created)},
+        _operation_changed,
+    ),
+    *(
+        Fault(
+            f"model_operation_{flag_name}_inverted",
+            f"an upload's operation carries the {flag_name} sent in `parameters`",
+            "model.operations",
+            _operation_changed("tasks", _flag_inverted(flag_name)),
+        )
+        for flag_name in ("skip_invalid_items", "allow_defaults", "open_pool")
+    ),
+    *(
+        Fault(
+            f"model_suites_operation_{flag_name}_inverted",
+            f"a suites upload's operation carries the {flag_name} sent in `parameters`",
+            "model.operations",
+            _operation_changed("suites", _flag_inverted(flag_name)),
+        )
+        for flag_name in ("skip_invalid_items", "allow_defaults")  # open_pool: no suites upload opens a pool
+    ),
+)
+
+
+def _log_changed(kind: str, change: Callable[[list[Any]], None]) -> Wrap:
+    """Log answers of operations of `kind` (known by their entries' step names) changed by `change`."""
+    steps = ("TASK_CREATE", "TASK_VALIDATE") if kind == "tasks" else ("TASK_SUITE_CREATE", "TASK_SUITE_VALIDATE")
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        entries = _log_entries(scope, body)
+        if entries and any(entry.get("type") in steps for entry in entries):
+            change(body)  # the whole log: a change may add or drop entries
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _item_entries(log: list[Any]) -> list[dict[str, Any]]:
+    """The entries of a log that answer for an item (their `input` an object)."""
+    return [entry for entry in log if isinstance(entry, dict) and isinstance(entry.get("input"), dict)]
+
+
+def _step_of_other_kind(entries: list[Any]) -> None:
+    for entry in _item_entries(entries):
+        step = entry.get("type")
+        if isinstance(step, str) and step.startswith("TASK"):
+            entry["type"] = (
+                step.replace("TASK_SUITE_", "TASK_") if "SUITE" in step else step.replace("TASK_", "TASK_SUITE_")
+            )
+
+
+def _created_id_unknown(entries: list[Any]) -> None:
+    """A created entry names an id that does not exist."""
+    for entry in _item_entries(entries):
+        output = entry.get("output")
+        if entry.get("success") and isinstance(output, dict):
+            for key in ("task_id", "task_suite_id"):
+                if isinstance(output.get(key), str):
+                    output[key] = "0000000000--" + "f" * 24
+            return
+
+
+def _created_twice(entries: list[Any]) -> None:
+    """The first created entry is logged twice."""
+    created = [entry for entry in _item_entries(entries) if entry.get("success")]
+    if created:
+        entries.append(json.loads(json.dumps(created[0])))
+
+
+def _created_entry_dropped(entries: list[Any]) -> None:
+    """The last created entry is missing (the operation still counts it)."""
+    created = [entry for entry in _item_entries(entries) if entry.get("success")]
+    if created:
+        entries.remove(created[-1])
+
+
+def _input_value_altered(entries: list[Any]) -> None:
+    """Each entry's input carries input_values changed (a suite's: its first task's)."""
+    for entry in _item_entries(entries):
+        echoed = entry["input"]
+        target = echoed if "input_values" in echoed else ((echoed.get("tasks") or [{}])[0])
+        if isinstance(target, dict) and isinstance(target.get("input_values"), dict):
+            target["input_values"] = {**target["input_values"], "added_by_server": 1}
+
+
+_LOG_CHANGES: dict[str, tuple[str, Callable[[list[Any]], None]]] = {
+    "step_of_other_kind": ("entries are steps of the upload's kind", _step_of_other_kind),
+    "created_id_unknown": ("a created entry's id reads back as that item", _created_id_unknown),
+    "created_twice": ("each item is logged as created once", _created_twice),
+    "created_entry_dropped": ("the created entries number success_count", _created_entry_dropped),
+    "input_values_altered": ("each entry's input is the item as sent", _input_value_altered),
+}
+_LOG_FAULTS = _family("log", "a {kind} upload's log: {words}", "model.logs", _LOG_CHANGES, _log_changed)
+
+
+def _list_changed(kind: str, change: Callable[[list[Any], dict[str, str]], list[Any]]) -> Wrap:
+    """List pages of `kind` changed by `change(items, query)`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if (
+            scope.get("method") == "GET"
+            and path(scope) == _KIND_PREFIX[kind]
+            and status == 200
+            and isinstance(body, dict)
+            and isinstance(body.get("items"), list)
+        ):
+            body["items"] = change(body["items"], query(scope))
+        return status, body
+
+    return on_response(rewrite)
+
+
+def _first_repeated(items: list[Any], params: dict[str, str]) -> list[Any]:
+    """A page of two or more items repeats its first at the end, the last dropped (limit still kept)."""
+    return [*items[:-1], items[0]] if len(items) > 1 else items
+
+
+def _reversed_order(items: list[Any], params: dict[str, str]) -> list[Any]:
+    """A page sorted by `id` (or `-id`) comes in the opposite order."""
+    return items[::-1] if params.get("sort", "").lstrip("-") == "id" else items
+
+
+def _bound_dropped(kind: str, name: str) -> Wrap:
+    """Lists of `kind` are served as if `name` was not sent."""
+
+    def rewrite(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if scope.get("method") == "GET" and path(scope) == _KIND_PREFIX[kind] and name in query(scope):
+            scope = with_query(scope, {k: v for k, v in query(scope).items() if k != name})
+        return scope, body
+
+    return on_request(rewrite)
+
+
+_LIST_FAULTS = (
+    *(
+        Fault(
+            f"model_{kind}_list_{name}",
+            f"{kind} lists: {words}",
+            "model.lists",
+            wrap,
+        )
+        for kind in ("tasks", "suites")
+        for name, words, wrap in (
+            ("item_repeated", "each id once on a page", _list_changed(kind, _first_repeated)),
+            ("order_reversed", "ordered as `sort` asks", _list_changed(kind, _reversed_order)),
+            ("id_gte_ignored", "within the id bounds asked for (id_gte)", _bound_dropped(kind, "id_gte")),
+            ("limit_ignored", "at most `limit` items on a page", _bound_dropped(kind, "limit")),
+            ("pool_filter_ignored", "only the pool asked for", _bound_dropped(kind, "pool_id")),
+        )
+        # id_lt / id_lte: no request of the run has items above the bound it sends (id_lte comes with id_gte on
+        # the newest id), so a server ignoring them only there cannot be seen: no case. id_gt: every "nothing
+        # created" read of the suite uses it, so ignoring it fails a dozen rows at once: no case of its own.
+        if (kind, name) not in (("tasks", "limit_ignored"), ("tasks", "pool_filter_ignored"))  # in FAULTS already
+    ),
+    Fault(
+        "model_tasks_list_second_sort_key_ignored",
+        "sort=created,-id: items of equal `created` by descending id (the second key matters)",
+        "tasks.list.multi_key_sort",
+        _list_changed("tasks", lambda items, params: _first_key_only(items, params)),
+        also=frozenset({"model.lists"}),
+        why_also="the model sees the same list answer out of the order asked for",
+    ),
+)
+
+
+def _first_key_only(items: list[Any], params: dict[str, str]) -> list[Any]:
+    """A multi-key sort by `created` first: sorted by `created` alone, ties by ascending id (the rest ignored)."""
+    keys = params.get("sort", "").split(",")
+    if len(keys) < 2 or keys[0] != "created":
+        return items
+    return sorted(items, key=lambda item: (str(item.get("created")), str(item.get("id"))))
+
+
+MODEL_FAULTS = tuple(
+    fault
+    for fault in (
+        *_ITEM_SITE_FAULTS,
+        *_ITEM_READ_FAULTS,
+        *_BATCH_FAULTS,
+        *_OPERATION_FAULTS,
+        *_LOG_FAULTS,
+        *_LIST_FAULTS,
+    )
+)
+FAULTS = FAULTS + MODEL_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+def _id_reused_as_new(reuser: Callable[[Scope, str, bytes], bool]) -> Wrap:
+    """An upload reusing an operation_id, when `reuser(scope, first endpoint, first token)` says so, gets a new
+    operation under that id (the emulator is given a fresh one; the answer shows the reused id)."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        first: dict[str, tuple[str, bytes]] = {}  # operation_id -> (endpoint, token) of its first upload
+
+        def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+            params = query(scope)
+            chosen = (params.get("operation_id") or "").lower()
+            if not (is_upload(scope) and chosen):
+                return scope, body
+            if chosen not in first:
+                first[chosen] = (path(scope), token(scope))
+            elif reuser(scope, *first[chosen]):
+                scope = _mark(with_query(scope, {**params, "operation_id": str(uuid.uuid4())}), chosen)
+            return scope, body
+
+        def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+            if _marked(scope) and status == 202 and isinstance(body, dict):
+                body["id"] = _marked(scope)
+            return status, body
+
+        return Rewrite(app, request=request, response=response)
+
+    return wrap
+
+
+_ID_FAULTS = (
+    Fault(
+        "model_operation_id_reused_by_other_endpoint",
+        "an operation id in use is taken for the other endpoint too (no second operation under it)",
+        "model.operation_ids",
+        _id_reused_as_new(lambda scope, endpoint, _: path(scope) != endpoint),
+        also=frozenset({"operations.id_global"}),
+        why_also="the row that reuses the id across endpoints sees the same 202",
+    ),
+    Fault(
+        "model_operation_id_reused_by_other_account",
+        "an operation id in use is taken for the other account too (ids are global)",
+        "model.operation_ids",
+        _id_reused_as_new(lambda scope, _, first_token: token(scope) == OTHER_TOKEN != first_token),
+        also=frozenset({"operations.id_global"}),
+        why_also="the row that reuses the id from the other account sees the same 202",
+    ),
+)
+FAULTS = FAULTS + _ID_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+# ---- HTTP and auth semantics ---------------------------------------------------------------------------------
+
+
+def _media_type_refused(refused: Callable[[bytes], bool]) -> Wrap:
+    """Uploads whose Content-Type `refused(value)` says so answer 415 (plain application/json still works)."""
+
+    def answer(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+        if is_upload(scope) and refused(header(scope, b"content-type") or b""):
+            return error(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type")
+        return None
+
+    return lambda app: Rewrite(app, answer=answer)
+
+
+def _allow_dropped(scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [h for h in headers if h[0].lower() != b"allow"] if status == 405 else headers
+
+
+def _unserved_404(scope: Scope, body: bytes) -> tuple[int, Any] | None:
+    """A method a documented path does not serve answers 404, as for a path that does not exist."""
+    if scope.get("method") in ("DELETE", "PUT", "PATCH") and path(scope).startswith("/api/v1/"):
+        return error(404, "DOES_NOT_EXIST", "Object does not exist")
+    return None
+
+
+def _lenient_authorization(read: Callable[[bytes], bytes | None]) -> Wrap:
+    """An Authorization value `read(value)` turns into a known credential is served as `OAuth <credential>`."""
+
+    def rewrite(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        value = header(scope, b"authorization") or b""
+        credential = read(value)
+        if credential in (REQUESTER_TOKEN, OTHER_TOKEN):
+            scope = with_header(scope, b"authorization", b"OAuth " + credential)
+        return scope, body
+
+    return on_request(rewrite)
+
+
+def _foreign_404_says(app: ASGIApp, matches: Callable[[Scope, bytes], bool], says: str) -> ASGIApp:
+    """A 404 for a request `matches` marks carries `says` in its message: it tells a foreign object from none."""
+    foreign = _foreign_pool_id(app)
+    requester_items: set[str] = set()
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if matches(scope, body) and (
+            any(str(item.get("pool_id")) in foreign for item in _items(body))
+            or path(scope).rsplit("/", 1)[-1] in foreign | requester_items
+        ):
+            scope = _mark(scope)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if is_upload(scope) and status == 201 and token(scope) == REQUESTER_TOKEN and isinstance(body, dict):
+            requester_items.update(str(i.get("id")) for i in (body.get("items") or {}).values() if isinstance(i, dict))
+        if _marked(scope) and status == 404 and isinstance(body, dict):
+            body["message"] = says
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
+_HTTP_FAULTS = (
+    Fault(
+        "media_type_parameters_refused",
+        "application/json with a charset parameter is application/json",
+        "requests.media_type_parameters",
+        _media_type_refused(lambda value: b";" in value),
+    ),
+    Fault(
+        "media_type_case_sensitive",
+        "media types compare case-insensitively (Application/JSON)",
+        "requests.media_type_parameters",
+        _media_type_refused(lambda value: value.split(b";")[0].strip() != value.split(b";")[0].strip().lower()),
+    ),
+    Fault(
+        "no_allow_on_405",
+        "a 405 answer carries Allow",
+        "requests.method_not_served",
+        lambda app: Rewrite(app, headers=_allow_dropped),
+    ),
+    Fault(
+        "unserved_method_404",
+        "a method a documented path does not serve answers 405, not 404",
+        "requests.method_not_served",
+        lambda app: Rewrite(app, answer=_unserved_404),
+    ),
+    Fault(
+        "bare_token_accepted",
+        "a credential without its scheme answers 401",
+        "auth.malformed",
+        _lenient_authorization(lambda value: value.strip() or None),
+    ),
+    Fault(
+        "trailing_text_ignored",
+        "a credential with trailing text answers 401",
+        "auth.malformed",
+        _lenient_authorization(lambda value: value.split()[1] if len(value.split()) > 2 else None),
+    ),
+    Fault(
+        "foreign_pool_upload_404_leaks",
+        "a 404 for another account's pool says no more than for none",
+        "isolation.error_body",
+        lambda app: _foreign_404_says(app, lambda scope, body: is_upload(scope), "Pool belongs to another account"),
+    ),
+    Fault(
+        "foreign_pool_read_404_leaks",
+        "GET of another account's pool says no more than for none",
+        "isolation.error_body",
+        lambda app: _foreign_404_says(
+            app, lambda scope, body: scope.get("method") == "GET" and path(scope).startswith(POOLS), "Access denied"
+        ),
+    ),
+    Fault(
+        "foreign_task_read_404_leaks",
+        "another account's task read by id says no more than a missing one",
+        "isolation.error_body",
+        lambda app: _foreign_404_says(
+            app,
+            lambda scope, body: scope.get("method") == "GET" and path(scope).startswith(TASKS + "/"),
+            "Task is owned by another requester",
+        ),
+    ),
+)
+FAULTS = FAULTS + _HTTP_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+# ---- more cases of the same rules: the other kind, the other default, the other read site ----------------------
+
+
+def _defaults_of(key: str, kind_path: str, *, own_too: bool) -> Wrap:
+    """allow_defaults=true on `kind_path` fills overlap from the pool's `key` (also over an item's own one when
+    `own_too`), by rewriting the request before the emulator sees it."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        defaults = {pool.id: getattr(pool, key) for pool in emulator_of(app).config.pools.values()}
+
+        def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+            if is_upload(scope) and path(scope) == kind_path and flag(scope, "allow_defaults"):
+                parsed = json.loads(body)
+                for item in parsed if isinstance(parsed, list) else [parsed]:
+                    pool = str(item.get("pool_id")) if isinstance(item, dict) else ""
+                    if pool in defaults and (own_too or item.get("overlap") is None):
+                        item["overlap"] = defaults[pool]
+                body = json.dumps(parsed).encode()
+            return scope, body
+
+        return Rewrite(app, request=request)
+
+    return wrap
+
+
+def _failed_claims_success(body: dict[str, Any], scope: Scope) -> None:
+    """A FAILed operation claims every item succeeded (the counts still add up)."""
+    details = body.get("details")
+    if body.get("status") == "FAIL" and isinstance(details, dict):
+        details["success_count"], details["failed_count"] = details.get("total_count", 0), 0
+
+
+def _payload_names_owner(app: ASGIApp) -> ASGIApp:
+    """An upload into another account's pool answers the documented 404 with a payload naming the owner."""
+    foreign = _foreign_pool_id(app)
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        if is_upload(scope) and any(str(item.get("pool_id")) in foreign for item in _items(body)):
+            scope = _mark(scope)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if _marked(scope) and status == 404 and isinstance(body, dict):
+            body["payload"] = {"owner": "other-requester"}
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
+_CASE_FAULTS = (
+    *(
+        Fault(
+            name,
+            breaks,
+            requirement,
+            _defaults_of(key, kind_path, own_too=own_too),
+            also=frozenset({"model.items"}),
+            why_also="the model checks the same created item's overlap against the flag and the pool's defaults",
+        )
+        for name, breaks, requirement, key, kind_path, own_too in (
+            (
+                "suites_take_the_tasks_default",
+                "allow_defaults=true: a suite takes the pool's default_overlap_for_new_task_suites (not the tasks')",
+                "suites.allow_defaults",
+                "default_overlap_for_new_tasks",
+                SUITES,
+                False,
+            ),
+            (
+                "tasks_take_the_suites_default",
+                "allow_defaults=true: a task takes the pool's default_overlap_for_new_tasks (not the suites')",
+                "tasks.allow_defaults",
+                "default_overlap_for_new_task_suites",
+                TASKS,
+                False,
+            ),
+            (
+                "suites_allow_defaults_override_own_overlap",
+                "allow_defaults=true keeps a suite's own overlap (for tasks: allow_defaults_overrides_own_overlap)",
+                "suites.allow_defaults.keeps_own",
+                "default_overlap_for_new_task_suites",
+                SUITES,
+                True,
+            ),
+        )
+    ),
+    Fault(
+        "failed_suites_operation_counts_success",
+        "a FAILed suites operation that created nothing counts success_count 0 (the tasks' case is "
+        "failed_operation_counts_success)",
+        "operations.fail_counts",
+        _operation_changed("suites", _failed_claims_success),
+        also=frozenset({"model.operations"}),
+        why_also="the model checks the same counts against the flags sent",
+    ),
+    Fault(
+        "scheme_alone_accepted",
+        "an Authorization scheme with no credential answers 401",
+        "auth.malformed",
+        _lenient_authorization(lambda value: REQUESTER_TOKEN if value.strip() in (b"OAuth", b"ApiKey") else None),
+    ),
+    Fault(
+        "foreign_pool_404_payload_names_owner",
+        "a 404 for another account's pool carries nothing a missing pool's does not (no owner in payload)",
+        "isolation.error_body",
+        _payload_names_owner,
+    ),
+)
+FAULTS = FAULTS + _CASE_FAULTS
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+# The rows besides its requirement that see a fault, each because its own request got the changed answer: a
+# read-back, single-object, list, log or operation row reading the same kind of answer, or the model's invariant
+# over an answer an older row also reads (measured against each server; the requirement stays the one the fault
+# is written for).
+_SAME_ANSWER = (
+    "rows whose own requests get the changed answer (read-back, single-object, list, log or operation rows, or the "
+    "model's invariant over the same answer) see the same change"
+)
+_ALSO: dict[str, frozenset[str]] = {
+    "allow_defaults_overrides_own_overlap": frozenset({"model.items"}),
+    "auth_ignored": frozenset({"auth.malformed"}),
+    "counts_do_not_add_up": frozenset({"model.operations"}),
+    "errors_one_based": frozenset({"model.items"}),
+    "failed_operation_counts_success": frozenset({"model.operations"}),
+    "false_reads_true": frozenset({"model.items"}),
+    "foreign_pool_403": frozenset({"isolation.error_body"}),
+    "known_solution_output_altered": frozenset({"model.items"}),
+    "known_solutions_dropped": frozenset({"model.items"}),
+    "limit_ignored": frozenset({"model.lists"}),
+    "log_drops_item_idx": frozenset({"model.logs"}),
+    "log_input_altered": frozenset({"model.logs"}),
+    "log_item_idx_rotated": frozenset({"model.items", "model.logs"}),
+    "model_suites_batch_error_also_created": frozenset({"suites.skip_invalid.partition"}),
+    "model_suites_batch_input": frozenset({"suites.read_back", "suites.read_back.solutions"}),
+    "model_suites_batch_overlap": frozenset(
+        {"suites.allow_defaults", "suites.allow_defaults.keeps_own", "suites.read_back", "suites.read_back.solutions"}
+    ),
+    "model_suites_batch_pool": frozenset({"suites.read_back", "suites.read_back.solutions"}),
+    "model_suites_batch_stray_index": frozenset({"suites.list.paged_walk", "suites.skip_invalid.partition"}),
+    "model_suites_get_input": frozenset(
+        {
+            "links.async_chain",
+            "suites.read_back",
+            "suites.read_back.solutions",
+            "suites.single.async",
+            "suites.single.sync",
+        }
+    ),
+    "model_suites_get_overlap": frozenset(
+        {"suites.read_back", "suites.read_back.solutions", "suites.single.async", "suites.single.sync"}
+    ),
+    "model_suites_get_pool": frozenset(
+        {"suites.read_back", "suites.read_back.solutions", "suites.single.async", "suites.single.sync"}
+    ),
+    "model_suites_list_id_gte_ignored": frozenset({"suites.read_back", "suites.read_back.solutions"}),
+    "model_suites_list_input": frozenset({"suites.read_back", "suites.read_back.solutions"}),
+    "model_suites_list_item_repeated": frozenset({"suites.list.paged_walk"}),
+    "model_suites_list_limit_ignored": frozenset({"suites.list.paged_walk"}),
+    "model_suites_list_order_reversed": frozenset({"suites.list.paged_walk"}),
+    "model_suites_list_overlap": frozenset({"suites.read_back", "suites.read_back.solutions"}),
+    "model_suites_list_pool": frozenset(
+        {"model.lists", "suites.list.paged_walk", "suites.read_back", "suites.read_back.solutions"}
+    ),
+    "model_suites_list_pool_filter_ignored": frozenset({"suites.list.paged_walk"}),
+    "model_suites_log_created_entry_dropped": frozenset(
+        {"links.async_chain", "operations.suites_counted", "suites.single.async"}
+    ),
+    "model_suites_log_created_id_unknown": frozenset({"links.async_chain", "suites.single.async"}),
+    "model_suites_log_created_twice": frozenset({"operations.suites_counted", "suites.single.async"}),
+    "model_suites_log_input_values_altered": frozenset({"suites.single.async"}),
+    "model_suites_log_step_of_other_kind": frozenset({"operations.suites_counted", "suites.single.async"}),
+    "model_suites_operation_total_not_sent": frozenset(
+        {
+            "model.logs",
+            "operations.counts_add_up",
+            "operations.fail_counts",
+            "operations.suites_counted",
+            "suites.single.async",
+        }
+    ),
+    "model_suites_operation_type_swapped": frozenset({"operations.suites_counted"}),
+    "model_suites_single_input": frozenset({"suites.single.sync"}),
+    "model_suites_single_overlap": frozenset({"suites.single.sync"}),
+    "model_suites_single_pool": frozenset({"suites.single.sync"}),
+    "model_tasks_batch_error_also_created": frozenset(
+        {"tasks.skip_invalid.invalid_not_created", "tasks.skip_invalid.partition"}
+    ),
+    "model_tasks_batch_input": frozenset({"tasks.read_back", "tasks.read_back.solutions"}),
+    "model_tasks_batch_overlap": frozenset(
+        {"tasks.allow_defaults", "tasks.allow_defaults.keeps_own", "tasks.read_back", "tasks.read_back.solutions"}
+    ),
+    "model_tasks_batch_pool": frozenset({"tasks.read_back", "tasks.read_back.solutions"}),
+    "model_tasks_batch_stray_index": frozenset(
+        {"tasks.list.multi_key_sort", "tasks.list.paged_walk", "tasks.skip_invalid.partition"}
+    ),
+    "model_tasks_get_input": frozenset(
+        {"links.async_chain", "tasks.read_back", "tasks.read_back.solutions", "tasks.single.async", "tasks.single.sync"}
+    ),
+    "model_tasks_get_overlap": frozenset(
+        {"tasks.read_back", "tasks.read_back.solutions", "tasks.single.async", "tasks.single.sync"}
+    ),
+    "model_tasks_get_pool": frozenset(
+        {"tasks.read_back", "tasks.read_back.solutions", "tasks.single.async", "tasks.single.sync"}
+    ),
+    "model_tasks_list_id_gte_ignored": frozenset(
+        {"tasks.list.multi_key_sort", "tasks.read_back", "tasks.read_back.solutions"}
+    ),
+    "model_tasks_list_input": frozenset({"tasks.read_back", "tasks.read_back.solutions"}),
+    "model_tasks_list_item_repeated": frozenset(
+        {"tasks.list.multi_key_sort", "tasks.list.paged_walk", "tasks.skip_invalid.invalid_not_created"}
+    ),
+    "model_tasks_list_order_reversed": frozenset({"tasks.list.paged_walk"}),
+    "model_tasks_list_overlap": frozenset({"tasks.read_back", "tasks.read_back.solutions"}),
+    "model_tasks_list_pool": frozenset(
+        {"model.lists", "tasks.list.paged_walk", "tasks.read_back", "tasks.read_back.solutions"}
+    ),
+    "model_tasks_log_created_entry_dropped": frozenset(
+        {"links.async_chain", "operations.log_echoes_input", "operations.log_matches_counts", "tasks.single.async"}
+    ),
+    "model_tasks_log_created_id_unknown": frozenset({"links.async_chain", "tasks.single.async"}),
+    "model_tasks_log_created_twice": frozenset(
+        {"operations.log_echoes_input", "operations.log_matches_counts", "tasks.single.async"}
+    ),
+    "model_tasks_log_input_values_altered": frozenset({"operations.log_echoes_input", "tasks.single.async"}),
+    "model_tasks_log_step_of_other_kind": frozenset(
+        {"operations.log_echoes_input", "operations.log_matches_counts", "tasks.single.async"}
+    ),
+    "model_tasks_operation_invalid_counted_created": frozenset({"model.logs", "operations.log_matches_counts"}),
+    "model_tasks_operation_total_not_sent": frozenset(
+        {
+            "model.logs",
+            "operations.counts_add_up",
+            "operations.fail_counts",
+            "operations.log_matches_counts",
+            "tasks.single.async",
+        }
+    ),
+    "model_tasks_single_input": frozenset({"tasks.single.sync"}),
+    "model_tasks_single_overlap": frozenset({"tasks.single.sync"}),
+    "model_tasks_single_pool": frozenset({"tasks.single.sync"}),
+    "open_pool_ignored": frozenset({"model.operations"}),
+    "operation_id_not_idempotent": frozenset({"operations.id_global"}),
+    "operation_never_finishes": frozenset({"operations.id_global"}),
+    "other_account_lists": frozenset({"model.lists"}),
+    "other_account_reads_tasks": frozenset({"isolation.error_body"}),
+    "partial_creation": frozenset({"model.items"}),
+    "pool_filter_ignored": frozenset({"model.lists"}),
+    "set_member_dropped": frozenset({"model.items"}),
+    "suite_task_field_dropped": frozenset({"model.items"}),
+    "upload_opens_closed_pool": frozenset({"model.operations"}),
+}
+
+
+def _with_also(fault: Fault) -> Fault:
+    """The fault with the rows that see the same answer allowed, and why."""
+    also = _ALSO.get(fault.name, frozenset())
+    if not also:
+        return fault
+    why = f"{fault.why_also}; {_SAME_ANSWER}" if fault.why_also else _SAME_ANSWER
+    return replace(fault, also=fault.also | also, why_also=why)
+
+
+FAULTS = tuple(_with_also(fault) for fault in FAULTS)
+BY_NAME = {fault.name: fault for fault in FAULTS}
+
+
+def _retry_after_value(value: bytes) -> Wrap:
+    """A 429's Retry-After says `value` (payload.interval dropped, so the header is the guidance)."""
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if status == 429 and isinstance(body, dict):
+            body.pop("payload", None)
+        return status, body
+
+    def headers(scope: Scope, status: int, sent: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        if status != 429:
+            return sent
+        return [*(h for h in sent if h[0].lower() != b"retry-after"), (b"retry-after", value)]
+
+    return lambda app: Rewrite(app, response=response, headers=headers)
+
+
+_RETRY_AFTER_FAULTS = tuple(
+    Fault(
+        f"retry_after_{name}",
+        f"Retry-After, when sent, is a whole number of seconds >= 0 (not {value.decode()!r})",
+        "rate_limit.retry_after",
+        _retry_after_value(value),
+    )
+    for name, value in (("negative", b"-5"), ("fractional", b"0.5"))
+)
+FAULTS = FAULTS + _RETRY_AFTER_FAULTS
 BY_NAME = {fault.name: fault for fault in FAULTS}

@@ -1,4 +1,6 @@
-"""Serve one server of a catalogue in this process: `python serve_catalogue.py KIND NAME CONFIG PORT`.
+"""Build (and, from the command line, serve) one server of a catalogue: `python serve_catalogue.py KIND NAME
+CONFIG PORT` serves it until stopped, to iterate on one server by hand; the kill-rate test calls `build` and
+serves the app in a thread of its worker (`catalogue_run.py`).
 
 KIND is `emulator` (the correct one), `broken` (a fault of broken_servers.py) or `valid` (a variant of
 valid_servers.py). The emulator runs CONFIG with an in-memory database on a clock frozen in the middle of the

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from toloka_conformance import cli, client_run, fuzzing, runner
+from toloka_conformance import cli, client_run, fuzzing, oracle, runner
 from toloka_conformance.checks import Check, Context, Skipped
 from toloka_conformance.checks.base import CheckFunction
 from toloka_conformance.checks.support import OPERATIONS, expect_error, expect_status
@@ -88,12 +88,14 @@ def emulator() -> Iterator[RunningEmulator]:
 
 @pytest.fixture
 def suite(monkeypatch: pytest.MonkeyPatch) -> Install:
-    """Replace the behavioural checks with the given ones; schemathesis and the client pass report no rows."""
+    """Replace the behavioural checks with the given ones; schemathesis, the client pass and the model report no
+    rows."""
 
     def install(*checks: Check) -> None:
         monkeypatch.setattr(runner, "REGISTRY", list(checks))
         monkeypatch.setattr(fuzzing, "requirements", list)
         monkeypatch.setattr(client_run, "OPERATIONS", ())
+        monkeypatch.setattr(oracle, "REQUIREMENTS", ())
 
     return install
 

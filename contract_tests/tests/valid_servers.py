@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rewriting import (
@@ -58,6 +58,7 @@ class Variant:
     wrap: Wrap = lambda app: app
     config: dict[str, Any] | None = None
     may_skip: dict[str, str] = field(default_factory=dict)
+    area: str = "contract"  # the class of rules whose room it uses: "model" for the model's invariants
     operation_timeout: float | None = None
 
 
@@ -334,6 +335,223 @@ def _body_before_media_type(app: ASGIApp) -> ASGIApp:
     return Rewrite(app, answer=answer)
 
 
+# ---- where the model's invariants leave room
+
+
+def _only_for(matches: Callable[[Scope, int], bool], rewrite: Callable[[Scope, int, Any], tuple[int, Any]]) -> Wrap:
+    """`rewrite` applied to the answers `matches(scope, status)` selects."""
+
+    def selective(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        return rewrite(scope, status, body) if matches(scope, status) else (status, body)
+
+    return on_response(selective)
+
+
+def _is_list(scope: Scope, status: int) -> bool:
+    return scope.get("method") == "GET" and path(scope) in (TASKS, SUITES)
+
+
+def _is_item_get(scope: Scope, status: int) -> bool:
+    return scope.get("method") == "GET" and path(scope).startswith((TASKS + "/", SUITES + "/"))
+
+
+def _remaining_zero(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """remaining_overlap 0 on every read (Toloka's set-overlap-or-min can leave 0; it never exceeds overlap)."""
+    return status, walk(body, lambda key, value: 0 if key == "remaining_overlap" and isinstance(value, int) else value)
+
+
+def _operation_fields(change: Callable[[dict[str, Any]], None]) -> Callable[[Scope, int, Any], tuple[int, Any]]:
+    """Operation answers (202 and GET /operations/{id}) changed by `change`."""
+
+    def rewrite(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if isinstance(body, dict) and "submitted" in body and (is_operation_read(scope) or status == 202):
+            change(body)
+        return status, body
+
+    return rewrite
+
+
+def _no_parameters(body: dict[str, Any]) -> None:
+    body.pop("parameters", None)
+
+
+def _parameters_with_more(body: dict[str, Any]) -> None:
+    if isinstance(body.get("parameters"), dict):
+        body["parameters"] = {**body["parameters"], "pool_id": "1", "operation_owner": "requester"}
+
+
+def _details_when_ended(body: dict[str, Any]) -> None:
+    if body.get("status") not in ("SUCCESS", "FAIL"):
+        body.pop("details", None)
+
+
+def _no_started_finished(body: dict[str, Any]) -> None:
+    body.pop("started", None)
+    body.pop("finished", None)
+
+
+def _progress(body: dict[str, Any]) -> None:
+    body["progress"] = 100 if body.get("status") in ("SUCCESS", "FAIL") else 0
+
+
+def _log_extra_step(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A step of a type the contract does not list (enums grow), and extra keys in each entry's output."""
+    if is_log(scope) and isinstance(body, list):
+        for entry in body:
+            if isinstance(entry, dict) and isinstance(entry.get("output"), dict):
+                entry["output"] = {**entry["output"], "step_id": "conformance-extra"}
+        body = [{"type": "OPERATION_STARTED", "success": True, "input": {}, "output": {}}, *body]
+    return status, body
+
+
+def _empty_validation_errors(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A sync batch 201 with nothing invalid carries `validation_errors: {}`."""
+    if is_upload(scope) and status == 201 and isinstance(body, dict) and "items" in body:
+        body.setdefault("validation_errors", {})
+    return status, body
+
+
+def _by_id_ascending_without_sort(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A list without `sort` comes newest first (its order is the server's choice)."""
+    if "sort" not in query(scope) and isinstance(body, dict) and isinstance(body.get("items"), list):
+        body["items"] = body["items"][::-1]
+    return status, body
+
+
+def _started_at_submitted(body: dict[str, Any]) -> None:
+    """`started` equal to `submitted`, `finished` to `started` (ordered, not strictly)."""
+    if isinstance(body.get("started"), str):
+        body["started"] = body["submitted"]
+    if isinstance(body.get("finished"), str):
+        body["finished"] = body["started"]
+
+
+def _parameters_sent_only(body: dict[str, Any]) -> None:
+    """`parameters` carry only the flags that are true (false ones left out: absent keys say nothing)."""
+    if isinstance(body.get("parameters"), dict):
+        body["parameters"] = {k: v for k, v in body["parameters"].items() if v is not False}
+
+
+def _details_extended(body: dict[str, Any]) -> None:
+    if isinstance(body.get("details"), dict):
+        body["details"] = {**body["details"], "items_count": body["details"].get("total_count")}
+
+
+def _no_remaining_overlap(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    return status, (without(body, "remaining_overlap") if path(scope).startswith((TASKS, SUITES)) else body)
+
+
+def _operation_reads_in_seconds(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """GET /operations/{id} shows whole seconds, the 202 milliseconds (the same instants at the coarser precision)."""
+    return _fraction(0)(scope, status, body) if is_operation_read(scope) else (status, body)
+
+
+def _error_entries_first(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Validation entries before creation entries (the log's order is not promised)."""
+    if is_log(scope) and isinstance(body, list):
+        body = sorted(body, key=lambda entry: bool(isinstance(entry, dict) and entry.get("success")))
+    return status, body
+
+
+def _automerged(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Suites read with `automerged: false` and tasks with `origin_task_id` absent: read-only fields."""
+
+    def add(key: str, value: Any) -> Any:
+        if isinstance(value, dict) and "tasks" in value and "pool_id" in value:
+            return {**value, "automerged": False}
+        return value
+
+    return status, (walk(body, add) if path(scope).startswith(SUITES) else body)
+
+
+def _error_names_id(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """Every 404 carries `payload.id`, the id the request named (a foreign object's as a missing one's)."""
+    if status == 404 and isinstance(body, dict):
+        named = path(scope).rstrip("/").rsplit("/", 1)[-1]
+        if is_upload(scope):
+            named = "the pool_id sent"
+        body["payload"] = {"id": named}
+    return status, body
+
+
+def _allow_with_options(scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 405's Allow also names OPTIONS (more than the documented methods)."""
+    return [(k, v + b", OPTIONS") if k.lower() == b"allow" else (k, v) for k, v in headers]
+
+
+def _operation_variant(name: str, differs: str, change: Callable[[dict[str, Any]], None]) -> Variant:
+    """A valid server whose operation answers differ by `change` only."""
+    return Variant(name, differs, on_response(_operation_fields(change)))
+
+
+def _retry_after_hour(scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 429's Retry-After says an hour (any whole number of seconds >= 0 is documented)."""
+    return [(k, b"3600") if k.lower() == b"retry-after" else (k, v) for k, v in headers] if status == 429 else headers
+
+
+HTTP_VARIANTS: tuple[Variant, ...] = (
+    Variant("retry_after_an_hour", "a 429's Retry-After is 3600", lambda app: Rewrite(app, headers=_retry_after_hour)),
+    Variant("error_payload_names_id", "every 404 names the id asked for in its payload", on_response(_error_names_id)),
+    Variant(
+        "allow_lists_options", "a 405's Allow names OPTIONS too", lambda app: Rewrite(app, headers=_allow_with_options)
+    ),
+)
+_MODEL_VARIANTS: tuple[Variant, ...] = (
+    Variant(
+        "list_created_in_seconds",
+        "list pages carry `created` in whole seconds (the same instant at that precision)",
+        _only_for(_is_list, _fraction(0)),
+    ),
+    Variant(
+        "get_created_six_digits",
+        "GET by id carries `created` with 6 fractional digits, uploads with 3",
+        _only_for(_is_item_get, _fraction(6)),
+    ),
+    Variant("remaining_overlap_zero", "remaining_overlap 0 (below overlap)", on_response(_remaining_zero)),
+    _operation_variant("operation_without_parameters", "operations without `parameters`", _no_parameters),
+    _operation_variant(
+        "operation_parameters_extended",
+        "operation `parameters` carry keys beyond the upload flags",
+        _parameters_with_more,
+    ),
+    _operation_variant("details_only_when_ended", "operations carry `details` only once ended", _details_when_ended),
+    _operation_variant(
+        "operation_without_started_finished", "operations without `started` and `finished`", _no_started_finished
+    ),
+    _operation_variant("operation_progress", "operations carry `progress`", _progress),
+    Variant(
+        "log_extra_step", "logs with a step of an unlisted type and extra output keys", on_response(_log_extra_step)
+    ),
+    Variant(
+        "empty_validation_errors",
+        "a sync batch 201 with nothing invalid carries `validation_errors: {}`",
+        on_response(_empty_validation_errors),
+    ),
+    _operation_variant(
+        "operation_times_equal",
+        "an operation's started equals submitted, finished equals started",
+        _started_at_submitted,
+    ),
+    _operation_variant(
+        "parameters_true_flags_only", "operation `parameters` leave out the flags that are false", _parameters_sent_only
+    ),
+    _operation_variant("details_extended", "operation `details` carry a counter beyond the five", _details_extended),
+    Variant("no_remaining_overlap", "tasks and suites without `remaining_overlap`", on_response(_no_remaining_overlap)),
+    Variant(
+        "operation_reads_in_seconds",
+        "GET /operations/{id} shows whole seconds, the 202 milliseconds",
+        on_response(_operation_reads_in_seconds),
+    ),
+    Variant("log_errors_first", "log validation entries before creation entries", on_response(_error_entries_first)),
+    Variant("suites_automerged", "suites read with `automerged: false`", on_response(_automerged)),
+    Variant(
+        "lists_newest_first_without_sort",
+        "a list without `sort` comes newest first",
+        _only_for(_is_list, _by_id_ascending_without_sort),
+    ),
+)
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant(
         "extra_read_only_fields", "read-only fields the contract does not name, everywhere", on_response(_extra_fields)
@@ -375,4 +593,6 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("body_checked_before_media_type", "a non-upload body is 400 whatever its type", _body_before_media_type),
 )
 
+MODEL_VARIANTS = tuple(replace(variant, area="model") for variant in _MODEL_VARIANTS)
+VARIANTS = VARIANTS + MODEL_VARIANTS + HTTP_VARIANTS
 BY_NAME = {variant.name: variant for variant in VARIANTS}

@@ -36,6 +36,7 @@ from toloka_client.types import Response
 from toloka_contract.operations import OperationTimeoutError, wait_for_operation
 
 from toloka_conformance import curl
+from toloka_conformance.oracle import Model
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict, error_outcome
 from toloka_conformance.target import Target
@@ -74,6 +75,7 @@ class _Session:
     """The client, the last request it sent (for curl), and the failures per operation."""
 
     target: Target
+    model: Model | None = None
     last_request: list[httpx.Request] = field(default_factory=list)
     problems: dict[str, Outcome] = field(default_factory=dict)  # the first failure or error per operation
     calls: dict[str, int] = field(default_factory=dict)
@@ -81,8 +83,30 @@ class _Session:
     client: AuthenticatedClient = field(init=False)
 
     def __post_init__(self) -> None:
+        started: dict[int, float] = {}
+
         def remember(request: httpx.Request) -> None:
             self.last_request[:] = [request]
+            if self.model is not None:
+                started[id(request)] = self.model.clock()
+
+        def observe(response: httpx.Response) -> None:
+            """Hand the exchange to the run's model (every answer is checked against what was sent)."""
+            if self.model is None:
+                return
+            response.read()
+            request = response.request
+            self.model.observe_raw(
+                method=request.method,
+                url=str(request.url),
+                headers=dict(request.headers),
+                content=request.content,
+                status=response.status_code,
+                answer=response.content,
+                started=started.pop(id(request), self.model.clock()),
+                finished=self.model.clock(),
+                source="client",
+            )
 
         self.client = AuthenticatedClient(
             base_url=self.target.base_url,
@@ -91,7 +115,7 @@ class _Session:
             prefix="",
             raise_on_unexpected_status=True,
             timeout=httpx.Timeout(30.0),
-            httpx_args={"event_hooks": {"request": [remember]}},
+            httpx_args={"event_hooks": {"request": [remember], "response": [observe]}},
         )
 
     def call(self, operation: str, expected: Expect | list[Expect], send: Callable[[], Response[Any]]) -> Any:
@@ -218,9 +242,12 @@ def _wait(session: _Session, operation_id: str) -> None:
         wait_for_operation(fetch, timeout=session.target.operation_timeout)
 
 
-def run(target: Target) -> list[Outcome]:
-    """Call every operation with the generated client (documented successes and errors); one outcome each."""
-    session = _Session(target)
+def run(target: Target, model: Model | None = None) -> list[Outcome]:
+    """Call every operation with the generated client (documented successes and errors); one outcome each.
+
+    With a `model`, every answer is also checked against it.
+    """
+    session = _Session(target, model)
     client, t = session.client, target
     with client:
         created = session.call(

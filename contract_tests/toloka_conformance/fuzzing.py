@@ -14,6 +14,7 @@ from schemathesis import Response
 
 from toloka_conformance.checks.support import valid_values
 from toloka_conformance.constraints import Constraints, ItemBudget
+from toloka_conformance.oracle import Model
 from toloka_conformance.redaction import REDACTED, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict
 from toloka_conformance.schemathesis_internals import (
@@ -139,17 +140,44 @@ def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
     )
 
 
-def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudget]:
-    """Run schemathesis against the target; one outcome per check, plus one for the run itself."""
+def run(target: Target, settings: FuzzSettings, model: Model | None = None) -> tuple[list[Outcome], ItemBudget]:
+    """Run schemathesis against the target; one outcome per check, plus one for the run itself.
+
+    With a `model`, every answer schemathesis gets is also checked against it (an `after_call` hook).
+    """
     started = time.monotonic()
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
     Constraints(target, budget, settings.seed, answer=_answer(target)).install(schema)
+    if model is not None:
+        schema.hooks.register_hook_with_name(_feeding(model), "after_call")
     start_workflows_at_uploads(schema)
     summary = _Events(target)
     for event in from_schema(schema).execute():
         summary.take(event)
     return _outcomes(summary, time.monotonic() - started, budget), budget
+
+
+def _feeding(model: Model) -> Any:
+    """An `after_call` hook handing each exchange to the model (its window: the response time before now)."""
+
+    def after_call(context: Any, case: Any, response: Response) -> None:
+        request = response.request
+        finished = model.clock()
+        body = request.body
+        model.observe_raw(
+            method=str(request.method),
+            url=str(request.url),
+            headers={str(k): str(v) for k, v in request.headers.items()},
+            content=body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else None,
+            status=response.status_code,
+            answer=response.content,
+            started=finished - response.elapsed,
+            finished=finished,
+            source="schemathesis",
+        )
+
+    return after_call
 
 
 def _answer(target: Target) -> dict[str, Any] | None:

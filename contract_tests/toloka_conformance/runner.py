@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from toloka_conformance import client_run, fuzzing
+from toloka_conformance import client_run, fuzzing, oracle
 from toloka_conformance.api import Api, Exchange
 from toloka_conformance.checks import REGISTRY, Check, Context, Failed, Skipped
 from toloka_conformance.checks.rate_limit import provoking_items
@@ -82,10 +82,19 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
     outcomes: list[Outcome] = []
     first = [check for check in REGISTRY if not check.runs_last]
     last = [check for check in REGISTRY if check.runs_last]
-    with Api(target.base_url, target.authorization(target.token)) as api, Api(target.base_url, None) as anonymous:
+    model = _model(target)
+    observed = oracle.ObservedApi
+    with (
+        observed(target.base_url, target.authorization(target.token), model=model) as api,
+        observed(target.base_url, None, model=model) as anonymous,
+    ):
         other_token = target.other_token
-        other = Api(target.base_url, target.authorization(other_token)) if other_token is not None else None
-        context = Context(target, api, other, anonymous)
+        other = (
+            observed(target.base_url, target.authorization(other_token), model=model)
+            if other_token is not None
+            else None
+        )
+        context = Context(target, api, other, anonymous, model)
         halt = _Halt(target)
         try:
             parts: list[tuple[str, bool, list[Requirement], Callable[[], list[Outcome]]]] = [
@@ -94,9 +103,9 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
                     "schemathesis",
                     settings.schemathesis,
                     fuzzing.requirements(),
-                    lambda: _fuzz(target, settings, progress),
+                    lambda: _fuzz(target, settings, progress, model),
                 ),
-                ("client", settings.client, _client_rows(), lambda: _client(target, progress)),
+                ("client", settings.client, _client_rows(), lambda: _client(target, progress, model)),
                 ("behaviour", settings.behaviour, _rows(last), lambda: _run_checks(last, context, progress, halt)),
             ]
             for part, enabled, rows, execute in parts:
@@ -107,6 +116,7 @@ def run(target: Target, settings: Settings, progress: Progress = lambda _: None)
                 else:
                     produced = _guarded(rows, execute, target)
                     outcomes += halt.after(part, produced)
+            outcomes += _model_rows(model, api, halt, target, settings)
         finally:
             if other is not None:
                 other.close()
@@ -157,6 +167,24 @@ class _Halt:
         ]
 
 
+def _model(target: Target) -> oracle.Model:
+    """The run's model of what it sent, knowing each account by its Authorization header (never shown)."""
+    accounts = {target.authorization(target.token).reveal(): "main"}
+    if target.other_token is not None:
+        accounts[target.authorization(target.other_token).reveal()] = "other"
+    return oracle.Model(accounts=accounts, secrets=target.secrets(), clock=time.time)
+
+
+def _model_rows(model: oracle.Model, api: Api, halt: _Halt, target: Target, settings: Settings) -> list[Outcome]:
+    """The model's invariants, after it read back what the logs named and nobody read."""
+    if not (settings.behaviour or settings.schemathesis or settings.client):
+        return _left_out(list(oracle.REQUIREMENTS), "behaviour, schemathesis and client (the model reads all three)")
+    if halt.reason is not None:
+        return [halt.not_run(row) for row in oracle.REQUIREMENTS]
+    model.source = "the model's final read-back"
+    return _guarded(list(oracle.REQUIREMENTS), lambda: model.finish(api), target)
+
+
 def _rows(checks: list[Check]) -> list[Requirement]:
     return [check.requirement for check in checks]
 
@@ -165,17 +193,17 @@ def _client_rows() -> list[Requirement]:
     return [client_run.requirement(name) for name in client_run.OPERATIONS]
 
 
-def _fuzz(target: Target, settings: Settings, progress: Progress) -> list[Outcome]:
+def _fuzz(target: Target, settings: Settings, progress: Progress, model: oracle.Model) -> list[Outcome]:
     progress("schemathesis: examples, coverage, fuzzing and stateful phases ...")
     started = time.monotonic()
-    fuzz_outcomes, budget = fuzzing.run(target, settings.fuzz)
+    fuzz_outcomes, budget = fuzzing.run(target, settings.fuzz, model)
     progress(f"schemathesis: done in {time.monotonic() - started:.1f} s, {budget.used} items generated")
     return [_with_rule(outcome) for outcome in fuzz_outcomes]
 
 
-def _client(target: Target, progress: Progress) -> list[Outcome]:
+def _client(target: Target, progress: Progress, model: oracle.Model) -> list[Outcome]:
     progress("generated client: every operation ...")
-    return client_run.run(target)
+    return client_run.run(target, model)
 
 
 def _with_rule(outcome: Outcome) -> Outcome:
@@ -206,6 +234,7 @@ def _run_checks(checks: list[Check], context: Context, progress: Progress, halt:
         if halt.reason is not None:
             outcomes.append(halt.not_run(check.requirement))
             continue
+        context.model.source = check.requirement.id
         outcome = run_check(check, context)
         progress(f"{outcome.verdict.value:5} {check.requirement.id}")
         outcomes.append(outcome)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toloka_conformance.api import Api, Exchange
+from toloka_conformance.oracle import Model
 from toloka_conformance.results import Requirement
 from toloka_conformance.target import Target
 
@@ -36,12 +37,13 @@ class Skipped(Exception):
 
 @dataclass
 class Context:
-    """What a check may use: the target, a client per account, and one without a token."""
+    """What a check may use: the target, a client per account, one without a token, and the run's model."""
 
     target: Target
     api: Api
     other: Api | None
     anonymous: Api
+    model: Model = field(default_factory=lambda: Model(accounts={}))
 
     def other_account(self) -> Api:
         """The second account's client, or skip when no second token was given."""

@@ -165,7 +165,27 @@ def _sorted(ctx: Context, path: str, make: Any) -> str:
             raise Failed(
                 f"sort={sort} listed {got}", expected=f"{sorted(ids, reverse=descending)}", rule=SORT, exchange=exchange
             )
-    return "sort=id,-created and sort=-id,created list the 3 new items in order"
+    return "sort=id,-created and sort=-id,created list the 3 new items in order" + _second_key(ctx, path, low, high)
+
+
+def _second_key(ctx: Context, path: str, low: str, high: str) -> str:
+    """`sort=created,-id` where the second key matters: items of one request that read the same `created` (at
+    millisecond precision or finer, so the tie is real) come by descending id. Nothing to check otherwise."""
+    exchange = ctx.api.get(path, pool_id=ctx.target.pool_id, id_gte=low, id_lte=high, sort="created,-id")
+    items = list_items(exchange)
+    moments = {item.get("created") for item in items}
+    moment = next(iter(moments)) if len(moments) == 1 else None
+    if not isinstance(moment, str) or len(moment.partition(".")[2]) < 3:
+        return "; sort=created,-id not checked (the items' `created` differ, or are absent or coarse)"
+    got = [str(item.get("id")) for item in items]
+    if got != sorted(got, reverse=True):
+        raise Failed(
+            f"sort=created,-id listed {got}, all created {moment}",
+            expected=f"{sorted(got, reverse=True)} (equal `created`: by -id)",
+            rule=SORT,
+            exchange=exchange,
+        )
+    return "; sort=created,-id orders items of equal `created` by descending id"
 
 
 @check("tasks.list.multi_key_sort", "sort takes several comma-separated keys", SORT, creates=3)

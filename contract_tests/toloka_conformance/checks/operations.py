@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,11 +76,11 @@ class _Mixed:
     polled: Exchange
 
 
-def _mixed_upload(ctx: Context) -> _Mixed:
-    """An async [valid, invalid, valid] tasks upload with skip_invalid_items=true, polled until it ends."""
-    items = [task(ctx, __item_idx=str(index)) for index in range(_MIXED_SIZE)]
-    items[_INVALID_INDEX] = invalid_task(ctx, __item_idx=str(_INVALID_INDEX))
-    operation_id, exchange = start_async(ctx, TASKS, items, skip_invalid_items=True)
+def _mixed_upload(ctx: Context, path: str = TASKS, make: Any = task, broken: Any = invalid_task) -> _Mixed:
+    """An async [valid, invalid, valid] upload (tasks unless told) with skip_invalid_items=true, polled to its end."""
+    items = [make(ctx, __item_idx=str(index)) for index in range(_MIXED_SIZE)]
+    items[_INVALID_INDEX] = broken(ctx, __item_idx=str(_INVALID_INDEX))
+    operation_id, exchange = start_async(ctx, path, items, skip_invalid_items=True)
     operation, polled = poll_until_ended(ctx, operation_id, exchange)
     return _Mixed(operation_id, items, operation, polled)
 
@@ -110,15 +111,39 @@ def operation_ends(ctx: Context) -> str:
     return f"the operation ended in {mixed.operation.get('status')}"
 
 
-@check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=2)
+@check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=4)
 def counts_add_up(ctx: Context) -> str:
-    """After a [valid, invalid, valid] upload: total 3, valid+not_valid and success+failed equal total."""
-    mixed = _mixed_upload(ctx)
+    """After a [valid, invalid, valid] upload of tasks, and of suites: total 3, valid+not_valid and
+    success+failed equal total (each kind its own upload: a fault is blamed on the case that shows it)."""
+    observed = _each_kind(lambda path, make, broken: _counts_add_up(_mixed_upload(ctx, path, make, broken)))
+    return observed + " after 2 valid + 1 invalid items"
+
+
+def _invalid_suite(ctx: Context, **fields: Any) -> dict[str, Any]:
+    return suite(ctx, valid=False, **fields)
+
+
+# Each kind with its valid and invalid item: a rule run for both, each kind its own upload.
+_KINDS = ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite))
+
+
+def _each_kind(run: Callable[[str, Any, Any], str]) -> str:
+    """`run(path, make, broken)` for tasks, then suites; a failure says which kind's upload showed it."""
+    seen = []
+    for path, kind, make, broken in _KINDS:
+        try:
+            seen.append(f"{kind}: {run(path, make, broken)}")
+        except Failed as failure:
+            raise failure.about(f"an async {kind} upload") from None
+    return "; ".join(seen)
+
+
+def _counts_add_up(mixed: _Mixed) -> str:
     d = _details(mixed)
     if d["total_count"] != _MIXED_SIZE:
         raise Failed(
             f"total_count {d['total_count']}",
-            expected=f"{_MIXED_SIZE}, the tasks in the request",
+            expected=f"{_MIXED_SIZE}, the items in the request (in the kind's unit)",
             rule=COUNTS,
             exchange=mixed.polled,
         )
@@ -130,7 +155,7 @@ def counts_add_up(ctx: Context) -> str:
         raise Failed(
             f"details {d}", expected="success_count + failed_count == total_count", rule=COUNTS, exchange=mixed.polled
         )
-    return f"details {d} after 2 valid + 1 invalid tasks"
+    return f"details {d}"
 
 
 @check("operations.log_matches_counts", "The operation log agrees with the counts and ids", LOG, creates=2)
@@ -239,6 +264,40 @@ def reused_operation_id(ctx: Context) -> None:
         )
 
 
+GLOBAL_ID = (
+    "[openapi.yaml OperationIdQuery] Reusing an id answers 409 `OPERATION_ALREADY_EXISTS` and creates nothing. "
+    "Operation ids are global: an id used by any account is taken (whichever endpoint reuses it)."
+)
+
+
+@check(
+    "operations.id_global",
+    "An operation_id in use is taken for the other endpoint and the other account too",
+    GLOBAL_ID,
+    creates=1,
+)
+def operation_id_global(ctx: Context) -> str:
+    """A tasks upload takes id U; a suites upload with U, and (with --other-token-env and --foreign-pool-id) the
+    other account's tasks upload into its own pool with U, answer 409 OPERATION_ALREADY_EXISTS, nothing created."""
+    chosen = str(uuid.uuid4())
+    _, first = start_async(ctx, TASKS, [task(ctx)], operation_id=chosen)
+    wait_until_ended(ctx, chosen, first)
+    before = {path: newest_id(ctx, path) for path in (TASKS, SUITES)}  # the first upload's task included
+    reusers = [("the suites endpoint", ctx.api, SUITES, [suite(ctx)])]
+    if ctx.other is not None and ctx.target.foreign_pool_id is not None:  # the other account's own pool
+        reusers.append(("the other account", ctx.other, TASKS, [task(ctx, pool_id=ctx.target.foreign_pool_id)]))
+    for who, api, path, items in reusers:
+        second = api.post(path, items, async_mode=True, operation_id=chosen)
+        settle_if_accepted(ctx, second)
+        try:
+            expect_error(second, 409, "OPERATION_ALREADY_EXISTS", GLOBAL_ID)
+        except Failed as failure:
+            raise failure.about(f"operation_id reused by {who}") from None
+        if api is ctx.api:  # the other account's pool is not ours to read
+            expect_nothing_created(ctx, path, before[path], GLOBAL_ID, second)
+    return f"operation_id {chosen} refused (409) when reused by {' and '.join(who for who, *_ in reusers)}"
+
+
 @check(
     "operations.id_case_insensitive", "An operation_id in another letter case is the same operation", ID_CASE, creates=1
 )
@@ -286,10 +345,15 @@ def invalid_operation_id(ctx: Context) -> None:
 
 @check("operations.fail_counts", "A FAILed upload counts nothing created: success 0, failed = total", FAIL_COUNTS)
 def fail_counts(ctx: Context) -> str:
-    """Async [valid, invalid] with skip_invalid_items=false: FAIL, success_count 0, failed_count 2, pool unchanged."""
-    before = newest_id(ctx, TASKS)
-    items = [task(ctx, __item_idx="0"), invalid_task(ctx, __item_idx="1")]
-    operation_id, started = start_async(ctx, TASKS, items, skip_invalid_items=False)
+    """Async [valid, invalid] tasks, and suites, with skip_invalid_items=false: FAIL, success_count 0,
+    failed_count 2, the pool unchanged."""
+    return _each_kind(lambda path, make, broken: _fail_counts(ctx, path, make, broken))
+
+
+def _fail_counts(ctx: Context, path: str, make: Any, broken: Any) -> str:
+    before = newest_id(ctx, path)
+    items = [make(ctx, __item_idx="0"), broken(ctx, __item_idx="1")]
+    operation_id, started = start_async(ctx, path, items, skip_invalid_items=False)
     operation, polled = poll_until_ended(ctx, operation_id, started)
     if operation.get("status") != "FAIL":
         raise Failed(
@@ -300,7 +364,7 @@ def fail_counts(ctx: Context) -> str:
     wrong = {name: d[name] for name, value in wanted.items() if d[name] != value}
     if wrong:
         raise Failed(f"details {d}", expected=f"{wanted} (nothing was created)", rule=FAIL_COUNTS, exchange=polled)
-    expect_nothing_created(ctx, TASKS, before, FAIL_COUNTS, started)
+    expect_nothing_created(ctx, path, before, FAIL_COUNTS, started)
     return f"FAIL with details {d}, nothing created"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from toloka_conformance.checks.base import Context, Failed, check
-from toloka_conformance.checks.readback import differences
 from toloka_conformance.checks.support import (
     SUITES,
     TASKS,
@@ -22,6 +21,7 @@ from toloka_conformance.checks.support import (
     suite,
     task,
 )
+from toloka_conformance.oracle import differences
 
 SYNC = (
     "[openapi.yaml create_tasks / create_task_suites; fullApi createTask: oneOf [TaskFormV1, array]] One object "
