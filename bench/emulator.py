@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from toloka_emulator.testing import free_port, running_emulator
+from toloka_emulator.cli import listen
+from toloka_emulator.testing import running_emulator
 
 from bench.table import Row
 
@@ -77,11 +78,11 @@ class _Target:
 
 @contextlib.contextmanager
 def _baseline_server() -> Iterator[_Target]:
-    """The trivial endpoint under uvicorn, one worker, on a free loopback port."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.emulator_baseline:app", "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, cwd=REPO)
+    """The trivial endpoint under uvicorn, one worker, on a loopback port bound here and handed to it (no race)."""
+    with listen("127.0.0.1", 0) as sock:
+        port = sock.getsockname()[1]
+        command = [sys.executable, "-m", "bench.emulator_baseline", str(sock.fileno())]
+        process = subprocess.Popen(command, cwd=REPO, pass_fds=(sock.fileno(),))
     try:
         deadline = time.monotonic() + 30
         while True:
