@@ -24,12 +24,7 @@ async def create(request: Request) -> Response:
     return Response(orjson.dumps({"items": {str(i): item for i, item in enumerate(items)}}), 201)
 
 
-async def ready(request: Request) -> Response:
-    """Answers once the server is up."""
-    return Response(b"ok")
-
-
-app = Starlette(routes=[Route("/api/v1/tasks", create, methods=["POST"]), Route("/ready", ready)])
+app = Starlette(routes=[Route("/api/v1/tasks", create, methods=["POST"])])
 
 
 def serve(fd: int) -> None:
