@@ -818,8 +818,8 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
     # Somewhere between the start of sending and its middle (80 batches, two in flight, each polled).
     started = time.monotonic()
     while not output.exists() and time.monotonic() - started < 30:
-        time.sleep(0.01)
-    time.sleep(random.Random(seed).uniform(0.0, 1.0))
+        time.sleep(0.01)  # real time: a real upload process, to be interrupted by a real signal
+    time.sleep(random.Random(seed).uniform(0.0, 1.0))  # real time: a random point of that real process's run
     first.send_signal(signal.SIGINT)
     _, stderr = first.communicate(timeout=60)
     assert first.returncode == 130, f"the signal should have interrupted the upload: {stderr}"
