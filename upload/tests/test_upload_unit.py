@@ -619,3 +619,10 @@ def test_the_command_line_gives_one_options_object_and_its_advice_reads_the_opti
     )
     assert _failed_next(unsafe, None).startswith("upload those lines again")
     assert _failed_next(plain, None).startswith("rerun the same command")
+    # A checkpoint's refusal names the flags that differ (identity.FLAG_NAMES): each is one the command has.
+    import re
+
+    from toloka_upload.identity import FLAG_NAMES
+
+    named = set(re.findall(r"--[a-z-]+", " ".join(FLAG_NAMES.values())))
+    assert named and all(f" {flag}" in build_parser().format_help() for flag in named), named
