@@ -11,7 +11,6 @@ import http.client
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from toloka_emulator.testing import free_port, running_emulator
+from toloka_contract.operations import wait_for_operation
+from toloka_emulator.cli import listen
+from toloka_emulator.testing import running_emulator, wait_until_serving
 
 from bench.table import Row
 
@@ -77,21 +78,14 @@ class _Target:
 
 @contextlib.contextmanager
 def _baseline_server() -> Iterator[_Target]:
-    """The trivial endpoint under uvicorn, one worker, on a free loopback port."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.emulator_baseline:app", "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, cwd=REPO)
+    """The trivial endpoint under uvicorn, one worker, on a loopback port bound here and handed to it (no race)."""
+    with listen("127.0.0.1", 0) as sock:
+        port = sock.getsockname()[1]
+        command = [sys.executable, "-m", "bench.emulator_baseline", str(sock.fileno())]
+        process = subprocess.Popen(command, cwd=REPO, pass_fds=(sock.fileno(),))
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the baseline server did not start") from None
-                time.sleep(0.05)
+        if not wait_until_serving(process, f"http://127.0.0.1:{port}"):
+            raise RuntimeError("the baseline server did not start")
         yield _Target(port, {})
     finally:
         process.terminate()
@@ -109,13 +103,14 @@ def _rss_mb(pid: int) -> float:
 def _wait_success(base_url: str, operation_id: str, headers: dict[str, str]) -> dict[str, Any]:
     """Poll an operation every 10 ms until it ends."""
     conn = http.client.HTTPConnection(base_url.removeprefix("http://"), timeout=120)
+
+    def fetch() -> dict[str, Any]:
+        conn.request("GET", f"/api/v1/operations/{operation_id}", headers=headers)
+        operation: dict[str, Any] = orjson.loads(conn.getresponse().read())
+        return operation
+
     try:
-        while True:
-            conn.request("GET", f"/api/v1/operations/{operation_id}", headers=headers)
-            operation: dict[str, Any] = orjson.loads(conn.getresponse().read())
-            if operation["status"] in ("SUCCESS", "FAIL"):
-                return operation
-            time.sleep(0.01)
+        return wait_for_operation(fetch, interval=0.01, backoff=1.0, max_interval=0.01, timeout=120)
     finally:
         conn.close()
 

@@ -69,8 +69,3 @@ def format_timestamp(value: datetime) -> str:
         f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
         f".{value.microsecond // 1000:03d}"
     )
-
-
-def now_timestamp() -> str:
-    """The current UTC time as a timestamp."""
-    return format_timestamp(datetime.now(UTC))

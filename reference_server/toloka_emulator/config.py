@@ -374,14 +374,19 @@ def _created(entry: dict[str, Any], where: str) -> str:
         raise ConfigError(f"{where}.created must be a timestamp like {DEFAULT_CREATED}") from None
 
 
-def _project(index: int, entry: Any, accounts: set[str]) -> ProjectConfig:
-    """One [[projects]] entry."""
-    where = f"projects[{index}]"
+def _owned(where: str, entry: Any, accounts: set[str]) -> tuple[str, str]:
+    """`where` and the id of an entry that must be a table with an id and a configured owner."""
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table")
-    project_id = _string(entry, "id", where)
+    entry_id = _string(entry, "id", where)
     if entry.get("owner") not in accounts:
         raise ConfigError(f"{where}.owner must name a configured account")
+    return where, entry_id
+
+
+def _project(index: int, entry: Any, accounts: set[str]) -> ProjectConfig:
+    """One [[projects]] entry."""
+    where, project_id = _owned(f"projects[{index}]", entry, accounts)
     return ProjectConfig(
         id=project_id,
         owner=entry["owner"],
@@ -394,15 +399,10 @@ def _project(index: int, entry: Any, accounts: set[str]) -> ProjectConfig:
 
 def _pool(index: int, entry: Any, accounts: set[str], projects: dict[str, ProjectConfig]) -> PoolConfig:
     """One [[pools]] entry."""
-    where = f"pools[{index}]"
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where} must be a table")
-    pool_id = _string(entry, "id", where)
-    if entry.get("owner") not in accounts:
-        raise ConfigError(f"{where}.owner must name a configured account")
+    where, pool_id = _owned(f"pools[{index}]", entry, accounts)
     if "input_spec" in entry:
         raise ConfigError(f"{where}.input_spec: input specs belong to projects ([[projects]]); name one in project_id")
-    project = projects.get(entry.get("project_id"))  # type: ignore[arg-type]
+    project = projects.get(entry.get("project_id"))
     if project is None or project.owner != entry["owner"]:
         raise ConfigError(f"{where}.project_id must name a configured project of the pool's owner")
     status = entry.get("status", "open")

@@ -101,7 +101,7 @@ class Emulator:
         self.fault_random = random.Random(config.faults.seed)
         # Items parsed at acceptance, handed to the worker so it need not parse the stored input again.
         self._accepted: dict[str, list[dict[str, Any]]] = {}
-        # Rate-limit reservations of accepted operations, settled when they end (lost, like all counts, on restart).
+        # Rate-limit reservations of accepted operations, released when they end (lost, like all counts, on restart).
         self._reservations: dict[str, tuple[RateLimiter, Reservation]] = {}
 
     @property
@@ -347,7 +347,7 @@ class Emulator:
             self._writer.rollback()
             self.pools.restore(states_before)
             raise
-        self._settle(operation_id, len(items) - len(created))
+        self._release_reservation(operation_id, len(items) - len(created))
 
     def _fail_operation(self, operation_id: str) -> None:
         row = self._reader_for_writer().get_operation(operation_id)
@@ -362,9 +362,9 @@ class Emulator:
                 details=orjson.dumps({**details, "failed_count": total}),
             )
             self._writer.update_operation(failed, batch.operation_results(total, [], batch.Evaluation(), []))
-        self._settle(operation_id, None)
+        self._release_reservation(operation_id, None)
 
-    def _settle(self, operation_id: str, uncreated: int | None) -> None:
+    def _release_reservation(self, operation_id: str, uncreated: int | None) -> None:
         """Give back the rate-limit count of an ended operation's items that were not created (None: all)."""
         held = self._reservations.pop(operation_id, None)
         if held is not None:

@@ -19,7 +19,7 @@ from toloka_upload.pacer import Pacer
 from toloka_upload.readers import SourceLines, read_jsonl, read_table, text_digest
 from toloka_upload.report import output_records
 from toloka_upload.results import BatchOutcome
-from toloka_upload.timing import Timing
+from toloka_upload.timing import FakeClock, Timing
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_pacer_lets_a_batch_as_large_as_the_limit_go_once_a_minute() -> None:
 def test_checkpoint_survives_a_torn_last_line_and_refuses_another_target_saying_what_differs(tmp_path: Path) -> None:
     path = tmp_path / "c"
     target = Target("http://h", "tasks", "1", True, False, False, False)
-    first = Checkpoint(path, target)
+    first = Checkpoint(path, target, wall_clock=FakeClock(start=1234.5))
     batch = PreparedBatch(0, 0, 2, b"[]", [0, 1], {}, ["d0", "d1"])
     key = first.record_start(batch, "op-0")
     first.record_done(
@@ -103,7 +103,7 @@ def test_checkpoint_survives_a_torn_last_line_and_refuses_another_target_saying_
 
     again = Checkpoint(path, target)
     assert again.created == {0: ("d0", "a")}, "only created positions count as done"
-    assert [(p.start, p.operation_id, p.sent) for p in again.pending] == [(2, "op-1", [0, 1])]
+    assert [(p.start, p.operation_id, p.sent, p.at) for p in again.pending] == [(2, "op-1", [0, 1], 1234.5)]
     again.close()
     with pytest.raises(CheckpointMismatchError, match=r"the pool \(--pool-id\): '1' then, '2' now.*Nothing was sent"):
         Checkpoint(path, attrs.evolve(target, pool_id="2"))

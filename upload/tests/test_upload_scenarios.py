@@ -111,6 +111,18 @@ def command(emulator: RunningEmulator, kind: str, source: Path, *args: str, base
     ]  # fmt: skip
 
 
+def interrupted_paced(argv: list[str], env: dict[str, str], output: Path, how: signal.Signals) -> tuple[int, str]:
+    """Run the command in a child process at 200 items a minute (two batches of 100 go at once, the rest wait for
+    the pacer) and send it `how` once its --output holds 100 records; its exit status and stderr."""
+    first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
+        time.sleep(0.05)  # real time: a real upload process, to be interrupted by a real signal
+    first.send_signal(how)
+    _, stderr = first.communicate(timeout=60)
+    return first.returncode, stderr
+
+
 def run(emulator: RunningEmulator, argv: list[str]) -> subprocess.CompletedProcess[str]:
     """The command in this process (its code path is the console script's; the signal tests use a child
     process): an interpreter start and the imports cost more than these small uploads."""
@@ -243,19 +255,13 @@ def test_3_interrupted_async_upload_without_checkpoint_rerun_creates_each_line_o
     output = tmp_path / "out.jsonl"
     argv = command(emulator, kind, source, "--pool-id", "1", "--batch-size", "100", "--output", str(output))
     env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
-    # 200 items a minute: two batches go at once, the rest wait for the pacer when the signal comes.
-    first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
-        time.sleep(0.05)  # real time: a real upload process, to be interrupted by a real signal
-    first.send_signal(how)
-    _, stderr = first.communicate(timeout=60)
+    returncode, stderr = interrupted_paced(argv, env, output, how)
     if how is signal.SIGINT:
-        assert first.returncode == 130, stderr
+        assert returncode == 130, stderr
         assert "checkpoint" not in stderr and "rerun the same command to finish" in stderr
         assert "(of 600 items)" in stderr, "the summary counts every input line"
     else:
-        assert first.returncode == -signal.SIGKILL, f"the upload should still have been running: {stderr}"
+        assert returncode == -signal.SIGKILL, f"the upload should still have been running: {stderr}"
     assert sum(stored(emulator, kind).values()) < 600, "the interruption came before the end"
 
     second = run(emulator, [*argv, "--items-per-minute", "0"])
@@ -277,16 +283,11 @@ def test_3_interrupted_sync_upload_with_checkpoint_rerun_creates_each_line_once(
         "--checkpoint", str(tmp_path / "ckpt"),
     )  # fmt: skip
     env = {**os.environ, "TOLOKA_TOKEN": emulator.token()}
-    first = subprocess.Popen([*argv, "--items-per-minute", "200"], env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while (not output.exists() or output.read_bytes().count(b"\n") < 100) and time.monotonic() < deadline:
-        time.sleep(0.05)  # real time: a real upload process, to be interrupted by a real signal
-    first.send_signal(how)
-    _, stderr = first.communicate(timeout=60)
+    returncode, stderr = interrupted_paced(argv, env, output, how)
     if how is signal.SIGINT:
-        assert first.returncode == 130 and "--checkpoint" in stderr, stderr
+        assert returncode == 130 and "--checkpoint" in stderr, stderr
     else:
-        assert first.returncode == -signal.SIGKILL, f"the upload should still have been running: {stderr}"
+        assert returncode == -signal.SIGKILL, f"the upload should still have been running: {stderr}"
     assert sum(stored(emulator, kind).values()) < 600, "the interruption came before the end"
     second = run(emulator, [*argv, "--items-per-minute", "0"])
     assert second.returncode == 0, second.stderr
@@ -610,7 +611,7 @@ def test_7_a_misspelt_option_is_a_type_error() -> None:
 async def test_7_the_deadline_ends_retrying_on_the_fake_clock_and_every_retry_is_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock = FakeClock()
+    clock = FakeClock(start=1000.0)
     unavailable = httpx.MockTransport(lambda request: httpx.Response(503, json={"code": "X", "message": "down"}))
     settings = Settings(items_per_minute=10, batch_size=5, retry=RetryPolicy(max_attempts=10**6, backoff_max=10))
     with caplog.at_level(logging.INFO, logger="toloka_upload"):
@@ -625,7 +626,7 @@ async def test_7_the_deadline_ends_retrying_on_the_fake_clock_and_every_retry_is
     assert any("deadline" in (result[i].reason or "") for i in range(20))
     # Async mode first reads what earlier runs created: with the server down past the deadline it refuses,
     # having sent nothing.
-    clock = FakeClock()
+    clock = FakeClock(start=1000.0)
     with pytest.raises(EarlierRunsError, match=r"could not read what earlier runs of this upload created.*Nothing was"):
         await async_upload_tasks(
             make("tasks", 20), pool_id="1", token=FAKE_TOKEN, base_url="http://api.test", transport=unavailable,
@@ -817,8 +818,8 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
     # Somewhere between the start of sending and its middle (80 batches, two in flight, each polled).
     started = time.monotonic()
     while not output.exists() and time.monotonic() - started < 30:
-        time.sleep(0.01)
-    time.sleep(random.Random(seed).uniform(0.0, 1.0))
+        time.sleep(0.01)  # real time: a real upload process, to be interrupted by a real signal
+    time.sleep(random.Random(seed).uniform(0.0, 1.0))  # real time: a random point of that real process's run
     first.send_signal(signal.SIGINT)
     _, stderr = first.communicate(timeout=60)
     assert first.returncode == 130, f"the signal should have interrupted the upload: {stderr}"

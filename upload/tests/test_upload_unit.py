@@ -521,6 +521,8 @@ def test_the_options_are_written_once_and_everything_else_is_derived_from_them()
     assert UploadFields.__annotations__.keys() == fields.keys(), "the flat keyword arguments are the options' fields"
     connection = [p.name for p in inspect.signature(async_upload).parameters.values() if p.kind is p.KEYWORD_ONLY]
     assert UploadCall.__annotations__.keys() == {*fields, *connection}
+    uploader = [p.name for p in inspect.signature(AsyncUploader.__init__).parameters.values()][1:]
+    assert set(uploader) == set(connection), "async_upload takes the uploader's connection arguments, no other"
     assert attrs.fields_dict(ApiFlags).keys() <= fields.keys(), "the API's flags are options"
     assert attrs.fields_dict(Target).keys() - fields.keys() == {"base_url", "kind", "salt"}
     options = UploadOptions(pool_id="1", skip_invalid_items=True)
@@ -592,3 +594,35 @@ def test_a_slot_another_run_took_at_the_same_time_stops_this_run_before_it_could
     for index in (1, 2, 3):
         assert result[index].status is ItemStatus.FAILED
         assert "another run of the same upload sent operation" in (result[index].reason or "")
+
+
+def test_the_command_line_gives_one_options_object_and_its_advice_reads_the_options() -> None:
+    from pathlib import Path
+
+    import attrs
+    from toloka_upload import UploadOptions
+    from toloka_upload.cli import _failed_next, _guarantee, _interrupted, _options, build_parser
+
+    argv = ["tasks", "in.jsonl", "--pool-id", "7", "--sync", "--skip-invalid", "--allow-defaults", "--open-pool"]
+    args = build_parser().parse_args([*argv, "--checkpoint", "c", "--again=n", "--give-up-after", "5"])
+    assert _options(args) == UploadOptions(
+        pool_id="7", async_mode=False, skip_invalid_items=True, allow_defaults=True, open_pool=True,
+        checkpoint=Path("c"), again="n", give_up_after=5.0,
+    )  # fmt: skip
+    plain = _options(build_parser().parse_args(["tasks", "in.jsonl"]))
+    assert plain == UploadOptions(), "no flag: the options' own defaults"
+    assert _guarantee(plain) is None and "--again=n" in _interrupted(attrs.evolve(plain, again="n"), None)
+    unsafe = attrs.evolve(plain, async_mode=False)
+    assert "--checkpoint" in (_guarantee(unsafe) or ""), "a synchronous upload without a checkpoint is warned about"
+    assert "would create the items of this run again (the items created so far are in o)" in _interrupted(
+        unsafe, Path("o")
+    )
+    assert _failed_next(unsafe, None).startswith("upload those lines again")
+    assert _failed_next(plain, None).startswith("rerun the same command")
+    # A checkpoint's refusal names the flags that differ (identity.FLAG_NAMES): each is one the command has.
+    import re
+
+    from toloka_upload.identity import FLAG_NAMES
+
+    named = set(re.findall(r"--[a-z-]+", " ".join(FLAG_NAMES.values())))
+    assert named and all(f" {flag}" in build_parser().format_help() for flag in named), named

@@ -206,7 +206,7 @@ async def test_the_pacers_wait_reaches_the_progress_line() -> None:
     bar = Progress(20, clock=clock, file=out, terminal=True)
     undo = watch(bar, verbose=False)
     try:
-        pacer = Pacer(10, clock.timing())
+        pacer = Pacer(10, Timing(clock, clock.sleep))
         await pacer.acquire(10)
         bar.update(10)
         waiting = asyncio.ensure_future(pacer.acquire(10))
@@ -234,7 +234,9 @@ async def test_a_backoff_wait_reaches_the_progress_line_and_stays_logged() -> No
 
     try:
         policy = RetryPolicy(backoff_base=8.0)
-        response = await send_with_retry(send, policy, replay_safe=True, timing=clock.timing(), what="GET pool 1")
+        response = await send_with_retry(
+            send, policy, replay_safe=True, timing=Timing(clock, clock.sleep), what="GET pool 1"
+        )
     finally:
         undo()
     assert response.status_code == 200 and len(attempts) == 2 and attempts[1] == clock.slept[0]
@@ -317,7 +319,7 @@ async def test_a_429_holds_every_batch_for_the_wait_the_server_asked() -> None:
         httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "slow", "payload": {"interval": "MIN"}}),
         httpx.Response(201, json={"items": {}}),
     ]
-    pacer = Pacer(1000, clock.timing())
+    pacer = Pacer(1000, Timing(clock, clock.sleep))
     heard: list[float] = []
 
     async def send() -> httpx.Response:
@@ -329,7 +331,7 @@ async def test_a_429_holds_every_batch_for_the_wait_the_server_asked() -> None:
         assert pacer.delay_for(1) == 60.0, "no batch goes while the server asks to wait"
 
     response = await send_with_retry(
-        send, RetryPolicy(), replay_safe=True, timing=clock.timing(), on_rate_limited=on_rate_limited
+        send, RetryPolicy(), replay_safe=True, timing=Timing(clock, clock.sleep), on_rate_limited=on_rate_limited
     )
     assert response.status_code == 201 and heard == [60.0] and clock.slept == [60.0]
     assert pacer.delay_for(1) == 0.0, "the hold ends when the wait does"

@@ -24,6 +24,7 @@ from toloka_upload.errors import CheckpointMismatchError
 from toloka_upload.identity import Target, differences
 from toloka_upload.items import PreparedBatch
 from toloka_upload.results import BatchOutcome
+from toloka_upload.timing import Clock
 
 FORMAT = "toloka-upload-checkpoint/2"
 Marks = list[list[str] | None]
@@ -69,9 +70,12 @@ def recorded_salt(path: Path) -> str | None:
 class Checkpoint:
     """Reads the state of earlier runs and records this one's progress."""
 
-    def __init__(self, path: Path, target: Target) -> None:
+    def __init__(self, path: Path, target: Target, *, wall_clock: Clock = time.time) -> None:
+        # The start records' `at` is calendar time, for a person reading the file (nothing decides by it); the
+        # upload's own clock is monotonic (its deadline), so this one is separate, and passed in by tests.
         self.path = path
         self.target = target
+        self._wall_clock = wall_clock
         self.created: dict[int, tuple[str, str]] = {}
         """Input position -> (item digest, id) of everything earlier runs created."""
         self.unknown: dict[int, str] = {}
@@ -159,7 +163,7 @@ class Checkpoint:
             "sent": batch.sent,
             "digests": batch.digests,
             "operation_id": operation_id,
-            "at": time.time(),
+            "at": self._wall_clock(),
         }
         if operation_id is None and batch.marks is not None:
             record["marks"] = batch.marks

@@ -22,6 +22,7 @@ from toloka_upload.checks import InputSpec
 from toloka_upload.credentials import TOKEN_ENV, MissingTokenError
 from toloka_upload.errors import AuthenticationError, CheckpointMismatchError, EarlierRunsError, UsageError
 from toloka_upload.kinds import Kind
+from toloka_upload.options import UploadOptions
 from toloka_upload.progress import TICK, Progress, watch
 from toloka_upload.reach import UnreachableError, check_reachable
 from toloka_upload.readers import Numbered, SourceLines, read_jsonl, read_table
@@ -188,17 +189,32 @@ def _retry_plan(args: argparse.Namespace, kind: Kind) -> RetryPlan:
     return retry
 
 
-def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Report) -> Iterator[str]:
+def _options(args: argparse.Namespace) -> UploadOptions:
+    """The upload's options as the command line gives them (the one place its flags become options; what the
+    command says about reruns is derived from these, not from the flags again)."""
+    return UploadOptions(
+        pool_id=args.pool_id,
+        async_mode=not args.sync,
+        skip_invalid_items=args.skip_invalid,
+        allow_defaults=args.allow_defaults,
+        open_pool=args.open_pool,
+        checkpoint=args.checkpoint,
+        again=args.again or False,
+        give_up_after=args.give_up_after,
+    )
+
+
+def _invalid_advice(options: UploadOptions, output: Path | None, result: UploadResult, report: Report) -> Iterator[str]:
     """What to do about invalid lines, counted against the input's lines, with the next command."""
     if not result.invalid:
         return
     lines = f"{result.invalid:,} of {result.total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
     if report.held_back:
-        if not args.sync and not args.checkpoint:
+        if options.async_mode and not options.checkpoint:
             # An async rerun meets what earlier runs of the target created, whatever their flags (identity.py).
             skip = "rerun the same command with --skip-invalid to create the valid ones now"
-        elif args.output:
-            skip = f"rerun with --retry-from {args.output} --skip-invalid to create the valid ones now"
+        elif output:
+            skip = f"rerun with --retry-from {output} --skip-invalid to create the valid ones now"
         else:
             skip = "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
         yield (
@@ -209,17 +225,17 @@ def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Repo
     else:
         yield f"{lines}; {report.where()}."
         yield (
-            f"Next: fix them, then rerun with --retry-from {args.output} to send only those lines."
-            if args.output
+            f"Next: fix them, then rerun with --retry-from {output} to send only those lines."
+            if output
             else "Next: fix them and rerun the same command."
         )
 
 
-def _failed_next(args: argparse.Namespace) -> str:
+def _failed_next(options: UploadOptions, output: Path | None) -> str:
     """The command that sends the items known not to be created, and nothing else."""
-    if args.output:
-        return f"rerun with --retry-from {args.output} to send only those"
-    if not args.sync or args.checkpoint:
+    if output:
+        return f"rerun with --retry-from {output} to send only those"
+    if options.async_mode or options.checkpoint:
         return "rerun the same command to send them (what this run created is not created again)"
     return (
         "upload those lines again (they were not created; without --checkpoint, rerunning the whole command would"
@@ -227,9 +243,9 @@ def _failed_next(args: argparse.Namespace) -> str:
     )
 
 
-def _guarantee(args: argparse.Namespace) -> str | None:
+def _guarantee(options: UploadOptions) -> str | None:
     """What a synchronous upload can promise, said before it starts."""
-    if not args.sync or args.checkpoint:
+    if options.async_mode or options.checkpoint:
         return None
     return (
         "note: --sync without --checkpoint: if this run is interrupted, rerunning it may create the batches it "
@@ -252,22 +268,22 @@ def _again_name(args: argparse.Namespace) -> str | bool:
         "--again, which would upload everything once more)",
         file=sys.stderr,
     )
-    args.again = name
     return name
 
 
-def _interrupted(args: argparse.Namespace) -> str:
-    if not args.sync:
-        again = f" (with --again={args.again})" if args.again else ""
+def _interrupted(options: UploadOptions, output: Path | None) -> str:
+    """What to do after an interruption."""
+    if options.async_mode:
+        again = f" (with --again={options.again})" if options.again else ""
         return (
             f"rerun the same command{again} to finish: the batches already sent are recognised by their operation "
             "ids, so nothing is created twice"
         )
-    if args.checkpoint:
-        return f"rerun the same command (with --checkpoint {args.checkpoint}) to finish; nothing is created twice"
-    output = f" (the items created so far are in {args.output})" if args.output else ""
+    if options.checkpoint:
+        return f"rerun the same command (with --checkpoint {options.checkpoint}) to finish; nothing is created twice"
+    so_far = f" (the items created so far are in {output})" if output else ""
     return (
-        f"there is no --checkpoint, so rerunning the same command would create the items of this run again{output}; "
+        f"there is no --checkpoint, so rerunning the same command would create the items of this run again{so_far}; "
         "upload the lines not yet processed only"
     )
 
@@ -294,9 +310,11 @@ async def _run(args: argparse.Namespace) -> int:
         raise UsageError("--retry-from and --checkpoint do not go together: a checkpoint already resumes per item")
     retry_plan = _retry_plan(args, kind) if args.retry_from else None
     only = retry_plan.send if retry_plan is not None else None
-    if note := _guarantee(args):
+    # Resolved once, where the options (and, after an interruption, main's advice) read it.
+    args.again = _again_name(args) or None
+    options = _options(args)
+    if note := _guarantee(options):
         print(note, file=sys.stderr)
-    again = _again_name(args)
     # Made first: it refuses a bad base URL or token before a progress bar or an output file appears.
     base_url = SANDBOX_URL if args.sandbox else args.base_url
     uploader = AsyncUploader(base_url=base_url, settings=settings, clock=clock)
@@ -336,14 +354,7 @@ async def _run(args: argparse.Namespace) -> int:
                 result = await uploader.upload(
                     kind,
                     source.records(numbered),
-                    pool_id=args.pool_id,
-                    async_mode=not args.sync,
-                    skip_invalid_items=args.skip_invalid,
-                    allow_defaults=args.allow_defaults,
-                    open_pool=args.open_pool,
-                    checkpoint=args.checkpoint,
-                    again=again,
-                    give_up_after=args.give_up_after,
+                    options,
                     input_spec=spec,
                     read_input_spec=False,
                     on_batch=report,
@@ -365,7 +376,7 @@ async def _run(args: argparse.Namespace) -> int:
     for hint in report.hints():
         print(hint, file=sys.stderr)
     if result.stopped:
-        print(f"toloka-upload: interrupted; {_interrupted(args)}", file=sys.stderr)
+        print(f"toloka-upload: interrupted; {_interrupted(options, args.output)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     where = f" and in {args.output}" if args.output else ""
     if result.unknown:
@@ -373,19 +384,22 @@ async def _run(args: argparse.Namespace) -> int:
             f"{result.unknown:,} item(s) may or may not have been created (reasons above{where}): "
             + (
                 "rerun the same command to settle them; it creates nothing twice"
-                if not args.sync
+                if options.async_mode
                 else "rerun the same command (same --checkpoint) to settle them: it reads the pool back and "
                 "creates nothing twice"
-                if args.checkpoint
+                if options.checkpoint
                 else "look for them in the pool before uploading those lines again: without --checkpoint a rerun "
                 "could create them twice"
             ),
             file=sys.stderr,
         )
-    for advice in _invalid_advice(args, result, report):
+    for advice in _invalid_advice(options, args.output, result, report):
         print(advice, file=sys.stderr)
     if other := result.failed - report.held_back:
-        print(f"{other:,} item(s) were not created: {report.where()}. Next: {_failed_next(args)}.", file=sys.stderr)
+        print(
+            f"{other:,} item(s) were not created: {report.where()}. Next: {_failed_next(options, args.output)}.",
+            file=sys.stderr,
+        )
     if result.failed or result.unknown:
         return EXIT_FAILED
     return EXIT_INVALID if result.invalid else EXIT_OK
@@ -431,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, asyncio.CancelledError):
         print(
             "toloka-upload: interrupted at once: the batches in flight were not followed to their end; "
-            + _interrupted(args),
+            + _interrupted(_options(args), args.output),
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED

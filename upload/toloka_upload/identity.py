@@ -22,7 +22,9 @@ NAMESPACE = uuid.UUID("5b0c1d3e-7f5a-4c8e-9a51-2f1d7c3b9e10")
 
 @attrs.frozen
 class Target:
-    """Where an upload goes and how: what a checkpoint (and the operation id sequence) is for."""
+    """What an upload is for, derived from its options (options.derived): a checkpoint's header records all of it
+    (a rerun with another target is refused), while the operation id sequence (`slot_id`) takes only the base
+    URL, kind, pool and salt, so a rerun with other API flags still meets what earlier runs created."""
 
     base_url: str
     kind: str

@@ -1,17 +1,17 @@
 """The one clock and the one sleep every waiting part of an upload uses (pacer, retries, polling, the deadline).
 
-Tests pass a fake pair (`FakeClock`) so that minutes of backoff, pacing and polling run in no time.
+Tests pass a fake pair (toloka_contract's `FakeClock`, re-exported here) so that minutes of backoff, pacing and
+polling run in no time: `Timing(clock, clock.sleep)`.
 """
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 import attrs
+from toloka_contract.clock import Clock, FakeClock, Sleep
 
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
+__all__ = ["WAIT_KEY", "Clock", "DeadlinePassed", "FakeClock", "Sleep", "Timing", "Wait", "announce_wait"]
 WAIT_KEY = "toloka_wait"
 """The attribute of a log record that announces a wait: a `Wait` (what a progress display shows while waiting)."""
 logger = logging.getLogger("toloka_upload")
@@ -59,24 +59,3 @@ class Timing:
     def with_deadline(self, give_up_after: float | None) -> "Timing":
         """This clock and sleep, giving up `give_up_after` seconds from now."""
         return attrs.evolve(self, deadline=None if give_up_after is None else self.clock() + give_up_after)
-
-
-class FakeClock:
-    """A clock that only moves when slept on: `sleep(5)` advances it by 5 s at once (then yields to the loop)."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        """Advance the clock by `seconds`."""
-        self.slept.append(seconds)
-        self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
-
-    def timing(self, give_up_after: float | None = None) -> Timing:
-        """A Timing on this clock."""
-        return Timing(self, self.sleep).with_deadline(give_up_after)
