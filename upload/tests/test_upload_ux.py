@@ -333,3 +333,132 @@ async def test_a_429_holds_every_batch_for_the_wait_the_server_asked() -> None:
     )
     assert response.status_code == 201 and heard == [60.0] and clock.slept == [60.0]
     assert pacer.delay_for(1) == 0.0, "the hold ends when the wait does"
+
+
+# Found replaying issue 17 by hand (t17): what a person meets with files that are not what they should be.
+def test_nothing_is_drawn_before_the_first_item_however_long_the_start_and_the_last_line_has_no_eta() -> None:
+    clock = FakeClock(start=0.0)
+    out = io.StringIO()
+    bar = Progress(100, clock=clock, file=out, terminal=False)
+    for _ in range(30):  # seconds of reading earlier runs' operations before a usage error is found
+        clock.now += 1
+        bar.tick()
+    bar.close()
+    assert out.getvalue() == "", "a run refused after a slow start prints only its reason"
+
+    bar = Progress(100, clock=clock, file=out, terminal=False)
+    clock.now += 1
+    bar.update(10)
+    assert "<" in out.getvalue(), "while it runs, an ETA"
+    clock.now += 1
+    bar.close()
+    last = out.getvalue().splitlines()[-1]
+    assert last.startswith("toloka-upload:  10% 10/100 items [00:02, ") and "<" not in last, last
+
+
+def test_an_output_file_that_is_the_input_or_the_checkpoint_is_refused_before_it_is_emptied(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.tsv"
+    text = tsv(["https://example.com/same-file-0.png", "https://example.com/same-file-1.png"])
+    source.write_text(text)
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--base-url", emulator.base_url]
+    for extra, named in [
+        (["--output", str(tmp_path / "." / "tasks.tsv")], "--output"),
+        (["--output", str(tmp_path / "c.ckpt"), "--checkpoint", str(tmp_path / "c.ckpt")], "--output"),
+        (["--checkpoint", str(source)], "--checkpoint"),
+    ]:
+        status, stderr = run([*argv, *extra], emulator.token())
+        assert status == EXIT_USAGE, stderr
+        assert stderr.startswith(f"toloka-upload: {named} ") and "would destroy it" in stderr, stderr
+        assert len(stderr.splitlines()) == 1, stderr
+        assert source.read_text() == text, "the input is untouched"
+        assert not (tmp_path / "c.ckpt").exists()
+    assert pool_images(emulator, "1") == before, "nothing was sent"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.jsonl", b"", "empty.jsonl holds no items (an empty file, or a header only): nothing was sent"),
+        ("header.tsv", b"INPUT:image\n", "header.tsv holds no items (an empty file, or a header only)"),
+        ("garbage.tsv", bytes(range(128, 256)) * 8, "line 1: the header is not UTF-8 text: save the file as UTF-8"),
+        ("utf16.tsv", "INPUT:image\nhttps://example.com/x.png\n".encode("utf-16"), "line 1: the header is not UTF-8"),
+        ("adir", None, "adir: Is a directory"),
+        ("missing.jsonl", None, "missing.jsonl: No such file or directory"),
+    ],
+)
+def test_a_bad_input_file_is_one_line_with_exit_2_and_no_traceback(
+    emulator: RunningEmulator, tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    source = tmp_path / name
+    if content is not None:
+        source.write_bytes(content)
+    elif name == "adir":
+        source.mkdir()
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--base-url", emulator.base_url]
+    status, stderr = run(argv, emulator.token())
+    assert status == EXIT_USAGE, stderr
+    assert len(stderr.splitlines()) == 1 and message in stderr, stderr
+    assert "Errno" not in stderr and "Traceback" not in stderr
+    assert pool_images(emulator, "1") == before
+
+
+def test_a_row_that_is_not_utf8_is_invalid_at_its_line_and_the_others_are_created(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.tsv"
+    good = ["https://example.com/latin1-0.png", "https://example.com/latin1-2.png"]
+    source.write_bytes(f"INPUT:image\n{good[0]}\nhttps://example.com/caf\xe9.png\n{good[1]}\n".encode("latin-1"))
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--skip-invalid"]
+    status, stderr = run([*argv, "--base-url", emulator.base_url], emulator.token())
+    assert status == EXIT_INVALID, stderr
+    assert "line 3 (item 1): invalid: " in stderr and "not UTF-8 text" in stderr, stderr
+    assert "created 2, invalid 1, failed 0 (of 3 items)" in stderr
+    assert sorted(pool_images(emulator, "1")) == sorted(before + good)
+
+
+@pytest.mark.parametrize("flag", ["--timeout", "--give-up-after"])
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_a_duration_that_is_not_above_zero_is_bad_usage(tmp_path: Path, flag: str, value: str) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), pytest.raises(SystemExit) as exited:
+        main(["tasks", str(source), "--pool-id", "1", "--base-url", f"http://127.0.0.1:{free_port()}", flag, value])
+    assert exited.value.code == EXIT_USAGE
+    assert f"argument {flag}: expected a number of seconds" in stderr.getvalue()
+    assert "cannot reach" not in stderr.getvalue(), "refused as usage, not as a server that is down"
+
+
+def test_https_on_a_plain_http_port_is_named_at_once(emulator: RunningEmulator, tmp_path: Path) -> None:
+    base_url = emulator.base_url.replace("http://", "https://")
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    status, stderr = run(["tasks", str(source), "--pool-id", "1", "--base-url", base_url], emulator.token())
+    assert status == EXIT_UNREACHABLE, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"toloka-upload: cannot reach {base_url}: the TLS handshake"), stderr
+    assert "retrying" not in stderr and "gave up" not in stderr
+
+
+def test_a_retry_from_summary_counts_every_input_line(emulator: RunningEmulator, tmp_path: Path) -> None:
+    images = [f"https://example.com/retry-summary-{i}.png" for i in range(5)]
+    source = tmp_path / "tasks.tsv"
+    source.write_text(tsv([*images[:2], "not a url", *images[3:]]))
+    output, again = tmp_path / "out.jsonl", tmp_path / "again.jsonl"
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--skip-invalid", "--base-url"]
+    status, stderr = run([*argv, emulator.base_url, "--output", str(output)], emulator.token())
+    assert status == EXIT_INVALID and "created 4, invalid 1, failed 0 (of 5 items)" in stderr, stderr
+    source.write_text(tsv(images))  # the bad row fixed in place
+    status, stderr = run(
+        [*argv, emulator.base_url, "--retry-from", str(output), "--output", str(again)], emulator.token()
+    )
+    assert status == 0, stderr
+    assert "created 5 (4 of them by an earlier run), invalid 0, failed 0 (of 5 items)" in stderr, stderr
+    assert len(again.read_text().splitlines()) == 5
+    assert sorted(pool_images(emulator, "1")) == sorted(before + images), "each line once"

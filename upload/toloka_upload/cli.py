@@ -39,6 +39,17 @@ def _quotas() -> str:
     return " or ".join(f"{count} {kind.value.replace('-', ' ')}" for kind, count in DOCUMENTED_ITEMS_PER_MINUTE.items())
 
 
+def _seconds(text: str) -> float:
+    """A duration flag's value: a number of seconds above 0 (argparse's usage error otherwise, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -88,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--give-up-after",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="deadline for the whole upload: past it nothing is retried, and a summary says what is not done",
     )
@@ -103,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"client-side pace (default: Toloka's documented quota, {_quotas()}; 0 = unpaced)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
+        "--timeout", type=_seconds, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
     )
     parser.add_argument(
         "--json-cells",
@@ -148,7 +159,8 @@ def _open_items(args: argparse.Namespace, kind: Kind, spec: InputSpec | None) ->
         if fmt == "jsonl":
             yield read_jsonl(binary, kind, args.pool_id, digests=digests)
         else:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            # A row that is not UTF-8 is reported invalid at its line by the reader, not a crash mid-upload.
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors="surrogateescape")
             typed = spec.cell if spec is not None and not args.json_cells else None
             yield read_table(text, kind, "," if fmt == "csv" else "\t", args.json_cells, typed, digests=digests)
     finally:
@@ -156,13 +168,34 @@ def _open_items(args: argparse.Namespace, kind: Kind, spec: InputSpec | None) ->
             binary.close()
 
 
-def _summary(result: UploadResult) -> str:
-    earlier = f" ({result.earlier:,} of them by an earlier run)" if result.earlier else ""
-    unknown = f", unknown {result.unknown:,}" if result.unknown else ""
-    return (
-        f"created {result.created:,}{earlier}, invalid {result.invalid:,}, failed {result.failed:,}{unknown} "
-        f"(of {result.total:,} items)"
-    )
+def _summary(result: UploadResult, retry: RetryPlan | None) -> str:
+    """The closing count, against every input line (with --retry-from, those it did not send too)."""
+    kept_created, kept_unknown = (retry.created, retry.unknown) if retry is not None else (0, 0)
+    created, earlier = result.created + kept_created, result.earlier + kept_created
+    unknown, total = result.unknown + kept_unknown, result.total + kept_created + kept_unknown
+    by_earlier = f" ({earlier:,} of them by an earlier run)" if earlier else ""
+    unknowns = f", unknown {unknown:,}" if unknown else ""
+    failed = f"invalid {result.invalid:,}, failed {result.failed:,}{unknowns}"
+    return f"created {created:,}{by_earlier}, {failed} (of {total:,} items)"
+
+
+def _same_file(one: Path | str, other: Path | str) -> bool:
+    """Whether two paths name one file (that exists, or would be created at the same place)."""
+    try:
+        return Path(one).samefile(other)
+    except OSError:
+        return Path(one).resolve() == Path(other).resolve()
+
+
+def _check_files(args: argparse.Namespace) -> None:
+    """Refuse, before anything is read or written, a file given twice: --output opened for writing would empty the
+    input or the checkpoint it names."""
+    given = [("the input file", args.file if args.file != "-" else None), ("--checkpoint", args.checkpoint)]
+    written = [("--output", args.output), ("--checkpoint", args.checkpoint)]
+    for flag, path in written:
+        for name, other in given:
+            if path is not None and other is not None and flag != name and _same_file(path, other):
+                raise UsageError(f"{flag} {path} is also {name}: writing it would destroy it; name another file")
 
 
 def _retry_plan(args: argparse.Namespace, kind: Kind) -> RetryPlan:
@@ -290,6 +323,7 @@ async def _run(args: argparse.Namespace) -> int:
     )
     if args.items_per_minute is not None:
         settings = attrs.evolve(settings, items_per_minute=args.items_per_minute or None)
+    _check_files(args)
     if args.retry_from and args.checkpoint:
         raise UsageError("--retry-from and --checkpoint do not go together: a checkpoint already resumes per item")
     retry_plan = _retry_plan(args, kind) if args.retry_from else None
@@ -361,7 +395,13 @@ async def _run(args: argparse.Namespace) -> int:
             bar.close(read_all)
             if output is not None:
                 output.close()
-    print(_summary(result), file=sys.stderr)
+    if not result.total and retry_plan is None and not result.stopped:
+        print(
+            f"toloka-upload: {args.file} holds no items (an empty file, or a header only): nothing was sent",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(_summary(result, retry_plan), file=sys.stderr)
     for hint in report.hints():
         print(hint, file=sys.stderr)
     if result.stopped:
@@ -386,7 +426,7 @@ async def _run(args: argparse.Namespace) -> int:
         print(advice, file=sys.stderr)
     if other := result.failed - report.held_back:
         print(f"{other:,} item(s) were not created: {report.where()}. Next: {_failed_next(args)}.", file=sys.stderr)
-    if result.failed or result.unknown:
+    if result.failed or result.unknown or (retry_plan is not None and retry_plan.unknown):
         return EXIT_FAILED
     return EXIT_INVALID if result.invalid else EXIT_OK
 
@@ -419,7 +459,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnreachableError as exc:
         print(f"toloka-upload: {exc}; nothing was sent: check --base-url and the network", file=sys.stderr)
         return EXIT_UNREACHABLE
-    except (MissingTokenError, CheckpointMismatchError, UsageError, ValueError, OSError) as exc:
+    except OSError as exc:  # a file that cannot be read or written: its name and why, not "[Errno 21] ..."
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"toloka-upload: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (MissingTokenError, CheckpointMismatchError, UsageError, ValueError) as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except AuthenticationError as exc:
