@@ -462,3 +462,37 @@ def test_a_retry_from_summary_counts_every_input_line(emulator: RunningEmulator,
     assert "created 5 (4 of them by an earlier run), invalid 0, failed 0 (of 5 items)" in stderr, stderr
     assert len(again.read_text().splitlines()) == 5
     assert sorted(pool_images(emulator, "1")) == sorted(before + images), "each line once"
+
+
+@pytest.mark.parametrize("checkpoint", [True, False], ids=["sync-checkpoint", "sync-bare"])
+def test_the_next_command_after_invalid_sync_lines_is_accepted_and_ends_exact(
+    emulator: RunningEmulator, tmp_path: Path, checkpoint: bool
+) -> None:
+    tag = "ckpt" if checkpoint else "bare"
+    images = [f"https://example.com/next-sync-{tag}-{i}.png" for i in range(6)]
+    source, output, again = tmp_path / "tasks.tsv", tmp_path / "out.jsonl", tmp_path / "again.jsonl"
+    source.write_text(tsv(["not a url", *images[1:]]))  # the first batch is held back, the second created
+    ckpt = ["--checkpoint", str(tmp_path / "c.ckpt")] if checkpoint else []
+    common = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--sync", "--batch-size", "3"]
+    common += ["--base-url", emulator.base_url]
+    before = pool_images(emulator, "1")
+    status, stderr = run([*common, *ckpt, "--output", str(output)], emulator.token())
+    assert status == EXIT_FAILED and "created 3, invalid 1, failed 2 (of 6 items)" in stderr, stderr
+    if checkpoint:
+        assert "Next: fix the invalid lines and rerun the same command, or rerun with --retry-from" in stderr
+        assert f"--skip-invalid in place of --checkpoint {tmp_path / 'c.ckpt'} to create" in stderr, stderr
+        # The second way, as printed: the valid lines now, then the fixed line after.
+        argv = [*common, "--retry-from", str(output), "--skip-invalid", "--output", str(again)]
+        status, stderr = run(argv, emulator.token())
+        assert status == EXIT_INVALID, stderr
+        assert sorted(pool_images(emulator, "1")) == sorted(before + images[1:])
+        # Its own next command, as printed (the checkpoint knows nothing of what this run created).
+        assert f"Next: fix them, then rerun with --retry-from {again} to send only those lines." in stderr, stderr
+        source.write_text(tsv(images))
+        status, stderr = run([*common, "--retry-from", str(again), "--output", str(output)], emulator.token())
+    else:
+        assert f"Next: fix the invalid lines, then rerun with --retry-from {output} (not the same command" in stderr
+        source.write_text(tsv(images))
+        status, stderr = run([*common, "--retry-from", str(output), "--output", str(again)], emulator.token())
+    assert status == 0, stderr
+    assert sorted(pool_images(emulator, "1")) == sorted(before + images), "each line once"

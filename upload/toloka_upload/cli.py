@@ -221,36 +221,49 @@ def _retry_plan(args: argparse.Namespace, kind: Kind) -> RetryPlan:
     return retry
 
 
-def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Report) -> Iterator[str]:
-    """What to do about invalid lines, counted against the input's lines, with the next command."""
+def _invalid_advice(args: argparse.Namespace, result: UploadResult, report: Report, total: int) -> Iterator[str]:
+    """What to do about invalid lines, counted against the input's `total` lines, with the next command.
+
+    Only commands that are accepted and exact: --retry-from never goes with --checkpoint, a checkpoint refuses
+    other flags (--skip-invalid among them), and a --sync rerun without a checkpoint would create again what
+    this run created."""
     if not result.invalid:
         return
-    lines = f"{result.invalid:,} of {result.total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
+    lines = f"{result.invalid:,} of {total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
+    resend = not args.sync or args.checkpoint  # whether rerunning the same command creates nothing twice
+    retry = f"--retry-from {args.output}" if args.output else None
+    if resend:
+        fix = "fix the invalid lines and rerun the same command"
+    elif retry:
+        fix = f"fix the invalid lines, then rerun with {retry} (not the same command: without --checkpoint a --sync "
+        fix += "rerun would create again what this run created)"
+    else:
+        fix = "fix the invalid lines and upload only the lines not created (without --checkpoint, rerunning the "
+        fix += "same --sync command would create again what this run created)"
     if report.held_back:
+        skip = None
         if not args.sync and not args.checkpoint:
             # An async rerun meets what earlier runs of the target created, whatever their flags (identity.py).
             skip = "rerun the same command with --skip-invalid to create the valid ones now"
-        elif args.output:
-            skip = f"rerun with --retry-from {args.output} --skip-invalid to create the valid ones now"
-        else:
-            skip = "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
+        elif retry:
+            instead = f" in place of --checkpoint {args.checkpoint}" if args.checkpoint else ""
+            skip = f"rerun with {retry} --skip-invalid{instead} to create the valid ones now"
         yield (
             f"{lines}, and the {report.held_back:,} valid line(s) batched with them were not created (--skip-invalid "
             f"was not given); {report.where()}."
         )
-        yield f"Next: fix the invalid lines and rerun the same command, or {skip}."
+        yield f"Next: {fix}" + (f", or {skip}." if skip else ".")
     else:
         yield f"{lines}; {report.where()}."
-        yield (
-            f"Next: fix them, then rerun with --retry-from {args.output} to send only those lines."
-            if args.output
-            else "Next: fix them and rerun the same command."
-        )
+        if retry and not args.checkpoint:
+            yield f"Next: fix them, then rerun with {retry} to send only those lines."
+        else:
+            yield f"Next: {fix.replace('the invalid lines', 'them')}."
 
 
 def _failed_next(args: argparse.Namespace) -> str:
     """The command that sends the items known not to be created, and nothing else."""
-    if args.output:
+    if args.output and not args.checkpoint:  # --retry-from does not go with --checkpoint, which resumes by itself
         return f"rerun with --retry-from {args.output} to send only those"
     if not args.sync or args.checkpoint:
         return "rerun the same command to send them (what this run created is not created again)"
@@ -422,7 +435,8 @@ async def _run(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
-    for advice in _invalid_advice(args, result, report):
+    lines = result.total + (retry_plan.created + retry_plan.unknown if retry_plan is not None else 0)
+    for advice in _invalid_advice(args, result, report, lines):
         print(advice, file=sys.stderr)
     if other := result.failed - report.held_back:
         print(f"{other:,} item(s) were not created: {report.where()}. Next: {_failed_next(args)}.", file=sys.stderr)
