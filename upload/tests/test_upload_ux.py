@@ -3,8 +3,10 @@ total for every format and a visible wait, invalid lines in words with the next 
 
 import asyncio
 import contextlib
+import http.server
 import io
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -496,3 +498,38 @@ def test_the_next_command_after_invalid_sync_lines_is_accepted_and_ends_exact(
         status, stderr = run([*common, "--retry-from", str(output), "--output", str(again)], emulator.token())
     assert status == 0, stderr
     assert sorted(pool_images(emulator, "1")) == sorted(before + images), "each line once"
+
+
+class _Forbidding(http.server.BaseHTTPRequestHandler):
+    """A server that is up and refuses everything with a Toloka-style 403."""
+
+    def _refuse(self) -> None:
+        body = b'{"code": "ACCESS_DENIED", "message": "Access denied"}'
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _refuse
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test reads the command's stderr."""
+
+
+def test_a_warning_from_reading_the_pool_reads_like_the_commands_other_lines(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Forbidding)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        source = tmp_path / "tasks.jsonl"
+        source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+        base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        status, stderr = run(["tasks", str(source), "--pool-id", "1", "--base-url", base_url, "--sync"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == EXIT_FAILED, stderr
+    warning = [line for line in stderr.splitlines() if "could not read pool 1" in line]
+    assert warning == ["toloka-upload: could not read pool 1 (HTTP 403): input values are checked by the server only"]
+    assert TOKEN not in stderr

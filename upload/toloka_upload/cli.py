@@ -366,11 +366,16 @@ async def _run(args: argparse.Namespace) -> int:
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, on_interrupt)
     async with uploader:
-        spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
         table = _input_format(args) != "jsonl"
         total = len(only) if only is not None else _count_records(args.file, table)
         bar = Progress(total, clock=clock, disable=args.no_progress, file=sys.stderr, pace=settings.pace(kind))
         unwatch = watch(bar, verbose=args.verbose)
+        try:  # read with the log already routed: its warnings and waits read like the upload's own
+            spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
+        except BaseException:
+            unwatch()
+            bar.close()
+            raise
         ticker = asyncio.create_task(_tick(bar))
         output = args.output.open("wb") if args.output else None
         if output is not None and retry_plan is not None:
@@ -481,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except AuthenticationError as exc:
-        print(f"toloka-upload: {exc.describe()}", file=sys.stderr)
+        print(f"toloka-upload: {exc.describe()}: the token was refused; check ${TOKEN_ENV}", file=sys.stderr)
         return EXIT_FAILED
     except EarlierRunsError as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)
