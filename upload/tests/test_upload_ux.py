@@ -200,7 +200,7 @@ def test_a_paced_command_says_it_waits_for_the_rate_limit(emulator: RunningEmula
     waiting = [line for line in lines if "waiting for the rate limit, 60 s]" in line]
     assert waiting and waiting[0].startswith("toloka-upload: "), stderr
     assert "waiting" not in [line for line in lines if "items [" in line][-1], "the last line waits no more"
-    assert "10 items on lines 12..21 (items 10..19): failed: not created: the deadline" in stderr
+    assert "10 items on lines 12..21 (items 10..19): failed: not created: the deadline (--give-up-after)" in stderr
     created = sorted(set(pool_images(emulator, "1")) - set(before))
     assert created == sorted(images[:10]), "the first batch once, the second not at all"
 
@@ -516,3 +516,14 @@ def test_a_warning_from_reading_the_pool_reads_like_the_commands_other_lines(tmp
     warning = [line for line in stderr.splitlines() if "could not read pool 1" in line]
     assert warning == ["toloka-upload: could not read pool 1 (HTTP 403): input values are checked by the server only"]
     assert TOKEN not in stderr
+
+
+def test_no_token_names_the_variable_to_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        status = main(["tasks", str(source), "--pool-id", "1", "--base-url", f"http://127.0.0.1:{free_port()}"])
+    assert status == EXIT_USAGE
+    assert stderr.getvalue() == f"toloka-upload: no token: set {TOKEN_ENV} (the account's OAuth token or API key)\n"

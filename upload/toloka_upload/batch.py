@@ -41,6 +41,9 @@ class ApiFlags:
 HELD_BACK = "other items of its batch were invalid and skip_invalid_items is false"
 """Why a valid item was not created without skip_invalid_items (the command words it with its own flag)."""
 
+DEADLINE = "the deadline (give_up_after) passed before it was sent"
+"""Why a batch not sent by the deadline is `failed` (the command words it with its own flag)."""
+
 STOPPED = "not sent: the upload was stopped before this batch was sent"
 """Why a batch the upload reached after a stop (Ctrl-C, `stop=`) is `failed`: one wording wherever it is found."""
 
@@ -118,7 +121,7 @@ class BatchUploader:
             if self._pacer is not None and not await self._admitted(self._pacer, len(batch.sent)):
                 return outcome.mark_remaining(f"not created: {STOPPED}")
         except DeadlinePassed:
-            return outcome.mark_remaining("not created: the deadline (give_up_after) passed before it was sent")
+            return outcome.mark_remaining(f"not created: {DEADLINE}")
         try:
             if self._flags.async_mode:
                 await self._run_async(batch, outcome, on_send)

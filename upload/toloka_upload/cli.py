@@ -482,7 +482,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"toloka-upload: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (MissingTokenError, CheckpointMismatchError, UsageError, ValueError) as exc:
+    except MissingTokenError:  # the library's message names token=, which a command line has no use for
+        print(f"toloka-upload: no token: set {TOKEN_ENV} (the account's OAuth token or API key)", file=sys.stderr)
+        return EXIT_USAGE
+    except (CheckpointMismatchError, UsageError, ValueError) as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except AuthenticationError as exc:

@@ -6,7 +6,7 @@ from typing import IO
 
 import orjson
 
-from toloka_upload.batch import HELD_BACK, STOPPED
+from toloka_upload.batch import DEADLINE, HELD_BACK, STOPPED
 from toloka_upload.progress import Progress
 from toloka_upload.readers import Source, SourceLines
 from toloka_upload.results import BatchOutcome
@@ -74,6 +74,8 @@ def problems(outcome: BatchOutcome, sources: list[Source]) -> Iterator[str]:
                 f"not created: {count} line(s) of their batch {'is' if count == 1 else 'are'} invalid and "
                 "--skip-invalid was not given"
             )
+        if DEADLINE in reason:  # the command's flag, not the library's option
+            reason = reason.replace(DEADLINE, DEADLINE.replace("give_up_after", "--give-up-after"))
         by_reason.setdefault(("failed", reason), []).append(offset)
     for offset, reason in outcome.unknown.items():
         by_reason.setdefault(("unknown", reason), []).append(offset)
