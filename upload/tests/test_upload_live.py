@@ -271,5 +271,5 @@ def test_command_suites_from_stdin_and_a_wrong_token_that_is_never_printed(
     wrong = "wrong-token-that-must-not-leak"
     refused = run_command(emulator, "task-suites", str(source), token=wrong)
     assert refused.returncode == 1
-    assert "AUTHENTICATION_ERROR" in refused.stderr
+    assert "AUTHENTICATION_ERROR" in refused.stderr and "the token was refused; check $TOLOKA_TOKEN" in refused.stderr
     assert wrong not in refused.stderr + refused.stdout

@@ -831,7 +831,12 @@ def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_l
     assert sorted(r["index"] for r in reported) == list(range(400)), "every input line has its record"
     assert {r["reason"] for r in reported if r["status"] == "failed"} <= {
         "not created: not sent: the upload was stopped before this batch was sent"
-    }
+    }, "one wording, whether the batch was reached before or after the stop"
+    unsent = [line for line in stderr.splitlines() if "not sent" in line]
+    if any(r["status"] == "failed" for r in reported):
+        assert len(unsent) == 1 and " items between lines " in unsent[0], (
+            "the batches never sent: one line, not one each"
+        )
 
     # Rerun in larger batches (what a rerun meets earlier runs by does not depend on the batch size).
     second = run(shared, [*argv, "--batch-size", "100", "--concurrency", "4"])

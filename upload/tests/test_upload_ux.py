@@ -3,8 +3,10 @@ total for every format and a visible wait, invalid lines in words with the next 
 
 import asyncio
 import contextlib
+import http.server
 import io
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,9 +139,11 @@ def test_progress_counts_down_a_wait_and_gives_an_eta_on_the_fake_clock() -> Non
     clock = FakeClock(start=0.0)
     out = io.StringIO()
     bar = Progress(1000, clock=clock, file=out, terminal=False)
-    bar.tick()
+    for _ in range(30):  # seconds of reading earlier runs' operations before a usage error is found
+        bar.tick()
+        clock.now += 1
     bar.close()
-    assert out.getvalue() == "", "nothing done, nothing drawn: a run refused up front prints no bar"
+    assert out.getvalue() == "", "nothing done, nothing drawn: a run refused up front, however late, prints no bar"
 
     bar = Progress(1000, clock=clock, file=out, terminal=False)
     clock.now += 10
@@ -157,7 +161,8 @@ def test_progress_counts_down_a_wait_and_gives_an_eta_on_the_fake_clock() -> Non
     assert out.getvalue().splitlines()[-1].endswith("items/s, waiting for the rate limit, 1 s]")
     bar.waiting(Wait(30, "the rate limit"))
     bar.close(total=1000)
-    assert "waiting" not in out.getvalue().splitlines()[-1], "the upload is over: it waits no more"
+    last = out.getvalue().splitlines()[-1]
+    assert "waiting" not in last and "<" not in last, "the upload is over: it waits no more, and has no ETA"
 
     terminal = io.StringIO()
     bar = Progress(None, clock=clock, file=terminal, terminal=True)
@@ -195,7 +200,7 @@ def test_a_paced_command_says_it_waits_for_the_rate_limit(emulator: RunningEmula
     waiting = [line for line in lines if "waiting for the rate limit, 60 s]" in line]
     assert waiting and waiting[0].startswith("toloka-upload: "), stderr
     assert "waiting" not in [line for line in lines if "items [" in line][-1], "the last line waits no more"
-    assert "10 items on lines 12..21 (items 10..19): failed: not created: the deadline" in stderr
+    assert "10 items on lines 12..21 (items 10..19): failed: not created: the deadline (--give-up-after)" in stderr
     created = sorted(set(pool_images(emulator, "1")) - set(before))
     assert created == sorted(images[:10]), "the first batch once, the second not at all"
 
@@ -335,3 +340,192 @@ async def test_a_429_holds_every_batch_for_the_wait_the_server_asked() -> None:
     )
     assert response.status_code == 201 and heard == [60.0] and clock.slept == [60.0]
     assert pacer.delay_for(1) == 0.0, "the hold ends when the wait does"
+
+
+# Found replaying issue 17 by hand (t17): what a person meets with files that are not what they should be.
+def test_an_output_file_that_is_the_input_or_the_checkpoint_is_refused_before_it_is_emptied(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.tsv"
+    text = tsv(["https://example.com/same-file-0.png", "https://example.com/same-file-1.png"])
+    source.write_text(text)
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--base-url", emulator.base_url]
+    for extra, named in [
+        (["--output", str(tmp_path / "." / "tasks.tsv")], "--output"),
+        (["--output", str(tmp_path / "c.ckpt"), "--checkpoint", str(tmp_path / "c.ckpt")], "--output"),
+        (["--checkpoint", str(source)], "--checkpoint"),
+    ]:
+        status, stderr = run([*argv, *extra], emulator.token())
+        assert status == EXIT_USAGE, stderr
+        assert stderr.startswith(f"toloka-upload: {named} ") and "would destroy it" in stderr, stderr
+        assert len(stderr.splitlines()) == 1, stderr
+        assert source.read_text() == text, "the input is untouched"
+        assert not (tmp_path / "c.ckpt").exists()
+    assert pool_images(emulator, "1") == before, "nothing was sent"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.jsonl", b"", "empty.jsonl holds no items (an empty file, or a header only): nothing was sent"),
+        ("header.tsv", b"INPUT:image\n", "header.tsv holds no items (an empty file, or a header only)"),
+        ("garbage.tsv", bytes(range(128, 256)) * 8, "line 1: the header is not UTF-8 text: save the file as UTF-8"),
+        ("utf16.tsv", "INPUT:image\nhttps://example.com/x.png\n".encode("utf-16"), "line 1: the header is not UTF-8"),
+        ("adir", None, "adir: Is a directory"),
+        ("missing.jsonl", None, "missing.jsonl: No such file or directory"),
+    ],
+)
+def test_a_bad_input_file_is_one_line_with_exit_2_and_no_traceback(
+    emulator: RunningEmulator, tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    source = tmp_path / name
+    if content is not None:
+        source.write_bytes(content)
+    elif name == "adir":
+        source.mkdir()
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--base-url", emulator.base_url]
+    status, stderr = run(argv, emulator.token())
+    assert status == EXIT_USAGE, stderr
+    assert len(stderr.splitlines()) == 1 and message in stderr, stderr
+    assert "Errno" not in stderr and "Traceback" not in stderr
+    assert pool_images(emulator, "1") == before
+
+
+def test_a_row_that_is_not_utf8_is_invalid_at_its_line_and_the_others_are_created(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.tsv"
+    good = ["https://example.com/latin1-0.png", "https://example.com/latin1-2.png"]
+    source.write_bytes(f"INPUT:image\n{good[0]}\nhttps://example.com/caf\xe9.png\n{good[1]}\n".encode("latin-1"))
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--skip-invalid"]
+    status, stderr = run([*argv, "--base-url", emulator.base_url], emulator.token())
+    assert status == EXIT_INVALID, stderr
+    assert "line 3 (item 1): invalid: " in stderr and "not UTF-8 text" in stderr, stderr
+    assert "created 2, invalid 1, failed 0 (of 3 items)" in stderr
+    assert sorted(pool_images(emulator, "1")) == sorted(before + good)
+
+
+@pytest.mark.parametrize("flag", ["--timeout", "--give-up-after"])
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_a_duration_that_is_not_above_zero_is_bad_usage(tmp_path: Path, flag: str, value: str) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), pytest.raises(SystemExit) as exited:
+        main(["tasks", str(source), "--pool-id", "1", "--base-url", f"http://127.0.0.1:{free_port()}", flag, value])
+    assert exited.value.code == EXIT_USAGE
+    assert f"argument {flag}: expected a number of seconds" in stderr.getvalue()
+    assert "cannot reach" not in stderr.getvalue(), "refused as usage, not as a server that is down"
+
+
+def test_https_on_a_plain_http_port_is_named_at_once(emulator: RunningEmulator, tmp_path: Path) -> None:
+    base_url = emulator.base_url.replace("http://", "https://")
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    status, stderr = run(["tasks", str(source), "--pool-id", "1", "--base-url", base_url], emulator.token())
+    assert status == EXIT_UNREACHABLE, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"toloka-upload: cannot reach {base_url}: the TLS handshake"), stderr
+    assert "retrying" not in stderr and "gave up" not in stderr
+
+
+def test_a_retry_from_summary_counts_every_input_line(emulator: RunningEmulator, tmp_path: Path) -> None:
+    images = [f"https://example.com/retry-summary-{i}.png" for i in range(5)]
+    source = tmp_path / "tasks.tsv"
+    source.write_text(tsv([*images[:2], "not a url", *images[3:]]))
+    output, again = tmp_path / "out.jsonl", tmp_path / "again.jsonl"
+    before = pool_images(emulator, "1")
+    argv = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--skip-invalid", "--base-url"]
+    status, stderr = run([*argv, emulator.base_url, "--output", str(output)], emulator.token())
+    assert status == EXIT_INVALID and "created 4, invalid 1, failed 0 (of 5 items)" in stderr, stderr
+    source.write_text(tsv(images))  # the bad row fixed in place
+    status, stderr = run(
+        [*argv, emulator.base_url, "--retry-from", str(output), "--output", str(again)], emulator.token()
+    )
+    assert status == 0, stderr
+    assert "created 5 (4 of them by an earlier run), invalid 0, failed 0 (of 5 items)" in stderr, stderr
+    assert len(again.read_text().splitlines()) == 5
+    assert sorted(pool_images(emulator, "1")) == sorted(before + images), "each line once"
+
+
+@pytest.mark.parametrize("checkpoint", [True, False], ids=["sync-checkpoint", "sync-bare"])
+def test_the_next_command_after_invalid_sync_lines_is_accepted_and_ends_exact(
+    emulator: RunningEmulator, tmp_path: Path, checkpoint: bool
+) -> None:
+    tag = "ckpt" if checkpoint else "bare"
+    images = [f"https://example.com/next-sync-{tag}-{i}.png" for i in range(6)]
+    source, output, again = tmp_path / "tasks.tsv", tmp_path / "out.jsonl", tmp_path / "again.jsonl"
+    source.write_text(tsv(["not a url", *images[1:]]))  # the first batch is held back, the second created
+    ckpt = ["--checkpoint", str(tmp_path / "c.ckpt")] if checkpoint else []
+    common = ["tasks", str(source), "--pool-id", "1", "--allow-defaults", "--sync", "--batch-size", "3"]
+    common += ["--base-url", emulator.base_url]
+    before = pool_images(emulator, "1")
+    status, stderr = run([*common, *ckpt, "--output", str(output)], emulator.token())
+    assert status == EXIT_FAILED and "created 3, invalid 1, failed 2 (of 6 items)" in stderr, stderr
+    if checkpoint:
+        assert "Next: fix the invalid lines and rerun the same command, or rerun with --retry-from" in stderr
+        assert f"--skip-invalid in place of --checkpoint {tmp_path / 'c.ckpt'} to create" in stderr, stderr
+        # The second way, as printed: the valid lines now, then the fixed line after.
+        argv = [*common, "--retry-from", str(output), "--skip-invalid", "--output", str(again)]
+        status, stderr = run(argv, emulator.token())
+        assert status == EXIT_INVALID, stderr
+        assert sorted(pool_images(emulator, "1")) == sorted(before + images[1:])
+        # Its own next command, as printed (the checkpoint knows nothing of what this run created).
+        assert f"Next: fix them, then rerun with --retry-from {again} to send only those lines." in stderr, stderr
+        source.write_text(tsv(images))
+        status, stderr = run([*common, "--retry-from", str(again), "--output", str(output)], emulator.token())
+    else:
+        assert f"Next: fix the invalid lines, then rerun with --retry-from {output} (not the same command" in stderr
+        source.write_text(tsv(images))
+        status, stderr = run([*common, "--retry-from", str(output), "--output", str(again)], emulator.token())
+    assert status == 0, stderr
+    assert sorted(pool_images(emulator, "1")) == sorted(before + images), "each line once"
+
+
+class _Forbidding(http.server.BaseHTTPRequestHandler):
+    """A server that is up and refuses everything with a Toloka-style 403."""
+
+    def _refuse(self) -> None:
+        body = b'{"code": "ACCESS_DENIED", "message": "Access denied"}'
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _refuse
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test reads the command's stderr."""
+
+
+def test_a_warning_from_reading_the_pool_reads_like_the_commands_other_lines(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Forbidding)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        source = tmp_path / "tasks.jsonl"
+        source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+        base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        status, stderr = run(["tasks", str(source), "--pool-id", "1", "--base-url", base_url, "--sync"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == EXIT_FAILED, stderr
+    warning = [line for line in stderr.splitlines() if "could not read pool 1" in line]
+    assert warning == ["toloka-upload: could not read pool 1 (HTTP 403): input values are checked by the server only"]
+    assert TOKEN not in stderr
+
+
+def test_no_token_names_the_variable_to_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{"input_values": {"image": "https://example.com/a.png"}, "overlap": 1}\n')
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        status = main(["tasks", str(source), "--pool-id", "1", "--base-url", f"http://127.0.0.1:{free_port()}"])
+    assert status == EXIT_USAGE
+    assert stderr.getvalue() == f"toloka-upload: no token: set {TOKEN_ENV} (the account's OAuth token or API key)\n"

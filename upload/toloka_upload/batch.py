@@ -41,6 +41,12 @@ class ApiFlags:
 HELD_BACK = "other items of its batch were invalid and skip_invalid_items is false"
 """Why a valid item was not created without skip_invalid_items (the command words it with its own flag)."""
 
+DEADLINE = "the deadline (give_up_after) passed before it was sent"
+"""Why a batch not sent by the deadline is `failed` (the command words it with its own flag)."""
+
+STOPPED = "not sent: the upload was stopped before this batch was sent"
+"""Why a batch the upload reached after a stop (Ctrl-C, `stop=`) is `failed`: one wording wherever it is found."""
+
 
 def _rejected_reason(batch: PreparedBatch) -> str:
     return f"not created: {HELD_BACK} (batch {batch.number}, positions {batch.start}..{batch.start + batch.size - 1})"
@@ -113,9 +119,9 @@ class BatchUploader:
             return outcome.mark_remaining(_rejected_reason(batch)) if batch.errors else outcome
         try:
             if self._pacer is not None and not await self._admitted(self._pacer, len(batch.sent)):
-                return outcome.mark_remaining("not created: the upload was stopped before this batch was sent")
+                return outcome.mark_remaining(f"not created: {STOPPED}")
         except DeadlinePassed:
-            return outcome.mark_remaining("not created: the deadline (give_up_after) passed before it was sent")
+            return outcome.mark_remaining(f"not created: {DEADLINE}")
         try:
             if self._flags.async_mode:
                 await self._run_async(batch, outcome, on_send)
@@ -236,7 +242,7 @@ class BatchUploader:
             if self._halted is not None:
                 raise UploadError(f"not sent: {self._halted}; rerun the same command to send it")
             if self._stop is not None and self._stop.is_set():
-                raise UploadError("not sent: the upload was stopped before this batch was sent")
+                raise UploadError(STOPPED)
             operation_id = outcome.operation_id = self._target.slot_id(self._next_slot)
             if on_send is not None:
                 on_send(operation_id)

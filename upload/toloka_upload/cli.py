@@ -40,6 +40,17 @@ def _quotas() -> str:
     return " or ".join(f"{count} {kind.value.replace('-', ' ')}" for kind, count in DOCUMENTED_ITEMS_PER_MINUTE.items())
 
 
+def _seconds(text: str) -> float:
+    """A duration flag's value: a number of seconds above 0 (argparse's usage error otherwise, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -89,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--give-up-after",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="deadline for the whole upload: past it nothing is retried, and a summary says what is not done",
     )
@@ -104,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"client-side pace (default: Toloka's documented quota, {_quotas()}; 0 = unpaced)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
+        "--timeout", type=_seconds, default=120.0, help="seconds to wait for an answer (default 120; connect: 10)"
     )
     parser.add_argument(
         "--json-cells",
@@ -149,7 +160,8 @@ def _open_items(args: argparse.Namespace, kind: Kind, spec: InputSpec | None) ->
         if fmt == "jsonl":
             yield read_jsonl(binary, kind, args.pool_id, digests=digests)
         else:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            # A row that is not UTF-8 is reported invalid at its line by the reader, not a crash mid-upload.
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors="surrogateescape")
             typed = spec.cell if spec is not None and not args.json_cells else None
             yield read_table(text, kind, "," if fmt == "csv" else "\t", args.json_cells, typed, digests=digests)
     finally:
@@ -157,13 +169,34 @@ def _open_items(args: argparse.Namespace, kind: Kind, spec: InputSpec | None) ->
             binary.close()
 
 
-def _summary(result: UploadResult) -> str:
-    earlier = f" ({result.earlier:,} of them by an earlier run)" if result.earlier else ""
-    unknown = f", unknown {result.unknown:,}" if result.unknown else ""
-    return (
-        f"created {result.created:,}{earlier}, invalid {result.invalid:,}, failed {result.failed:,}{unknown} "
-        f"(of {result.total:,} items)"
-    )
+def _summary(result: UploadResult, retry: RetryPlan | None) -> str:
+    """The closing count, against every input line (with --retry-from, those it did not send too)."""
+    kept_created, kept_unknown = (retry.created, retry.unknown) if retry is not None else (0, 0)
+    created, earlier = result.created + kept_created, result.earlier + kept_created
+    unknown, total = result.unknown + kept_unknown, result.total + kept_created + kept_unknown
+    by_earlier = f" ({earlier:,} of them by an earlier run)" if earlier else ""
+    unknowns = f", unknown {unknown:,}" if unknown else ""
+    failed = f"invalid {result.invalid:,}, failed {result.failed:,}{unknowns}"
+    return f"created {created:,}{by_earlier}, {failed} (of {total:,} items)"
+
+
+def _same_file(one: Path | str, other: Path | str) -> bool:
+    """Whether two paths name one file (that exists, or would be created at the same place)."""
+    try:
+        return Path(one).samefile(other)
+    except OSError:
+        return Path(one).resolve() == Path(other).resolve()
+
+
+def _check_files(args: argparse.Namespace) -> None:
+    """Refuse, before anything is read or written, a file given twice: --output opened for writing would empty the
+    input or the checkpoint it names."""
+    given = [("the input file", args.file if args.file != "-" else None), ("--checkpoint", args.checkpoint)]
+    written = [("--output", args.output), ("--checkpoint", args.checkpoint)]
+    for flag, path in written:
+        for name, other in given:
+            if path is not None and other is not None and flag != name and _same_file(path, other):
+                raise UsageError(f"{flag} {path} is also {name}: writing it would destroy it; name another file")
 
 
 def _retry_plan(args: argparse.Namespace, kind: Kind) -> RetryPlan:
@@ -204,36 +237,51 @@ def _options(args: argparse.Namespace) -> UploadOptions:
     )
 
 
-def _invalid_advice(options: UploadOptions, output: Path | None, result: UploadResult, report: Report) -> Iterator[str]:
-    """What to do about invalid lines, counted against the input's lines, with the next command."""
+def _invalid_advice(
+    options: UploadOptions, output: Path | None, result: UploadResult, report: Report, total: int
+) -> Iterator[str]:
+    """What to do about invalid lines, counted against the input's `total` lines, with the next command.
+
+    Only commands that are accepted and exact: --retry-from never goes with --checkpoint, a checkpoint refuses
+    other flags (--skip-invalid among them), and a --sync rerun without a checkpoint would create again what
+    this run created."""
     if not result.invalid:
         return
-    lines = f"{result.invalid:,} of {result.total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
+    lines = f"{result.invalid:,} of {total:,} input lines {'is' if result.invalid == 1 else 'are'} invalid"
+    resend = options.async_mode or options.checkpoint  # whether rerunning the same command creates nothing twice
+    retry = f"--retry-from {output}" if output else None
+    if resend:
+        fix = "fix the invalid lines and rerun the same command"
+    elif retry:
+        fix = f"fix the invalid lines, then rerun with {retry} (not the same command: without --checkpoint a --sync "
+        fix += "rerun would create again what this run created)"
+    else:
+        fix = "fix the invalid lines and upload only the lines not created (without --checkpoint, rerunning the "
+        fix += "same --sync command would create again what this run created)"
     if report.held_back:
+        skip = None
         if options.async_mode and not options.checkpoint:
             # An async rerun meets what earlier runs of the target created, whatever their flags (identity.py).
             skip = "rerun the same command with --skip-invalid to create the valid ones now"
-        elif output:
-            skip = f"rerun with --retry-from {output} --skip-invalid to create the valid ones now"
-        else:
-            skip = "pass --skip-invalid with --retry-from an --output file of this command to create the valid ones now"
+        elif retry:
+            instead = f" in place of --checkpoint {options.checkpoint}" if options.checkpoint else ""
+            skip = f"rerun with {retry} --skip-invalid{instead} to create the valid ones now"
         yield (
             f"{lines}, and the {report.held_back:,} valid line(s) batched with them were not created (--skip-invalid "
             f"was not given); {report.where()}."
         )
-        yield f"Next: fix the invalid lines and rerun the same command, or {skip}."
+        yield f"Next: {fix}" + (f", or {skip}." if skip else ".")
     else:
         yield f"{lines}; {report.where()}."
-        yield (
-            f"Next: fix them, then rerun with --retry-from {output} to send only those lines."
-            if output
-            else "Next: fix them and rerun the same command."
-        )
+        if retry and not options.checkpoint:
+            yield f"Next: fix them, then rerun with {retry} to send only those lines."
+        else:
+            yield f"Next: {fix.replace('the invalid lines', 'them')}."
 
 
 def _failed_next(options: UploadOptions, output: Path | None) -> str:
     """The command that sends the items known not to be created, and nothing else."""
-    if output:
+    if output and not options.checkpoint:  # --retry-from does not go with --checkpoint, which resumes by itself
         return f"rerun with --retry-from {output} to send only those"
     if options.async_mode or options.checkpoint:
         return "rerun the same command to send them (what this run created is not created again)"
@@ -306,6 +354,7 @@ async def _run(args: argparse.Namespace) -> int:
     )
     if args.items_per_minute is not None:
         settings = attrs.evolve(settings, items_per_minute=args.items_per_minute or None)
+    _check_files(args)
     if args.retry_from and args.checkpoint:
         raise UsageError("--retry-from and --checkpoint do not go together: a checkpoint already resumes per item")
     retry_plan = _retry_plan(args, kind) if args.retry_from else None
@@ -337,11 +386,16 @@ async def _run(args: argparse.Namespace) -> int:
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, on_interrupt)
     async with uploader:
-        spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
         table = _input_format(args) != "jsonl"
         total = len(only) if only is not None else _count_records(args.file, table)
         bar = Progress(total, clock=clock, disable=args.no_progress, file=sys.stderr, pace=settings.pace(kind))
         unwatch = watch(bar, verbose=args.verbose)
+        try:  # read with the log already routed: its warnings and waits read like the upload's own
+            spec = await uploader.input_spec(args.pool_id) if args.pool_id else None
+        except BaseException:
+            unwatch()
+            bar.close()
+            raise
         ticker = asyncio.create_task(_tick(bar))
         output = args.output.open("wb") if args.output else None
         if output is not None and retry_plan is not None:
@@ -372,7 +426,13 @@ async def _run(args: argparse.Namespace) -> int:
             bar.close(read_all)
             if output is not None:
                 output.close()
-    print(_summary(result), file=sys.stderr)
+    if not result.total and retry_plan is None and not result.stopped:
+        print(
+            f"toloka-upload: {args.file} holds no items (an empty file, or a header only): nothing was sent",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(_summary(result, retry_plan), file=sys.stderr)
     for hint in report.hints():
         print(hint, file=sys.stderr)
     if result.stopped:
@@ -393,14 +453,15 @@ async def _run(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
-    for advice in _invalid_advice(options, args.output, result, report):
+    lines = result.total + (retry_plan.created + retry_plan.unknown if retry_plan is not None else 0)
+    for advice in _invalid_advice(options, args.output, result, report, lines):
         print(advice, file=sys.stderr)
     if other := result.failed - report.held_back:
         print(
             f"{other:,} item(s) were not created: {report.where()}. Next: {_failed_next(options, args.output)}.",
             file=sys.stderr,
         )
-    if result.failed or result.unknown:
+    if result.failed or result.unknown or (retry_plan is not None and retry_plan.unknown):
         return EXIT_FAILED
     return EXIT_INVALID if result.invalid else EXIT_OK
 
@@ -433,11 +494,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnreachableError as exc:
         print(f"toloka-upload: {exc}; nothing was sent: check --base-url and the network", file=sys.stderr)
         return EXIT_UNREACHABLE
-    except (MissingTokenError, CheckpointMismatchError, UsageError, ValueError, OSError) as exc:
+    except OSError as exc:  # a file that cannot be read or written: its name and why, not "[Errno 21] ..."
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"toloka-upload: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except MissingTokenError:  # the library's message names token=, which a command line has no use for
+        print(f"toloka-upload: no token: set {TOKEN_ENV} (the account's OAuth token or API key)", file=sys.stderr)
+        return EXIT_USAGE
+    except (CheckpointMismatchError, UsageError, ValueError) as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except AuthenticationError as exc:
-        print(f"toloka-upload: {exc.describe()}", file=sys.stderr)
+        print(f"toloka-upload: {exc.describe()}: the token was refused; check ${TOKEN_ENV}", file=sys.stderr)
         return EXIT_FAILED
     except EarlierRunsError as exc:
         print(f"toloka-upload: {exc}", file=sys.stderr)

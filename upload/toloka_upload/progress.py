@@ -4,7 +4,8 @@ A few lines instead of tqdm, whose import alone costs more CPU than the line doe
 (`toloka-upload` is held to 1.3x the CPU of a bare httpx script, start-up included). Only what is done moves it:
 failed and unknown items keep it short of 100 %. On a terminal one line is redrawn in place (at most ten times
 a second); anywhere else (a log file, a pipe) a plain line is written every PLAIN_EVERY seconds, never a `\\r`.
-Nothing is drawn before the first item is done or the first tick, so a run refused up front prints no bar.
+Nothing is drawn before the first item is done or a wait begins, so a run refused up front (even after seconds of
+reading earlier runs' operations) prints no bar; the closing line gives no ETA, the upload being over.
 """
 
 import logging
@@ -52,6 +53,7 @@ class Progress:
         self._width = 0
         self._wait_until = float("-inf")
         self._wait_why = ""
+        self._over = False
 
     def line(self, now: float | None = None) -> str:
         """The progress line as it stands."""
@@ -62,7 +64,8 @@ class Progress:
         waiting = f", waiting for {self._wait_why}, {wait:.0f} s" if wait > 0 else ""
         if self.total:
             total = max(self.total, self.done)  # counted from bytes up front: an estimate, never shown short
-            left = f"<{_clock(self._eta(total - self.done, rate, wait))}" if rate and self.done < total else ""
+            going = rate and self.done < total and not self._over
+            left = f"<{_clock(self._eta(total - self.done, rate, wait))}" if going else ""
             return (
                 f"{100 * self.done / total:3.0f}% {self.done:,}/{total:,} items "
                 f"[{_clock(elapsed)}{left}, {rate:,.0f} items/s{waiting}]"
@@ -100,8 +103,9 @@ class Progress:
         self._draw(force=self.total is not None and self.done >= self.total and self._terminal)
 
     def tick(self) -> None:
-        """Redraw if it is time (a terminal line at each tick, a plain line every PLAIN_EVERY seconds)."""
-        if self._drawn_at is None and self._now() - self._start < TICK:
+        """Redraw if it is time (a terminal line at each tick, a plain line every PLAIN_EVERY seconds); nothing before
+        the first draw (the first item done, or a wait shown), so a usage error found late still prints alone."""
+        if self._drawn_at is None:
             return
         self._draw(force=self._terminal)
 
@@ -130,6 +134,7 @@ class Progress:
         if total is not None:
             self.total = total
         self._wait_until = float("-inf")  # the upload is over: whatever it was to wait for, it waits no more
+        self._over = True  # and has no time left to estimate
         if not self._disable and (self._drawn_at is not None or self.done):
             self._draw(force=True)
             if self._terminal:

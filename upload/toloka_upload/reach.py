@@ -1,5 +1,7 @@
 """Whether the API's host can be reached at all: one TCP connection before the first request, so a server that is
-down or a misspelt host is named in one line at once, instead of after a minute of retries per request.
+down or a misspelt host is named in one line at once, instead of after a minute of retries per request. For https
+the TLS handshake is part of it (the client's own SSL context): an https URL on a plain-HTTP port, or a certificate
+the client would refuse, is as unreachable as a closed port.
 
 Only the very start is checked this way: once the server has been reached, a connection error is a passing
 fault and is retried (and logged) as usual.
@@ -8,6 +10,7 @@ fault and is retried (and logged) as usual.
 import asyncio
 import contextlib
 import socket
+import ssl
 import urllib.request
 
 import httpx
@@ -33,14 +36,24 @@ def _proxied(url: httpx.URL) -> bool:
 
 
 async def check_reachable(base_url: str, *, timeout: float) -> None:
-    """Open and close one TCP connection to the base URL's host and port; UnreachableError saying why not."""
+    """Open and close one TCP (and for https, TLS) connection to the base URL's host and port; UnreachableError
+    saying why not."""
     url = httpx.URL(base_url)
     if _proxied(url):
         return
     port = url.port or (443 if url.scheme == "https" else 80)
     where = _where(url)
+    tls = httpx.create_ssl_context() if url.scheme == "https" else None  # what httpx verifies with by default
+    connect = asyncio.open_connection(url.host, port, ssl=tls, server_hostname=url.host if tls else None)
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(url.host, port), timeout)
+        _, writer = await asyncio.wait_for(connect, timeout)
+    except ssl.SSLCertVerificationError as exc:
+        raise UnreachableError(f"cannot reach {where}: its TLS certificate is refused ({exc.verify_message})") from None
+    except ssl.SSLError as exc:
+        raise UnreachableError(
+            f"cannot reach {where}: the TLS handshake failed ({exc.reason or type(exc).__name__}; does port {port} "
+            "speak https?)"
+        ) from None
     except socket.gaierror:
         raise UnreachableError(f"cannot reach {where}: the host name {url.host!r} does not resolve") from None
     except ConnectionRefusedError:

@@ -121,6 +121,15 @@ def _column_target(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _undecodable(text: str) -> bool:
+    """Whether text read with errors="surrogateescape" holds bytes that were not UTF-8."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 CellTyper = Callable[[str, str], Any]
 """(input field, cell text) -> value: the project's input spec typing a cell (InputSpec.cell)."""
 
@@ -139,13 +148,16 @@ def read_table(
 
     `typed` types INPUT cells by the project's input spec (as Toloka's own TSV upload does); without it,
     `decode_cells` reads cells like `5`, `true`, `[1]` as JSON, and otherwise every cell is text. With `digests`,
-    each record's digest is that of its cells."""
+    each record's digest is that of its cells. `text_lines` decoded with errors="surrogateescape" make a row that
+    is not UTF-8 invalid at its line (a header that is not: a ValueError) instead of stopping the upload."""
     if kind is not Kind.TASKS:
         raise ValueError("CSV/TSV input holds tasks; write task suites as JSON Lines")
     reader = csv.reader(text_lines, delimiter=delimiter)
     header = next(reader, None)
     if header is None:
         return
+    if not "".join(header).isascii() and _undecodable("".join(header)):
+        raise ValueError("line 1: the header is not UTF-8 text: save the file as UTF-8")
     targets = [_column_target(name) for name in header]
     unknown = [name for name, target in zip(header, targets, strict=True) if target is None]
     if unknown or not any(target and target[0] == "input" for target in targets):
@@ -156,7 +168,11 @@ def read_table(
         line, end = end + 1, reader.line_num
         if not row:
             continue
-        digest = text_digest("\x1f".join(row).encode()) if digests else ""
+        text = "\x1f".join(row)
+        digest = text_digest(text.encode("utf-8", "surrogateescape")) if digests else ""
+        if not text.isascii() and _undecodable(text):
+            yield line, _invalid(line, "", "not UTF-8 text: save the file as UTF-8"), digest
+            continue
         if len(row) != len(header):
             yield line, _invalid(line, "", f"expected {len(header)} columns, got {len(row)}"), digest
             continue

@@ -6,7 +6,7 @@ from typing import IO
 
 import orjson
 
-from toloka_upload.batch import HELD_BACK
+from toloka_upload.batch import DEADLINE, HELD_BACK, STOPPED
 from toloka_upload.progress import Progress
 from toloka_upload.readers import Source, SourceLines
 from toloka_upload.results import BatchOutcome
@@ -40,6 +40,18 @@ def in_words(errors: object, line: int) -> str:
     return "; ".join(parts) or "refused (no reason given)"
 
 
+def _never_sent(outcome: BatchOutcome) -> bool:
+    """Whether the whole batch was left unsent by a stop (and holds nothing else to report)."""
+    stopped = f"not created: {STOPPED}"
+    failures = outcome.failures
+    return (
+        not outcome.errors
+        and not outcome.unknown
+        and len(failures) == outcome.size
+        and all(reason == stopped for reason in failures.values())
+    )
+
+
 def held_back(outcome: BatchOutcome) -> int:
     """Valid items of the batch not created only because other items of it were invalid (no --skip-invalid)."""
     if not outcome.errors:
@@ -62,6 +74,8 @@ def problems(outcome: BatchOutcome, sources: list[Source]) -> Iterator[str]:
                 f"not created: {count} line(s) of their batch {'is' if count == 1 else 'are'} invalid and "
                 "--skip-invalid was not given"
             )
+        if DEADLINE in reason:  # the command's flag, not the library's option
+            reason = reason.replace(DEADLINE, DEADLINE.replace("give_up_after", "--give-up-after"))
         by_reason.setdefault(("failed", reason), []).append(offset)
     for offset, reason in outcome.unknown.items():
         by_reason.setdefault(("unknown", reason), []).append(offset)
@@ -130,6 +144,7 @@ class Report:
         self._typed_codes: set[str] = set()
         self.held_back = 0
         """Valid items not sent because invalid ones shared their batch (no --skip-invalid)."""
+        self._stopped: list[int] = []  # count, first line, last line of the batches never sent after a stop
 
     def __call__(self, outcome: BatchOutcome) -> None:
         # Only what is done moves the bar: failed and unknown items keep it short of 100 %.
@@ -143,6 +158,12 @@ class Report:
                 self._typed_refusals += 1
                 self._typed_codes |= codes
         self.held_back += held_back(outcome)
+        if _never_sent(outcome):
+            # After Ctrl-C every batch left is one of these: one line at the end, not a screenful of them.
+            lines = [line for line, _, _ in sources]
+            count, first, last = self._stopped or [0, lines[0], lines[0]]
+            self._stopped = [count + len(lines), min(first, *lines), max(last, *lines)]
+            return
         for message in problems(outcome, sources):
             self._shown += 1
             if self._shown <= MAX_SHOWN_PROBLEMS:
@@ -164,5 +185,11 @@ class Report:
 
     def hints(self) -> Iterator[str]:
         """Advice for the end of the run (table cells read as text where the pool wants other types)."""
+        if self._stopped:
+            count, first, last = self._stopped
+            yield (
+                f"{count:,} items between lines {first} and {last}: failed: not sent (the upload was stopped before "
+                "their batches were sent)"
+            )
         if self._typed_refusals:
             yield JSON_CELLS_HINT.format(count=self._typed_refusals, codes="/".join(sorted(self._typed_codes)))

@@ -16,7 +16,7 @@ import orjson
 from toloka_client.client import AuthenticatedClient
 from toloka_contract.auth import authorization_header
 
-from toloka_upload.batch import ApiFlags, BatchUploader
+from toloka_upload.batch import STOPPED, ApiFlags, BatchUploader
 from toloka_upload.checkpoint import Checkpoint, Marks, Pending, recorded_salt
 from toloka_upload.checks import InputSpec, ItemChecker
 from toloka_upload.credentials import Token, resolve_token
@@ -455,7 +455,7 @@ class _Run:
 
     def unsent(self, outcome: BatchOutcome) -> None:
         """Report a batch that is never sent (the upload was stopped before it)."""
-        reason = "not created: not sent: the upload was stopped before this batch was sent"
+        reason = f"not created: {STOPPED}"
         self.result.add(outcome.mark_remaining(reason))
         if self._on_batch is not None:
             self._on_batch(outcome)
