@@ -36,9 +36,11 @@ from toloka_client.types import Response
 from toloka_contract.operations import OperationTimeoutError, wait_for_operation
 
 from toloka_conformance import curl
+from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict, error_outcome
 from toloka_conformance.target import Target
+from toloka_conformance.waiting import FIRST_POLL, MAX_POLL, Waits
 
 DOCS = "[issue 3] The generated client performs every operation against a live server and parses every answer."
 OPERATIONS = (
@@ -78,11 +80,30 @@ class _Session:
     problems: dict[str, Outcome] = field(default_factory=dict)  # the first failure or error per operation
     calls: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    ledger: Ledger | None = None
+    waits: Waits | None = None
     client: AuthenticatedClient = field(init=False)
 
     def __post_init__(self) -> None:
+        reserved: dict[int, int] = {}
+
         def remember(request: httpx.Request) -> None:
             self.last_request[:] = [request]
+            if self.ledger is not None:  # BudgetSpent here: the request is not sent
+                reserved[id(request)] = self.ledger.reserve(request.method, request.url.path, request.content)
+
+        def record(response: httpx.Response) -> None:
+            request = response.request
+            if self.ledger is not None and id(request) in reserved:
+                response.read()
+                self.ledger.observe(
+                    request.method,
+                    request.url.path,
+                    reserved.pop(id(request)),
+                    response.status_code,
+                    request.content,
+                    response.content,
+                )
 
         self.client = AuthenticatedClient(
             base_url=self.target.base_url,
@@ -91,7 +112,7 @@ class _Session:
             prefix="",
             raise_on_unexpected_status=True,
             timeout=httpx.Timeout(30.0),
-            httpx_args={"event_hooks": {"request": [remember]}},
+            httpx_args={"event_hooks": {"request": [remember], "response": [record]}},
         )
 
     def call(self, operation: str, expected: Expect | list[Expect], send: Callable[[], Response[Any]]) -> Any:
@@ -120,6 +141,8 @@ class _Session:
             elif kind is not None and not isinstance(parsed, kind):
                 raise _Mismatch(f"parsed into {type(parsed).__name__}", wanted)
             return parsed
+        except BudgetSpent:  # not sent: the runner skips the part, saying so
+            raise
         except httpx.TransportError as exc:  # no answer: an error of the run, not a finding
             self._note(operation, error_outcome(requirement(operation), exc))
         except _Mismatch as mismatch:
@@ -215,12 +238,20 @@ def _wait(session: _Session, operation_id: str) -> None:
 
     # A timeout is not this part's finding: the behavioural checks judge how long operations take.
     with contextlib.suppress(_NotAnOperation, OperationTimeoutError):
-        wait_for_operation(fetch, timeout=session.target.operation_timeout)
+        waits = session.waits or Waits(session.target.operation_timeout)
+        wait_for_operation(
+            fetch,
+            interval=FIRST_POLL,
+            max_interval=MAX_POLL,
+            timeout=0.0 if waits.stuck else session.target.operation_timeout,
+            clock=waits.clock,
+            sleep=waits.sleep,
+        )
 
 
-def run(target: Target) -> list[Outcome]:
+def run(target: Target, *, ledger: Ledger | None = None, waits: Waits | None = None) -> list[Outcome]:
     """Call every operation with the generated client (documented successes and errors); one outcome each."""
-    session = _Session(target)
+    session = _Session(target, ledger=ledger, waits=waits)
     client, t = session.client, target
     with client:
         created = session.call(

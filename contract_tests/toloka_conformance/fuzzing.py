@@ -17,10 +17,12 @@ from schemathesis.schemas import BaseSchema
 
 from toloka_conformance.checks.support import valid_values
 from toloka_conformance.constraints import Constraints, ItemBudget
+from toloka_conformance.ledger import Ledger
 from toloka_conformance.redaction import REDACTED, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict
 from toloka_conformance.spec import load_spec
 from toloka_conformance.target import Target
+from toloka_conformance.waiting import Waits
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -81,6 +83,7 @@ class _Events:
     errors: list[str] = field(default_factory=list)
     scenarios: int = 0
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    interrupted: bool = False
     _phase_started: float = 0.0
 
     def take(self, event: events.EngineEvent) -> None:
@@ -96,6 +99,8 @@ class _Events:
                 self.errors.append(f"{event.recorder.label}: scenario error in {event.phase.value}")
         elif isinstance(event, events.NonFatalError):
             self.errors.append(scrub(f"{event.label}: {event.info.title}: {event.info.message}", self.target.secrets()))
+        elif isinstance(event, events.Interrupted):
+            self.interrupted = True
         elif isinstance(event, events.FatalError):
             self.errors.append(scrub(f"fatal: {event.exception}", self.target.secrets()))
 
@@ -135,12 +140,17 @@ def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
     )
 
 
-def run(target: Target, settings: FuzzSettings) -> tuple[list[Outcome], ItemBudget]:
-    """Run schemathesis against the target; one outcome per check, plus one for the run itself."""
+def run(
+    target: Target, settings: FuzzSettings, *, waits: Waits | None = None, ledger: Ledger | None = None
+) -> tuple[list[Outcome], ItemBudget]:
+    """Run schemathesis against the target; one outcome per check, plus one for the run itself.
+
+    `waits`: the run's clock and operation waits; `ledger`: where the objects its uploads create are listed.
+    """
     started = time.monotonic()
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
-    Constraints(target, budget, settings.seed, answer=_answer(target)).install(schema)
+    Constraints(target, budget, settings.seed, answer=_answer(target), waits=waits, ledger=ledger).install(schema)
     _uploads_start_workflows(schema)
     summary = _Events(target)
     for event in from_schema(schema).execute():
@@ -244,7 +254,10 @@ def _outcomes(summary: _Events, seconds: float, budget: ItemBudget | None = None
     dropped = budget.dropped_summary() if budget is not None else ""
     if dropped:
         timing += f"; {dropped}"
-    if summary.errors:
+    if summary.interrupted:  # never "ran every phase" when it did not
+        detail = f"cut short by an interruption: not every phase ran ({timing})"
+        outcomes.append(Outcome(run_requirement, Verdict.ERROR, detail, seconds=seconds, error="Interrupted"))
+    elif summary.errors:
         detail = " | ".join(summary.errors[:5]) + f" ({timing})"
         outcomes.append(Outcome(run_requirement, Verdict.FAIL, detail, seconds=seconds))
     else:

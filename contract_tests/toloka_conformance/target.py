@@ -86,9 +86,8 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
         "base_url": base_url,
         "token": Secret(me.tokens[0]),
         "pool_id": pool.id,
-        "input_values": dict(pool.example_input_values),
-        # The emulator keeps no output spec: any object is a valid answer for a control task.
-        "output_values": {"label": "conformance"},
+        # Optional in a config: without it, the preflight builds one from the pool's project (as the output values).
+        "input_values": dict(pool.example_input_values or {}),
         "default_overlap": pool.default_overlap_for_new_tasks,
         "default_suite_overlap": pool.default_overlap_for_new_task_suites,
         "other_token": Secret(other.tokens[0]) if other is not None else None,
