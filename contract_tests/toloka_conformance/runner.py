@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from toloka_conformance import client_run, fuzzing
@@ -15,6 +17,7 @@ from toloka_conformance.interrupt import Interrupted, Interruption
 from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import TRANSPORT_ERRORS, Outcome, Requirement, Verdict, error_outcome
+from toloka_conformance.schedule import schedule
 from toloka_conformance.target import Target, probe
 from toloka_conformance.waiting import Clock, Sleep
 
@@ -127,12 +130,12 @@ def plan(target: Target, settings: Settings) -> Plan:
     if provoked:
         parts.append(f"{provoked} to provoke a 429 (--rate-limit-items)")
     where = f"pool {target.pool_id}"
-    if target.closed_pool_id is not None:
+    if target.closed_pool_id is not None and schedule(list(checks)).closed_lane:
         where += f" (2 of them in closed pool {target.closed_pool_id}, which open_pool=true opens; closed again after)"
     cap = f" (--max-items {settings.max_items})" if settings.max_items is not None else ""
     text = (
-        f"This run creates at most {made + fuzz + (CLIENT_ITEMS if client else 0) + provoked:,} items{cap} "
-        f"(tasks, or suites of one task) at {target.base_url} in {where}: {', '.join(parts)}."
+        f"This run creates at most {made + fuzz + (CLIENT_ITEMS if client else 0) + provoked:,} items "
+        f"(tasks, or suites of one task){cap} at {target.base_url} in {where}: {', '.join(parts)}."
     )
     if settings.max_items is None:
         text += f" A server that ignores the 5000-item sync limit gets up to {SYNC_LIMIT_OVERRUN:,} more."
@@ -181,6 +184,7 @@ def run(
         other_token = target.other_token
         other = Api(target.base_url, target.authorization(other_token), ledger=ledger) if other_token else None
         context = Context(target, api, other, anonymous, clock=clock, sleep=sleep)
+        context.waits.interruption = interruption
         halt = _Halt(target)
         try:
             parts: list[tuple[str, bool, list[Requirement], Callable[[], list[Outcome]]]] = [
@@ -349,6 +353,10 @@ def _left_out(requirements: list[Requirement], part: str) -> list[Outcome]:
     ]
 
 
+# Checks that run at once at most (their waits for operations overlap; see schedule.py for which may).
+CONCURRENT_CHECKS = 8
+
+
 def _run_checks(
     checks: list[Check],
     context: Context,
@@ -358,19 +366,44 @@ def _run_checks(
     outcomes: list[Outcome],
     interruption: Interruption | None = None,
 ) -> list[Outcome]:
-    """Run the checks in order, appending each outcome to `outcomes` as it is decided (kept when interrupted)."""
-    for check in checks:
+    """Run the checks, appending each outcome to `outcomes` as it is decided (kept when interrupted).
+
+    The checks that may run together do so (`schedule`), the closed pool's checks in a lane beside them, then the
+    ones that must run alone, one by one: the waits for operations overlap instead of queueing.
+    """
+    order = schedule(checks)
+    lock = threading.Lock()
+
+    def one(check: Check) -> None:
         if interruption is not None:  # a signal swallowed by a library still stops the run here
             interruption.check()
         if halt.reason is not None:
-            outcomes.append(halt.not_run(check.requirement))
-            continue
-        with ledger.row(check.requirement.id):
-            outcome = run_check(check, context)
-        progress(f"{outcome.verdict.value:5} {check.requirement.id}")
-        outcomes.append(outcome)
+            outcome = halt.not_run(check.requirement)
+        else:
+            with ledger.row(check.requirement.id):
+                outcome = run_check(check, context)
+        with lock:
+            progress(f"{outcome.verdict.value:5} {check.requirement.id}")
+            outcomes.append(outcome)
         if outcome.verdict is Verdict.ERROR and outcome.error in TRANSPORT_ERRORS and halt.stopped():
             progress(f"the server stopped answering: {halt.reason}")
+
+    def lane(group: tuple[Check, ...]) -> None:
+        for check in group:
+            one(check)
+
+    workers = ThreadPoolExecutor(CONCURRENT_CHECKS, thread_name_prefix="check")
+    try:
+        side = workers.submit(lane, order.closed_lane)
+        for future in [workers.submit(one, check) for check in order.together]:
+            future.result()
+        lane(order.alone)
+        side.result()
+    except BaseException:
+        # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.
+        workers.shutdown(wait=True, cancel_futures=True)
+        raise
+    workers.shutdown(wait=True)
     return outcomes
 
 

@@ -13,6 +13,7 @@ import httpx
 from toloka_contract.operations import OperationTimeoutError, wait_for_operation
 
 from toloka_conformance.api import Exchange
+from toloka_conformance.interrupt import Interruption
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], object]
@@ -60,6 +61,7 @@ class Waits:
     clock: Clock = time.monotonic
     sleep: Sleep = time.sleep
     stuck: str | None = None
+    interruption: Interruption | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def until_ended(
@@ -81,7 +83,12 @@ class Waits:
                 if exchange.status != 429 or remaining <= 0:
                     return parse(exchange)
                 wait = guidance(exchange.response)
-                self.sleep(min(wait if wait is not None else FIRST_POLL, remaining))
+                nap(min(wait if wait is not None else FIRST_POLL, remaining))
+
+        def nap(seconds: float) -> None:
+            if self.interruption is not None:  # a check waiting in a worker thread stops at its next poll
+                self.interruption.check()
+            self.sleep(seconds)
 
         already = self.stuck is not None
         timeout = 0.0 if already else self.timeout
@@ -92,7 +99,7 @@ class Waits:
                 max_interval=MAX_POLL,
                 timeout=timeout,
                 clock=self.clock,
-                sleep=self.sleep,
+                sleep=nap,
             )
         except OperationTimeoutError as exc:
             with self._lock:

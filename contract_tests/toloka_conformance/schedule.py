@@ -1,0 +1,69 @@
+"""Which behavioural checks may run at the same time, so that their waits for operations overlap.
+
+A check that reads the target pool for what a request created (`newest_id`, `created_after`: the "nothing
+created" rows, the list walks) must not see another check's items land meanwhile: it runs alone, after the others.
+Checks that open and close the closed pool share that pool: they run one after another, in a lane of their own,
+beside everything else. Every other check only reads back what it created itself, by id: those run together.
+The kind of a check is read from the helpers its function (and the module functions it calls) uses.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+
+from toloka_conformance.checks import Check
+
+# Helpers that read the target pool as a whole (a concurrent upload would show in what they read).
+READS_POOL = frozenset({"newest_id", "created_after", "expect_nothing_created", "list_items"})
+# Helpers that open or close the closed pool (`--closed-pool-id`).
+USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """`together`: run concurrently; `closed_lane`: one after another, beside them; `alone`: after `together`."""
+
+    together: tuple[Check, ...]
+    closed_lane: tuple[Check, ...]
+    alone: tuple[Check, ...]
+
+
+def schedule(checks: list[Check]) -> Schedule:
+    """Sort the checks into the three groups, each in registry order."""
+    together: list[Check] = []
+    closed: list[Check] = []
+    alone: list[Check] = []
+    for check in checks:
+        used = helpers(check)
+        if used & USES_CLOSED_POOL:
+            closed.append(check)
+        elif used & READS_POOL or check.runs_last:
+            alone.append(check)
+        else:
+            together.append(check)
+    return Schedule(tuple(together), tuple(closed), tuple(alone))
+
+
+def helpers(check: Check) -> set[str]:
+    """The global names the check's function uses, and those of the check-package functions it calls, transitively."""
+    seen: set[types.FunctionType] = set()
+    found: set[str] = set()
+    pending = [check.function] if isinstance(check.function, types.FunctionType) else []
+    while pending:
+        function = pending.pop()
+        codes = [function.__code__]
+        while codes:
+            code = codes.pop()
+            codes += [const for const in code.co_consts if isinstance(const, types.CodeType)]
+            for name in code.co_names:
+                found.add(name)
+                value = function.__globals__.get(name)
+                if (
+                    isinstance(value, types.FunctionType)
+                    and value not in seen
+                    and value.__module__.startswith("toloka_conformance.checks")
+                ):
+                    seen.add(value)
+                    pending.append(value)
+    return found
