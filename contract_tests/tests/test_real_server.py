@@ -274,6 +274,7 @@ def test_checks_that_read_the_pool_run_alone_and_closed_pool_checks_share_a_lane
     order = schedule(list(REGISTRY))
     ids = {name: {c.requirement.id for c in getattr(order, name)} for name in ("together", "closed_lane", "alone")}
     assert {"tasks.skip_invalid.none_valid", "tasks.list.paged_walk", "operations.fail_counts"} <= ids["alone"]
+    assert "tasks.list.paged_walk" not in ids["closed_lane"]  # it reads the target pool too: alone
     assert {"pools.closed_accepts", "pools.open_pool"} <= ids["closed_lane"]
     assert {"operations.ends", "links.async_chain", "tasks.single.async"} <= ids["together"]
 

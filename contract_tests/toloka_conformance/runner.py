@@ -397,8 +397,8 @@ def _run_checks(
         side = workers.submit(lane, order.closed_lane)
         for future in [workers.submit(one, check) for check in order.together]:
             future.result()
-        lane(order.alone)
         side.result()
+        lane(order.alone)
     except BaseException:
         # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.
         workers.shutdown(wait=True, cancel_futures=True)

@@ -3,7 +3,8 @@
 A check that reads the target pool for what a request created (`newest_id`, `created_after`: the "nothing
 created" rows, the list walks) must not see another check's items land meanwhile: it runs alone, after the others.
 Checks that open and close the closed pool share that pool: they run one after another, in a lane of their own,
-beside everything else. Every other check only reads back what it created itself, by id: those run together.
+beside the others (and before the checks that run alone, some of which use the closed pool too). Every other
+check only reads back what it created itself, by id: those run together.
 The kind of a check is read from the helpers its function (and the module functions it calls) uses.
 """
 
@@ -22,7 +23,7 @@ USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
 
 @dataclass(frozen=True)
 class Schedule:
-    """`together`: run concurrently; `closed_lane`: one after another, beside them; `alone`: after `together`."""
+    """`together`: run concurrently; `closed_lane`: one after another, beside them; `alone`: after both, one by one."""
 
     together: tuple[Check, ...]
     closed_lane: tuple[Check, ...]
@@ -36,10 +37,10 @@ def schedule(checks: list[Check]) -> Schedule:
     alone: list[Check] = []
     for check in checks:
         used = helpers(check)
-        if used & USES_CLOSED_POOL:
-            closed.append(check)
-        elif used & READS_POOL or check.runs_last:
+        if used & READS_POOL or check.runs_last:
             alone.append(check)
+        elif used & USES_CLOSED_POOL:
+            closed.append(check)
         else:
             together.append(check)
     return Schedule(tuple(together), tuple(closed), tuple(alone))
