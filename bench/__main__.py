@@ -7,12 +7,14 @@ import sys
 from bench.table import Row, render
 
 # Each module exposes `run(quick: bool) -> list[Row]`.
-BENCHMARKS = ("bench.emulator", "bench.upload", "bench.conformance")
+BENCHMARKS = ("bench.emulator", "bench.upload", "bench.conformance", "bench.conformance_real")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", help="benchmarks to run (emulator, upload, conformance); all by default")
+    parser.add_argument(
+        "names", nargs="*", help="benchmarks to run (emulator, upload, conformance, conformance_real); all by default"
+    )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     args = parser.parse_args()
     wanted = [f"bench.{name}" for name in args.names] or list(BENCHMARKS)

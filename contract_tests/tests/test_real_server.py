@@ -310,3 +310,18 @@ def test_slow_operations_give_the_same_verdicts_and_never_ending_ones_fail_once(
     assert never[1].count("operations did not end:") == 1
     written = (tmp_path / "hold-None" / "report.md").read_text(encoding="utf-8")
     assert "not waited for: an operation was still PENDING after 2.0 s earlier in this run" in written
+
+
+def test_a_server_refusing_sync_requests_above_1000_fails_the_full_request_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The team's server with a sync limit of 1000 (below the documented 5000): `tasks.sync_full` fails, and
+    `tasks.sync_limit` (5001 refused) still passes: each row has one reason to fail."""
+    config = _config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace("sync_max_items = 5000", "sync_max_items = 1000"))
+    report = tmp_path / "report"
+    with running_emulator(config_path=config) as emulator:
+        argv = ["--base-url", emulator.base_url, "--emulator-config", str(config), "--report", str(report)]
+        assert cli.main([*argv, "--only", "tasks.sync_full,tasks.sync_limit"]) == 1
+    assert _verdicts(report) == {"tasks.sync_full": "failure", "tasks.sync_limit": "pass"}
+    capsys.readouterr()
