@@ -23,6 +23,7 @@ from toloka_emulator.testing import RunningEmulator, running_emulator
 
 sys.path.insert(0, str(Path(__file__).parent))
 from held_operations import held
+from junit_rows import verdicts
 from toloka_emulator import create_app
 from uvicorn_thread import serving
 
@@ -250,23 +251,23 @@ def _object(exchange: Exchange) -> dict[str, Any]:
 def test_waits_back_off_honour_429_and_give_up_on_a_server_whose_operations_never_end_once() -> None:
     """On a fake clock: the interval grows, a 429's Retry-After is waited, and after one operation outlived the
     timeout the next wait looks once and gives up without sleeping."""
-    time = _FakeTime()
-    waits = Waits(10.0, clock=time.clock, sleep=time.sleep)
+    fake = _FakeTime()
+    waits = Waits(10.0, clock=fake.clock, sleep=fake.sleep)
     answers = iter([_exchange(200, {"status": "PENDING"})] * 3 + [_exchange(429, {}, {"Retry-After": "3"})])
     ended = _exchange(200, {"status": "SUCCESS"})
     body, _ = waits.until_ended(lambda: next(answers, ended), _object)
     assert body["status"] == "SUCCESS"
-    assert time.slept[:3] == sorted(time.slept[:3]) and time.slept[0] < time.slept[2]
-    assert 3.0 in time.slept
-    time.slept.clear()
+    assert fake.slept[:3] == sorted(fake.slept[:3]) and fake.slept[0] < fake.slept[2]
+    assert 3.0 in fake.slept
+    fake.slept.clear()
     with pytest.raises(NotEnded) as first:
         waits.until_ended(lambda: _exchange(200, {"status": "RUNNING"}), _object)
-    assert not first.value.already and 10.0 <= sum(time.slept) <= 10.5
+    assert not first.value.already and 10.0 <= sum(fake.slept) <= 10.5
     assert waits.stuck is not None and "RUNNING" in waits.stuck
-    time.slept.clear()
+    fake.slept.clear()
     with pytest.raises(NotEnded) as second:
         waits.until_ended(lambda: _exchange(200, {"status": "PENDING"}), _object)
-    assert second.value.already and time.slept == []
+    assert second.value.already and fake.slept == []
 
 
 def test_checks_that_read_the_pool_run_alone_and_closed_pool_checks_share_a_lane() -> None:
@@ -282,14 +283,6 @@ def test_checks_that_read_the_pool_run_alone_and_closed_pool_checks_share_a_lane
 SLOW_GATE = "operations.,links.,tasks.single.,timestamps.,isolation.operation,pools.closed_accepts,pools.open_pool"
 
 
-def _verdicts(report: Path) -> dict[str, str]:
-    verdicts = {}
-    for case in ET.parse(report / "junit.xml").getroot().iter("testcase"):  # noqa: S314  (our own report)
-        found = [tag for tag in ("failure", "error", "skipped") if case.find(tag) is not None]
-        verdicts[str(case.get("name"))] = found[0] if found else "pass"
-    return verdicts
-
-
 def test_slow_operations_give_the_same_verdicts_and_never_ending_ones_fail_once(
     team: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -302,7 +295,7 @@ def test_slow_operations_give_the_same_verdicts_and_never_ending_ones_fail_once(
             report = tmp_path / f"hold-{hold}"
             argv = ["--base-url", url, "--emulator-config", str(team.config_path), "--only", SLOW_GATE]
             cli.main([*argv, "--operation-timeout", "2", "--report", str(report)])
-        outcomes[hold] = (_verdicts(report), capsys.readouterr().out)
+        outcomes[hold] = (verdicts(report), capsys.readouterr().out)
     slow, never = outcomes[1.0], outcomes[None]
     assert set(slow[0].values()) == {"pass"}, slow[0]
     failed = {row for row, verdict in never[0].items() if verdict == "failure"}
@@ -323,5 +316,5 @@ def test_a_server_refusing_sync_requests_above_1000_fails_the_full_request_row(
     with running_emulator(config_path=config) as emulator:
         argv = ["--base-url", emulator.base_url, "--emulator-config", str(config), "--report", str(report)]
         assert cli.main([*argv, "--only", "tasks.sync_full,tasks.sync_limit"]) == 1
-    assert _verdicts(report) == {"tasks.sync_full": "failure", "tasks.sync_limit": "pass"}
+    assert verdicts(report) == {"tasks.sync_full": "failure", "tasks.sync_limit": "pass"}
     capsys.readouterr()

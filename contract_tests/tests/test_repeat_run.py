@@ -4,7 +4,6 @@ closed it again (issue 12), so nothing the first run did makes the second skip o
 from __future__ import annotations
 
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ from toloka_emulator import create_app
 from toloka_emulator.config_writer import write_config
 
 sys.path.insert(0, str(Path(__file__).parent))
+from junit_rows import verdicts
 from uvicorn_thread import serving
 
 LIMITS = {"limits": {"items_per_minute": 20_000}}
@@ -27,14 +27,6 @@ class _Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def _verdicts(report: Path) -> dict[str, str]:
-    verdicts = {}
-    for case in ET.parse(report / "junit.xml").getroot().iter("testcase"):  # noqa: S314  (our own report)
-        found = [tag for tag in ("failure", "error", "skipped") if case.find(tag) is not None]
-        verdicts[str(case.get("name"))] = found[0] if found else "pass"
-    return verdicts
 
 
 def test_a_second_run_is_as_complete_as_the_first(tmp_path: Path) -> None:
@@ -55,7 +47,7 @@ def test_a_second_run_is_as_complete_as_the_first(tmp_path: Path) -> None:
             assert cli.main([*argv, "--skip", "schemathesis", "--skip", "client"]) == 3  # the skipped parts
             pool = httpx.get(f"{url}/api/v1/pools/{target.closed_pool_id}", headers=headers).json()
             assert pool["status"] == "CLOSED"
-            runs.append(_verdicts(report))
+            runs.append(verdicts(report))
             clock.now += 60  # the rate-limit rows filled this minute's window
     behaviour = {row: verdict for row, verdict in runs[0].items() if not row.startswith(("schemathesis.", "client."))}
     assert behaviour and set(behaviour.values()) == {"pass"}

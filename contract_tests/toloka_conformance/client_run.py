@@ -206,12 +206,15 @@ def _pools(session: _Session) -> None:
         session.call("get_project", (200, Project), lambda: get_project.sync_detailed(project_id, client=client))
     session.call("get_project", (404, Error), lambda: get_project.sync_detailed(_MISSING_ID, client=client))
     closed = t.closed_pool_id
-    if closed is not None:  # left closed, as it was given
+    if closed is not None:  # left closed, as it was given, even when the run is interrupted in between
         changed: list[Expect] = [(202, Operation), (204, None)]
-        _wait_pool(session, session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client)))
-        _wait_pool(
-            session, session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=client))
-        )
+        try:
+            opened = session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client))
+            _wait_pool(session, opened)
+        finally:
+            _wait_pool(
+                session, session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=client))
+            )
     session.call("open_pool", (404, Error), lambda: open_pool.sync_detailed(_MISSING_ID, client=client))
     session.call("close_pool", (404, Error), lambda: close_pool.sync_detailed(_MISSING_ID, client=client))
 
