@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -82,6 +83,7 @@ class _Session:
     seconds: dict[str, float] = field(default_factory=dict)
     ledger: Ledger | None = None
     waits: Waits | None = None
+    closed_pool_lock: threading.Lock | None = None
     client: AuthenticatedClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -208,15 +210,21 @@ def _pools(session: _Session) -> None:
     closed = t.closed_pool_id
     if closed is not None:  # left closed, as it was given, even when the run is interrupted in between
         changed: list[Expect] = [(202, Operation), (204, None)]
-        try:
+        with session.closed_pool_lock or contextlib.nullcontext(), _closing(session, closed, changed):
             opened = session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client))
             _wait_pool(session, opened)
-        finally:
-            _wait_pool(
-                session, session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=client))
-            )
     session.call("open_pool", (404, Error), lambda: open_pool.sync_detailed(_MISSING_ID, client=client))
     session.call("close_pool", (404, Error), lambda: close_pool.sync_detailed(_MISSING_ID, client=client))
+
+
+@contextlib.contextmanager
+def _closing(session: _Session, closed: str, changed: list[Expect]) -> Iterator[None]:
+    """Close the pool after the block, whatever happened in it."""
+    try:
+        yield
+    finally:
+        answer = session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=session.client))
+        _wait_pool(session, answer)
 
 
 def _suite(target: Target) -> TaskSuiteCreate:
@@ -248,15 +256,26 @@ def _wait(session: _Session, operation_id: str) -> None:
             max_interval=MAX_POLL,
             timeout=0.0 if waits.stuck else session.target.operation_timeout,
             clock=waits.clock,
-            sleep=waits.sleep,
+            sleep=waits.pause,
         )
 
 
-def run(target: Target, *, ledger: Ledger | None = None, waits: Waits | None = None) -> list[Outcome]:
-    """Call every operation with the generated client (documented successes and errors); one outcome each."""
-    session = _Session(target, ledger=ledger, waits=waits)
+def run(
+    target: Target,
+    *,
+    ledger: Ledger | None = None,
+    waits: Waits | None = None,
+    closed_pool_lock: threading.Lock | None = None,
+    uploads_done: threading.Event | None = None,
+) -> list[Outcome]:
+    """Call every operation with the generated client (documented successes and errors); one outcome each.
+
+    `closed_pool_lock` is held while the closed pool is open (checks using it at the same time hold it too);
+    `uploads_done` is set once nothing more is created in the target pool (before the closed pool's part).
+    """
+    session = _Session(target, ledger=ledger, waits=waits, closed_pool_lock=closed_pool_lock)
     client, t = session.client, target
-    with client:
+    with client, _setting(uploads_done):
         created = session.call(
             "create_tasks",
             (201, TaskBatchCreateResult),
@@ -318,8 +337,20 @@ def run(target: Target, *, ledger: Ledger | None = None, waits: Waits | None = N
             (200, TaskSuiteList),
             lambda: list_task_suites.sync_detailed(client=client, pool_id=t.pool_id, limit=5),
         )
+        if uploads_done is not None:
+            uploads_done.set()
         _pools(session)
     return [_outcome(session, name) for name in OPERATIONS]
+
+
+@contextlib.contextmanager
+def _setting(event: threading.Event | None) -> Iterator[None]:
+    """Set the event when the block ends, however it ends (so nothing waits for it for ever)."""
+    try:
+        yield
+    finally:
+        if event is not None:
+            event.set()
 
 
 def _first_id(result: object) -> str | None:

@@ -17,7 +17,7 @@ from toloka_conformance.interrupt import Interrupted, Interruption
 from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import TRANSPORT_ERRORS, Outcome, Requirement, Verdict, error_outcome
-from toloka_conformance.schedule import schedule
+from toloka_conformance.schedule import schedule, uses_closed_pool
 from toloka_conformance.target import Target, probe
 from toloka_conformance.waiting import Clock, Sleep
 
@@ -177,6 +177,12 @@ def run(
     last = [check for check in the_plan.checks if check.runs_last]
     rows = [row for row in all_requirements() if settings.selects(row.id)]
     fuzz_settings = replace(settings.fuzz, item_budget=the_plan.fuzz_items)
+    client_rows = [row for row in _client_rows() if settings.selects(row.id)]
+    # The generated client only reads back what it created: it runs beside the behavioural checks that do the same
+    # (its waits overlap theirs), taking the closed pool in turn with the checks that use it.
+    client_beside = bool(settings.behaviour and first and settings.client and the_plan.client and client_rows)
+    closed_pool = threading.Lock()
+    client_uploaded = threading.Event()
     with (
         Api(target.base_url, target.authorization(target.token), ledger=ledger) as api,
         Api(target.base_url, None, ledger=ledger) as anonymous,
@@ -186,13 +192,30 @@ def run(
         context = Context(target, api, other, anonymous, clock=clock, sleep=sleep)
         context.waits.interruption = interruption
         halt = _Halt(target)
+
+        def beside() -> list[Outcome]:
+            produced = _guarded(
+                client_rows, lambda: _client(target, progress, context, ledger, closed_pool, client_uploaded), target
+            )
+            return [outcome for outcome in produced if settings.selects(outcome.requirement.id)]
+
         try:
             parts: list[tuple[str, bool, list[Requirement], Callable[[], list[Outcome]]]] = [
                 (
                     "behaviour",
                     settings.behaviour,
                     [c.requirement for c in REGISTRY if not c.runs_last and settings.selects(c.requirement.id)],
-                    lambda: _run_checks(first, context, progress, halt, ledger, outcomes, interruption),
+                    lambda: _run_checks(
+                        first,
+                        context,
+                        progress,
+                        halt,
+                        ledger,
+                        outcomes,
+                        interruption,
+                        beside=(beside, client_uploaded) if client_beside else None,
+                        closed_pool=closed_pool,
+                    ),
                 ),
                 (
                     "schemathesis",
@@ -203,8 +226,8 @@ def run(
                 (
                     "client",
                     settings.client,
-                    [row for row in _client_rows() if settings.selects(row.id)],
-                    lambda: _client(target, progress, context, ledger),
+                    client_rows,
+                    lambda: _client(target, progress, context, ledger, closed_pool),
                 ),
                 (
                     "behaviour",
@@ -214,8 +237,8 @@ def run(
                 ),
             ]
             for part, enabled, part_rows, execute in parts:
-                if not part_rows or (part == "client" and enabled and not the_plan.client):
-                    continue  # nothing chosen, or left out by --max-items (said by the plan's rows)
+                if not part_rows or (part == "client" and enabled and (client_beside or not the_plan.client)):
+                    continue  # nothing chosen, run beside the checks, or left out by --max-items (the plan's rows)
                 if not enabled:
                     outcomes += _left_out(part_rows, part)
                 elif halt.reason is not None:
@@ -325,10 +348,19 @@ def _fuzz(
     return [_with_rule(outcome) for outcome in fuzz_outcomes]
 
 
-def _client(target: Target, progress: Progress, context: Context, ledger: Ledger) -> list[Outcome]:
+def _client(
+    target: Target,
+    progress: Progress,
+    context: Context,
+    ledger: Ledger,
+    closed_pool: threading.Lock,
+    uploaded: threading.Event | None = None,
+) -> list[Outcome]:
     progress("generated client: every operation ...")
     with ledger.row("client"):
-        return client_run.run(target, ledger=ledger, waits=context.waits)
+        return client_run.run(
+            target, ledger=ledger, waits=context.waits, closed_pool_lock=closed_pool, uploads_done=uploaded
+        )
 
 
 def _with_rule(outcome: Outcome) -> Outcome:
@@ -365,12 +397,18 @@ def _run_checks(
     ledger: Ledger,
     outcomes: list[Outcome],
     interruption: Interruption | None = None,
+    *,
+    beside: tuple[Callable[[], list[Outcome]], threading.Event] | None = None,
+    closed_pool: threading.Lock | None = None,
 ) -> list[Outcome]:
     """Run the checks, appending each outcome to `outcomes` as it is decided (kept when interrupted).
 
-    The checks that may run together do so (`schedule`), the closed pool's checks in a lane beside them, then the
-    ones that must run alone, one by one: the waits for operations overlap instead of queueing.
+    The checks that may run together do so (`schedule`), with `beside` (the generated client's pass, its event set
+    once it creates nothing more in the target pool); then the ones that must run alone, one by one. The checks
+    of the closed pool run in a lane of their own meanwhile (each holding `closed_pool`, as does any other user of
+    that pool): the waits for operations overlap instead of queueing.
     """
+    pool_lock = closed_pool if closed_pool is not None else threading.Lock()
     order = schedule(checks)
     lock = threading.Lock()
 
@@ -390,15 +428,34 @@ def _run_checks(
 
     def lane(group: tuple[Check, ...]) -> None:
         for check in group:
+            with pool_lock:
+                one(check)
+
+    def alongside() -> None:
+        if beside is not None:
+            produced = beside[0]()
+            with lock:
+                outcomes.extend(produced)
+
+    def alone(check: Check) -> None:
+        if uses_closed_pool(check):
+            with pool_lock:
+                one(check)
+        else:
             one(check)
 
     workers = ThreadPoolExecutor(CONCURRENT_CHECKS, thread_name_prefix="check")
     try:
-        side = workers.submit(lane, order.closed_lane)
+        sides = [workers.submit(lane, order.closed_lane), workers.submit(alongside)]
         for future in [workers.submit(one, check) for check in order.together]:
             future.result()
-        side.result()
-        lane(order.alone)
+        if beside is not None:
+            beside[1].wait()  # the client's uploads are done: the pool reads of the lone checks see only their own
+        # The closed pool's users last: the lane and the client may still hold that pool meanwhile.
+        for check in sorted(order.alone, key=uses_closed_pool):
+            alone(check)
+        for future in sides:
+            future.result()
     except BaseException:
         # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.
         workers.shutdown(wait=True, cancel_futures=True)

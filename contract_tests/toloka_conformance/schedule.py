@@ -3,8 +3,8 @@
 A check that reads the target pool for what a request created (`newest_id`, `created_after`: the "nothing
 created" rows, the list walks) must not see another check's items land meanwhile: it runs alone, after the others.
 Checks that open and close the closed pool share that pool: they run one after another, in a lane of their own,
-beside the others (and before the checks that run alone, some of which use the closed pool too). Every other
-check only reads back what it created itself, by id: those run together.
+beside the others, the checks that run alone included (those of them that use the closed pool take it in turn).
+Every other check only reads back what it created itself, by id: those run together.
 The kind of a check is read from the helpers its function (and the module functions it calls) uses.
 """
 
@@ -23,7 +23,7 @@ USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
 
 @dataclass(frozen=True)
 class Schedule:
-    """`together`: run concurrently; `closed_lane`: one after another, beside them; `alone`: after both, one by one."""
+    """`together`: run concurrently; `alone`: after them, one by one; `closed_lane`: one by one beside both."""
 
     together: tuple[Check, ...]
     closed_lane: tuple[Check, ...]
@@ -44,6 +44,11 @@ def schedule(checks: list[Check]) -> Schedule:
         else:
             together.append(check)
     return Schedule(tuple(together), tuple(closed), tuple(alone))
+
+
+def uses_closed_pool(check: Check) -> bool:
+    """Whether the check opens or closes the closed pool (it then holds the run's lock of that pool)."""
+    return bool(helpers(check) & USES_CLOSED_POOL)
 
 
 def helpers(check: Check) -> set[str]:

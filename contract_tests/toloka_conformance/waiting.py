@@ -64,6 +64,13 @@ class Waits:
     interruption: Interruption | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def pause(self, seconds: float) -> None:
+        """Sleep between polls; Interrupted first when the run got a signal (a check waiting in a worker thread
+        stops at its next poll)."""
+        if self.interruption is not None:
+            self.interruption.check()
+        self.sleep(seconds)
+
     def until_ended(
         self, get: Callable[[], Exchange], parse: Callable[[Exchange], dict[str, Any]]
     ) -> tuple[dict[str, Any], Exchange]:
@@ -83,12 +90,7 @@ class Waits:
                 if exchange.status != 429 or remaining <= 0:
                     return parse(exchange)
                 wait = guidance(exchange.response)
-                nap(min(wait if wait is not None else FIRST_POLL, remaining))
-
-        def nap(seconds: float) -> None:
-            if self.interruption is not None:  # a check waiting in a worker thread stops at its next poll
-                self.interruption.check()
-            self.sleep(seconds)
+                self.pause(min(wait if wait is not None else FIRST_POLL, remaining))
 
         already = self.stuck is not None
         timeout = 0.0 if already else self.timeout
@@ -99,7 +101,7 @@ class Waits:
                 max_interval=MAX_POLL,
                 timeout=timeout,
                 clock=self.clock,
-                sleep=nap,
+                sleep=self.pause,
             )
         except OperationTimeoutError as exc:
             with self._lock:
