@@ -4,6 +4,7 @@ never-ending operations, and a fake clock for the waits."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from toloka_conformance import cli
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks import REGISTRY
+from toloka_conformance.interrupt import Interrupted, interruptible
 from toloka_conformance.schedule import schedule
 from toloka_conformance.waiting import NotEnded, Waits
 from toloka_emulator.testing import RunningEmulator, running_emulator
@@ -319,3 +321,15 @@ def test_a_server_refusing_sync_requests_above_1000_fails_the_full_request_row(
         assert cli.main([*argv, "--only", "tasks.sync_full,tasks.sync_limit"]) == 1
     assert verdicts(report) == {"tasks.sync_full": "failure", "tasks.sync_limit": "pass"}
     capsys.readouterr()
+
+
+def test_a_signal_raises_once_and_is_only_noted_while_the_report_is_written() -> None:
+    """Real signals to this process: the first raises Interrupted (130 / 143); after `defer()` one is only noted."""
+    with interruptible() as interruption, pytest.raises(Interrupted) as stop:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs before the next bytecode, inside this block
+    assert stop.value.exit_status == 143 and interruption.name == "SIGTERM"
+    with interruptible() as interruption:
+        interruption.defer()
+        os.kill(os.getpid(), signal.SIGINT)
+    assert interruption.name == "SIGINT"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -394,8 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except _Untested as exc:
             _say(str(exc))
             return EXIT_UNTESTABLE
-        except Interrupted as stop:  # before the checks started (or while the report was written)
-            _say(f"interrupted by {stop.name} before any check was decided")
+        except Interrupted as stop:  # before the checks started
+            _interrupted_early(args, stop)
             return stop.exit_status
         except KeyboardInterrupt:
             _say("interrupted")
@@ -442,6 +442,7 @@ def _main(args: argparse.Namespace, interruption: Interruption) -> int:
             interruption=interruption,
             ledger=ledger,
         )
+        interruption.defer()  # every row is decided or said not to be: a signal now must not cut the report short
     seconds = time.monotonic() - started
     _print_problems(outcomes)
     cut = interruption.name
@@ -468,6 +469,19 @@ def _main(args: argparse.Namespace, interruption: Interruption) -> int:
         _say(f"interrupted by {cut}: the report holds the rows decided before it")
         return 128 + interruption.signum
     return EXIT_CODES[overall_verdict(outcomes)]
+
+
+def _interrupted_early(args: argparse.Namespace, stop: Interrupted) -> None:
+    """A signal before any check ran: one line, and (with --report) every row an ERROR saying so."""
+    _say(f"interrupted by {stop.name} before any check was decided")
+    if args.report is None:
+        return
+    from toloka_conformance import runner
+
+    detail = f"not judged: the run was interrupted by {stop.name} before the checks started"
+    rows = [Outcome(row, Verdict.ERROR, detail, error=runner.INTERRUPTED) for row in runner.all_requirements()]
+    header = [f"command: {_command(args)}", f"INTERRUPTED by {stop.name} before the checks started"]
+    report.write(args.report, rows, 0.0, header)
 
 
 def _refused(args: argparse.Namespace, base_url: str, mismatch: Exception, started: float) -> int:

@@ -36,6 +36,11 @@ class Interruption:
     """The signal a run got (None: none yet); worker threads look here, the main thread gets `Interrupted`."""
 
     signum: int | None = None
+    deferred: bool = False  # after `defer()`: a signal is noted, not raised (the report is being written)
+
+    def defer(self) -> None:
+        """From now on a signal is only noted: what remains (writing the report) must not be cut short."""
+        self.deferred = True
 
     @property
     def name(self) -> str | None:
@@ -63,7 +68,8 @@ def interruptible() -> Iterator[Interruption]:
     def handler(signum: int, _frame: FrameType | None) -> None:
         if state.signum is None:
             state.signum = signum
-            raise Interrupted(signum)
+            if not state.deferred:
+                raise Interrupted(signum)
 
     previous = {sig: signal.signal(sig, handler) for sig in SIGNALS}
     try:
