@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -83,7 +84,7 @@ class _Session:
     seconds: dict[str, float] = field(default_factory=dict)
     ledger: Ledger | None = None
     waits: Waits | None = None
-    closed_pool_lock: threading.Lock | None = None
+    closed_pool_turn: AbstractContextManager[None] | None = None
     client: AuthenticatedClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -210,7 +211,7 @@ def _pools(session: _Session) -> None:
     closed = t.closed_pool_id
     if closed is not None:  # left closed, as it was given, even when the run is interrupted in between
         changed: list[Expect] = [(202, Operation), (204, None)]
-        with session.closed_pool_lock or contextlib.nullcontext(), _closing(session, closed, changed):
+        with session.closed_pool_turn or contextlib.nullcontext(), _closing(session, closed, changed):
             opened = session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client))
             _wait_pool(session, opened)
     session.call("open_pool", (404, Error), lambda: open_pool.sync_detailed(_MISSING_ID, client=client))
@@ -265,15 +266,15 @@ def run(
     *,
     ledger: Ledger | None = None,
     waits: Waits | None = None,
-    closed_pool_lock: threading.Lock | None = None,
+    closed_pool_turn: AbstractContextManager[None] | None = None,
     uploads_done: threading.Event | None = None,
 ) -> list[Outcome]:
     """Call every operation with the generated client (documented successes and errors); one outcome each.
 
-    `closed_pool_lock` is held while the closed pool is open (checks using it at the same time hold it too);
+    `closed_pool_turn` is entered while the closed pool is open (its other users take turns with it);
     `uploads_done` is set once nothing more is created in the target pool (before the closed pool's part).
     """
-    session = _Session(target, ledger=ledger, waits=waits, closed_pool_lock=closed_pool_lock)
+    session = _Session(target, ledger=ledger, waits=waits, closed_pool_turn=closed_pool_turn)
     client, t = session.client, target
     with client, _setting(uploads_done):
         created = session.call(

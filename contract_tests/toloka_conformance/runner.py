@@ -17,7 +17,7 @@ from toloka_conformance.interrupt import Interrupted, Interruption
 from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import TRANSPORT_ERRORS, Outcome, Requirement, Verdict, error_outcome
-from toloka_conformance.schedule import schedule, uses_closed_pool
+from toloka_conformance.schedule import Turns, schedule, uses_closed_pool
 from toloka_conformance.target import Target, probe
 from toloka_conformance.waiting import Clock, Sleep
 
@@ -181,8 +181,9 @@ def run(
     # The generated client only reads back what it created: it runs beside the behavioural checks that do the same
     # (its waits overlap theirs), taking the closed pool in turn with the checks that use it.
     client_beside = bool(settings.behaviour and first and settings.client and the_plan.client and client_rows)
-    closed_pool = threading.Lock()
     client_uploaded = threading.Event()
+    closed_users = [check.requirement.id for check in first if uses_closed_pool(check)]
+    closed_pool = Turns([*closed_users, *(["client"] if client_beside else [])], interruption)
     with (
         Api(target.base_url, target.authorization(target.token), ledger=ledger) as api,
         Api(target.base_url, None, ledger=ledger) as anonymous,
@@ -353,13 +354,17 @@ def _client(
     progress: Progress,
     context: Context,
     ledger: Ledger,
-    closed_pool: threading.Lock,
+    closed_pool: Turns,
     uploaded: threading.Event | None = None,
 ) -> list[Outcome]:
     progress("generated client: every operation ...")
     with ledger.row("client"):
         return client_run.run(
-            target, ledger=ledger, waits=context.waits, closed_pool_lock=closed_pool, uploads_done=uploaded
+            target,
+            ledger=ledger,
+            waits=context.waits,
+            closed_pool_turn=closed_pool.turn("client"),
+            uploads_done=uploaded,
         )
 
 
@@ -399,16 +404,16 @@ def _run_checks(
     interruption: Interruption | None = None,
     *,
     beside: tuple[Callable[[], list[Outcome]], threading.Event] | None = None,
-    closed_pool: threading.Lock | None = None,
+    closed_pool: Turns | None = None,
 ) -> list[Outcome]:
     """Run the checks, appending each outcome to `outcomes` as it is decided (kept when interrupted).
 
     The checks that may run together do so (`schedule`), with `beside` (the generated client's pass, its event set
     once it creates nothing more in the target pool); then the ones that must run alone, one by one. The checks
-    of the closed pool run in a lane of their own meanwhile (each holding `closed_pool`, as does any other user of
-    that pool): the waits for operations overlap instead of queueing.
+    of the closed pool run in a lane of their own meanwhile, every user of that pool taking its turn
+    (`closed_pool`): the waits for operations overlap instead of queueing.
     """
-    pool_lock = closed_pool if closed_pool is not None else threading.Lock()
+    turns = closed_pool if closed_pool is not None else Turns([c.requirement.id for c in checks if uses_closed_pool(c)])
     order = schedule(checks)
     lock = threading.Lock()
 
@@ -428,7 +433,7 @@ def _run_checks(
 
     def lane(group: tuple[Check, ...]) -> None:
         for check in group:
-            with pool_lock:
+            with turns.turn(check.requirement.id):
                 one(check)
 
     def alongside() -> None:
@@ -439,7 +444,7 @@ def _run_checks(
 
     def alone(check: Check) -> None:
         if uses_closed_pool(check):
-            with pool_lock:
+            with turns.turn(check.requirement.id):
                 one(check)
         else:
             one(check)
@@ -451,8 +456,8 @@ def _run_checks(
             future.result()
         if beside is not None:
             beside[1].wait()  # the client's uploads are done: the pool reads of the lone checks see only their own
-        # The closed pool's users last: the lane and the client may still hold that pool meanwhile.
-        for check in sorted(order.alone, key=uses_closed_pool):
+        # The closed pool's users first: the lane's later users wait for them (their turns come in registry order).
+        for check in sorted(order.alone, key=lambda check: not uses_closed_pool(check)):
             alone(check)
         for future in sides:
             future.result()

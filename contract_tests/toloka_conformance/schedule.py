@@ -10,10 +10,14 @@ The kind of a check is read from the helpers its function (and the module functi
 
 from __future__ import annotations
 
+import threading
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from toloka_conformance.checks import Check
+from toloka_conformance.interrupt import Interruption
 
 # Helpers that read the target pool as a whole (a concurrent upload would show in what they read).
 READS_POOL = frozenset({"newest_id", "created_after", "expect_nothing_created", "list_items"})
@@ -73,3 +77,32 @@ def helpers(check: Check) -> set[str]:
                     seen.add(value)
                     pending.append(value)
     return found
+
+
+class Turns:
+    """The closed pool's users take it one at a time, in a fixed order (registry order, then the generated client):
+    a server that leaves the pool open after one of them fails that one, never a later one by surprise.
+
+    `turn(name)` waits until every user before `name` is done; `interruption` ends the wait on a signal.
+    """
+
+    def __init__(self, order: list[str], interruption: Interruption | None = None) -> None:
+        self._order = order
+        self._done: set[str] = set()
+        self._changed = threading.Condition()
+        self._interruption = interruption
+
+    @contextmanager
+    def turn(self, name: str) -> Iterator[None]:
+        """The block runs when it is `name`'s turn (at once for a name not in the order)."""
+        before = set(self._order[: self._order.index(name)]) if name in self._order else set()
+        with self._changed:
+            while not self._changed.wait_for(lambda: before <= self._done, timeout=0.2):
+                if self._interruption is not None:
+                    self._interruption.check()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._done.add(name)
+                self._changed.notify_all()

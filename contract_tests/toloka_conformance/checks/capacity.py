@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toloka_conformance.checks.base import Context, Failed, check
+from toloka_conformance.checks.base import Context, Failed, Skipped, check
 from toloka_conformance.checks.batches import SYNC_LIMIT
 from toloka_conformance.checks.support import SUITES, TASKS, expect_status, json_object, string_keyed, suite, task
 
@@ -31,7 +31,18 @@ def suites_sync_full(ctx: Context) -> str:
 
 
 def _full(ctx: Context, path: str, item: dict[str, Any], rule: str) -> str:
+    per_minute = ctx.target.rate_limit_items
+    if per_minute is not None and per_minute < SYNC_LIMIT:  # then a request of 5000 is over the limit: a 413
+        raise Skipped(f"the account's per-minute limit ({per_minute}, --rate-limit-items) is below {SYNC_LIMIT}")
     exchange = ctx.api.post(path, [item] * SYNC_LIMIT)
+    if exchange.status == 413:
+        raise Failed(
+            exchange.summary(),
+            expected=f"201: {SYNC_LIMIT} items are within the sync limit (give --rate-limit-items when the "
+            "account's per-minute limit is below it)",
+            rule=rule,
+            exchange=exchange,
+        )
     expect_status(exchange, 201, rule)
     body = json_object(exchange, rule)
     created = string_keyed(body, "items", exchange, rule)
