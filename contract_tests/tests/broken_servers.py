@@ -1044,6 +1044,9 @@ FAULTS: tuple[Fault, ...] = (
         "open_pool=true into an open pool is no crash (fuzzed uploads use open_pool=true too)",
         "schemathesis.not_a_server_error",
         _open_pool_crash,
+        also=frozenset({"schemathesis.negative_data_rejection"}),
+        why_also="an invalid upload with open_pool=true gets the same 500, which is no rejection either (whether the "
+        "run generates one varies: the schemathesis phase sees other answers before it since issue 20)",
     ),
     # -- rate limits
     Fault(
