@@ -1038,6 +1038,9 @@ FAULTS: tuple[Fault, ...] = (
         "POST /pools/{id}/close closes an open pool (the suite restores what it opened)",
         "pools.open_pool",
         _close_ignored,
+        also=frozenset({"tasks.list.paged_walk", "suites.list.paged_walk"}),
+        why_also="the walks seed the closed pool and close it again after pools.open_pool (the closed pool's "
+        "checks run beside the others since issue 20): the pool it left open does not close for them either",
     ),
     Fault(
         "open_pool_crashes_on_open_pool",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -267,16 +266,14 @@ def run(
     ledger: Ledger | None = None,
     waits: Waits | None = None,
     closed_pool_turn: AbstractContextManager[None] | None = None,
-    uploads_done: threading.Event | None = None,
 ) -> list[Outcome]:
     """Call every operation with the generated client (documented successes and errors); one outcome each.
 
-    `closed_pool_turn` is entered while the closed pool is open (its other users take turns with it);
-    `uploads_done` is set once nothing more is created in the target pool (before the closed pool's part).
+    `closed_pool_turn` is entered while the closed pool is open (its other users take turns with it).
     """
     session = _Session(target, ledger=ledger, waits=waits, closed_pool_turn=closed_pool_turn)
     client, t = session.client, target
-    with client, _setting(uploads_done):
+    with client:
         created = session.call(
             "create_tasks",
             (201, TaskBatchCreateResult),
@@ -338,20 +335,8 @@ def run(
             (200, TaskSuiteList),
             lambda: list_task_suites.sync_detailed(client=client, pool_id=t.pool_id, limit=5),
         )
-        if uploads_done is not None:
-            uploads_done.set()
         _pools(session)
     return [_outcome(session, name) for name in OPERATIONS]
-
-
-@contextlib.contextmanager
-def _setting(event: threading.Event | None) -> Iterator[None]:
-    """Set the event when the block ends, however it ends (so nothing waits for it for ever)."""
-    try:
-        yield
-    finally:
-        if event is not None:
-            event.set()
 
 
 def _first_id(result: object) -> str | None:

@@ -17,7 +17,7 @@ from toloka_conformance.interrupt import Interrupted, Interruption
 from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import TRANSPORT_ERRORS, Outcome, Requirement, Verdict, error_outcome
-from toloka_conformance.schedule import Turns, schedule, uses_closed_pool
+from toloka_conformance.schedule import Turns, schedule
 from toloka_conformance.target import Target, probe
 from toloka_conformance.waiting import Clock, Sleep
 
@@ -181,9 +181,8 @@ def run(
     # The generated client only reads back what it created: it runs beside the behavioural checks that do the same
     # (its waits overlap theirs), taking the closed pool in turn with the checks that use it.
     client_beside = bool(settings.behaviour and first and settings.client and the_plan.client and client_rows)
-    client_uploaded = threading.Event()
-    closed_users = [check.requirement.id for check in first if uses_closed_pool(check)]
-    closed_pool = Turns([*closed_users, *(["client"] if client_beside else [])], interruption)
+    lane = [check.requirement.id for check in schedule(first).closed_lane]
+    closed_pool = Turns([*lane, *(["client"] if client_beside else [])], interruption)
     with (
         Api(target.base_url, target.authorization(target.token), ledger=ledger) as api,
         Api(target.base_url, None, ledger=ledger) as anonymous,
@@ -195,9 +194,7 @@ def run(
         halt = _Halt(target)
 
         def beside() -> list[Outcome]:
-            produced = _guarded(
-                client_rows, lambda: _client(target, progress, context, ledger, closed_pool, client_uploaded), target
-            )
+            produced = _guarded(client_rows, lambda: _client(target, progress, context, ledger, closed_pool), target)
             return [outcome for outcome in produced if settings.selects(outcome.requirement.id)]
 
         try:
@@ -214,7 +211,7 @@ def run(
                         ledger,
                         outcomes,
                         interruption,
-                        beside=(beside, client_uploaded) if client_beside else None,
+                        beside=beside if client_beside else None,
                         closed_pool=closed_pool,
                     ),
                 ),
@@ -355,7 +352,6 @@ def _client(
     context: Context,
     ledger: Ledger,
     closed_pool: Turns,
-    uploaded: threading.Event | None = None,
 ) -> list[Outcome]:
     progress("generated client: every operation ...")
     with ledger.row("client"):
@@ -364,7 +360,6 @@ def _client(
             ledger=ledger,
             waits=context.waits,
             closed_pool_turn=closed_pool.turn("client"),
-            uploads_done=uploaded,
         )
 
 
@@ -403,18 +398,18 @@ def _run_checks(
     outcomes: list[Outcome],
     interruption: Interruption | None = None,
     *,
-    beside: tuple[Callable[[], list[Outcome]], threading.Event] | None = None,
+    beside: Callable[[], list[Outcome]] | None = None,
     closed_pool: Turns | None = None,
 ) -> list[Outcome]:
     """Run the checks, appending each outcome to `outcomes` as it is decided (kept when interrupted).
 
-    The checks that may run together do so (`schedule`), with `beside` (the generated client's pass, its event set
-    once it creates nothing more in the target pool); then the ones that must run alone, one by one. The checks
-    of the closed pool run in a lane of their own meanwhile, every user of that pool taking its turn
-    (`closed_pool`): the waits for operations overlap instead of queueing.
+    The checks that may run together do so (`schedule`), with the closed pool's checks in a lane of their own and
+    `beside` (the generated client's pass), these two taking turns with that pool (`closed_pool`); then, once all
+    of them are done, the ones that must run alone, one by one: the waits for operations overlap instead of
+    queueing.
     """
-    turns = closed_pool if closed_pool is not None else Turns([c.requirement.id for c in checks if uses_closed_pool(c)])
     order = schedule(checks)
+    turns = closed_pool if closed_pool is not None else Turns([check.requirement.id for check in order.closed_lane])
     lock = threading.Lock()
 
     def one(check: Check) -> None:
@@ -438,29 +433,21 @@ def _run_checks(
 
     def alongside() -> None:
         if beside is not None:
-            produced = beside[0]()
+            produced = beside()
             with lock:
                 outcomes.extend(produced)
-
-    def alone(check: Check) -> None:
-        if uses_closed_pool(check):
-            with turns.turn(check.requirement.id):
-                one(check)
-        else:
-            one(check)
 
     workers = ThreadPoolExecutor(CONCURRENT_CHECKS, thread_name_prefix="check")
     try:
         sides = [workers.submit(lane, order.closed_lane), workers.submit(alongside)]
         for future in [workers.submit(one, check) for check in order.together]:
             future.result()
-        if beside is not None:
-            beside[1].wait()  # the client's uploads are done: the pool reads of the lone checks see only their own
-        # The closed pool's users first: the lane's later users wait for them (their turns come in registry order).
-        for check in sorted(order.alone, key=lambda check: not uses_closed_pool(check)):
-            alone(check)
+        # Nothing else may create anything (in any pool: a server may ignore the pool filter) while a lone check
+        # reads the pool: the lane and the client end first.
         for future in sides:
             future.result()
+        for check in order.alone:
+            one(check)
     except BaseException:
         # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.
         workers.shutdown(wait=True, cancel_futures=True)

@@ -3,8 +3,9 @@
 A check that reads the target pool for what a request created (`newest_id`, `created_after`: the "nothing
 created" rows, the list walks) must not see another check's items land meanwhile: it runs alone, after the others.
 Checks that open and close the closed pool share that pool: they run one after another, in a lane of their own,
-beside the others, the checks that run alone included (those of them that use the closed pool take it in turn).
-Every other check only reads back what it created itself, by id: those run together.
+beside the others; the checks that run alone come after both, since nothing may be created anywhere while one
+reads the pool (a server may ignore the pool filter). Every other check only reads back what it created itself,
+by id: those run together.
 The kind of a check is read from the helpers its function (and the module functions it calls) uses.
 """
 
@@ -27,7 +28,7 @@ USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
 
 @dataclass(frozen=True)
 class Schedule:
-    """`together`: run concurrently; `alone`: after them, one by one; `closed_lane`: one by one beside both."""
+    """`together`: run concurrently; `closed_lane`: one by one beside them; `alone`: after both, one by one."""
 
     together: tuple[Check, ...]
     closed_lane: tuple[Check, ...]
@@ -48,11 +49,6 @@ def schedule(checks: list[Check]) -> Schedule:
         else:
             together.append(check)
     return Schedule(tuple(together), tuple(closed), tuple(alone))
-
-
-def uses_closed_pool(check: Check) -> bool:
-    """Whether the check opens or closes the closed pool (it then holds the run's lock of that pool)."""
-    return bool(helpers(check) & USES_CLOSED_POOL)
 
 
 def helpers(check: Check) -> set[str]:
@@ -80,8 +76,8 @@ def helpers(check: Check) -> set[str]:
 
 
 class Turns:
-    """The closed pool's users take it one at a time, in a fixed order (registry order, then the generated client):
-    a server that leaves the pool open after one of them fails that one, never a later one by surprise.
+    """The closed pool's users take it one at a time, in a fixed order (the lane's checks in registry order, then
+    the generated client): a server that leaves the pool open fails the same row in every run.
 
     `turn(name)` waits until every user before `name` is done; `interruption` ends the wait on a signal.
     """
