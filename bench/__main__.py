@@ -7,7 +7,14 @@ import sys
 from bench.table import Row, render
 
 # Each module exposes `run(quick: bool) -> list[Row]`.
-BENCHMARKS = ("bench.emulator", "bench.fixtures", "bench.upload", "bench.pace", "bench.conformance")
+BENCHMARKS = (
+    "bench.emulator",
+    "bench.fixtures",
+    "bench.upload",
+    "bench.pace",
+    "bench.conformance",
+    "bench.conformance_real",
+)
 
 
 def main() -> int:
@@ -15,7 +22,7 @@ def main() -> int:
     parser.add_argument(
         "names",
         nargs="*",
-        help="benchmarks to run (emulator, fixtures, upload, pace, conformance); all by default",
+        help="benchmarks to run (emulator, fixtures, upload, pace, conformance, conformance_real); all by default",
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     args = parser.parse_args()

@@ -1041,12 +1041,18 @@ FAULTS: tuple[Fault, ...] = (
         "POST /pools/{id}/close closes an open pool (the suite restores what it opened)",
         "pools.open_pool",
         _close_ignored,
+        also=frozenset({"tasks.list.paged_walk", "suites.list.paged_walk"}),
+        why_also="the walks seed the closed pool and close it again after pools.open_pool (the closed pool's "
+        "checks run beside the others since issue 20): the pool it left open does not close for them either",
     ),
     Fault(
         "open_pool_crashes_on_open_pool",
         "open_pool=true into an open pool is no crash (fuzzed uploads use open_pool=true too)",
         "schemathesis.not_a_server_error",
         _open_pool_crash,
+        also=frozenset({"schemathesis.negative_data_rejection"}),
+        why_also="an invalid upload with open_pool=true gets the same 500, which is no rejection either (whether the "
+        "run generates one varies: the schemathesis phase sees other answers before it since issue 20)",
     ),
     # -- rate limits
     Fault(

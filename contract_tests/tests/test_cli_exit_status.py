@@ -259,9 +259,10 @@ _EMULATORS: dict[str, RunningEmulator] = {}
 
 
 def test_a_server_that_stops_answering_halts_the_run_with_errors(
-    suite: Install, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    suite: Install, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The request that got no answer is an ERROR of the run; nothing more is sent, the rest are ERROR rows; exit 4."""
+    monkeypatch.setattr(runner, "CONCURRENT_CHECKS", 1)  # one at a time, in order: "the rest" is then well defined
     with running_emulator() as own:
         _EMULATORS[own.base_url] = own
         suite(_check("kills", _kills_the_server), PASSES, FAILS)

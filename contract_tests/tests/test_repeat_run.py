@@ -4,10 +4,10 @@ closed it again (issue 12), so nothing the first run did makes the second skip o
 from __future__ import annotations
 
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
+from junit_rows import verdicts
 from toloka_conformance import cli
 from toloka_conformance.target import from_emulator_config
 from toloka_contract.clock import FakeClock
@@ -17,14 +17,6 @@ from uvicorn_thread import serving
 
 # The clock moves only by hand: every request would fall in one second of the per-second request limit.
 LIMITS = {"limits": {"items_per_minute": 20_000, "requests_per_second": 0}}
-
-
-def _verdicts(report: Path) -> dict[str, str]:
-    verdicts = {}
-    for case in ET.parse(report / "junit.xml").getroot().iter("testcase"):  # noqa: S314  (our own report)
-        found = [tag for tag in ("failure", "error", "skipped") if case.find(tag) is not None]
-        verdicts[str(case.get("name"))] = found[0] if found else "pass"
-    return verdicts
 
 
 def test_a_second_run_is_as_complete_as_the_first(tmp_path: Path) -> None:
@@ -45,7 +37,7 @@ def test_a_second_run_is_as_complete_as_the_first(tmp_path: Path) -> None:
             assert cli.main([*argv, "--skip", "schemathesis", "--skip", "client"]) == 3  # the skipped parts
             pool = httpx.get(f"{url}/api/v1/pools/{target.closed_pool_id}", headers=headers).json()
             assert pool["status"] == "CLOSED"
-            runs.append(_verdicts(report))
+            runs.append(verdicts(report))
             clock.now += 60  # the rate-limit rows filled this minute's window
     behaviour = {row: verdict for row, verdict in runs[0].items() if not row.startswith(("schemathesis.", "client."))}
     assert behaviour and set(behaviour.values()) == {"pass"}

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from toloka_conformance import curl
+from toloka_conformance.ledger import Ledger
 from toloka_conformance.redaction import Secret
 
 JsonValue = Any
@@ -49,8 +50,11 @@ class Exchange:
 class Api:
     """A client for the server under test acting as one account (or none, with `authorization=None`)."""
 
-    def __init__(self, base_url: str, authorization: Secret | None, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, base_url: str, authorization: Secret | None, *, timeout: float = 30.0, ledger: Ledger | None = None
+    ) -> None:
         self._authorization = authorization
+        self._ledger = ledger
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
 
     def __enter__(self) -> Api:
@@ -84,7 +88,16 @@ class Api:
         all_headers.update(headers or {})
         query = {key: _query_value(value) for key, value in (params or {}).items()}
         request = self._http.build_request(method, path, params=query, content=content, headers=all_headers)
-        return Exchange(request, self._http.send(request))
+        if self._ledger is None:
+            return Exchange(request, self._http.send(request))
+        reserved = self._ledger.reserve(method, request.url.path, content)  # BudgetSpent: not sent
+        try:
+            response = self._http.send(request)
+        except BaseException:
+            self._ledger.observe(method, request.url.path, reserved, 0, content, b"")
+            raise
+        self._ledger.observe(method, request.url.path, reserved, response.status_code, content, response.content)
+        return Exchange(request, response)
 
     def get(self, path: str, **params: str | int | bool) -> Exchange:
         """GET with query parameters."""

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from toloka_contract.auth import is_header_safe
 
 from toloka_conformance import report
+from toloka_conformance.interrupt import Interrupted, Interruption, interruptible
+from toloka_conformance.ledger import Ledger
 from toloka_conformance.redaction import Secret
 from toloka_conformance.results import (
     ERROR,
@@ -48,8 +50,9 @@ INSTALL_EMBEDDED = "pip install 'toloka-conformance[embedded]'"
 _CONSOLE_CURL = 600
 EXIT_HELP = (
     "Exit status: 0 every requirement passed; 1 a requirement failed; 2 bad usage; 3 nothing failed but something "
-    "was skipped; 4 the server could not be tested (unreachable, token refused, not this API, or rows that could "
-    "not be judged: the run broke or the suite's own code raised)."
+    "was skipped; 4 the server could not be tested (unreachable, token refused, not this API, a pool or value the "
+    "account contradicts, or rows that could not be judged: the run broke or the suite's own code raised); 130 / 143 "
+    "interrupted by SIGINT / SIGTERM (the report holds the rows decided before it)."
 )
 # The report row of a run that stopped before any check: the preflight probe found the server untestable.
 PREFLIGHT = Requirement(
@@ -108,6 +111,13 @@ def _number(kind: Callable[[str], Any], minimum: float) -> Callable[[str], Any]:
 
     parse.__name__ = kind.__name__  # argparse names the type in its messages
     return parse
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("needs requirement ids or prefixes, comma-separated")
+    return names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -188,6 +198,29 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="fewer generated cases: a smoke run under 15 s")
     parser.add_argument(
         "--no-format-validation", action="store_true", help="do not validate string formats in responses"
+    )
+    parser.add_argument(
+        "--max-items",
+        type=_number(int, 0),
+        metavar="N",
+        help="the most items (tasks, or suites) the run may create; rows that do not fit are skipped, saying so",
+    )
+    parser.add_argument(
+        "--only",
+        type=_names,
+        action="extend",
+        default=[],
+        metavar="IDS",
+        help="run only these requirements: ids or prefixes ending in '.', comma-separated "
+        "(tasks.sync_limit,operations.)",
+    )
+    parser.add_argument(
+        "--exclude",
+        type=_names,
+        action="extend",
+        default=[],
+        metavar="IDS",
+        help="leave these requirements out (ids or prefixes, as --only); a chosen selection that passes exits 0",
     )
     parser.add_argument(
         "--skip",
@@ -289,8 +322,25 @@ def _settings(args: argparse.Namespace) -> Settings:
     fuzz = runner.default_settings(
         quick=args.quick, seed=args.seed, max_examples=args.max_examples, validate_formats=not args.no_format_validation
     ).fuzz
-    parts = {part: part not in args.skip for part in ("behaviour", "schemathesis", "client")}
-    return runner.Settings(fuzz=fuzz, **parts)
+    known = [row.id for row in runner.all_requirements()]
+    for flag, patterns in (("--only", args.only), ("--exclude", args.exclude)):
+        for pattern in patterns:
+            if not any(runner.matches(pattern, row) for row in known):
+                raise UsageError(
+                    f"{flag}: {pattern!r} names no requirement (ids as in the report; a prefix ends in '.')"
+                )
+    settings = runner.Settings(
+        fuzz=fuzz,
+        behaviour="behaviour" not in args.skip,
+        schemathesis="schemathesis" not in args.skip,
+        client="client" not in args.skip,
+        only=tuple(args.only),
+        exclude=tuple(args.exclude),
+        max_items=args.max_items,
+    )
+    if not any(settings.selects(row) for row in known):
+        raise UsageError("--only / --exclude: the selection leaves no requirement to check")
+    return settings
 
 
 class _Untested(Exception):
@@ -338,20 +388,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help (0) or a usage error already said in one line (2)
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     args.argv = arguments
-    try:
-        return _main(args)
-    except UsageError as exc:
-        _say(f"error: {exc}")
-        return EXIT_USAGE
-    except _Untested as exc:
-        _say(str(exc))
-        return EXIT_UNTESTABLE
-    except KeyboardInterrupt:
-        _say("interrupted")
-        return EXIT_INTERRUPTED
+    with interruptible() as interruption:
+        try:
+            return _main(args, interruption)
+        except UsageError as exc:
+            _say(f"error: {exc}")
+            return EXIT_USAGE
+        except _Untested as exc:
+            _say(str(exc))
+            return EXIT_UNTESTABLE
+        except Interrupted as stop:  # before the checks started
+            _interrupted_early(args, stop)
+            return stop.exit_status
+        except KeyboardInterrupt:
+            _say("interrupted")
+            return EXIT_INTERRUPTED
 
 
-def _main(args: argparse.Namespace) -> int:
+def _main(args: argparse.Namespace, interruption: Interruption) -> int:
     if args.report is not None:
         try:
             args.report.mkdir(parents=True, exist_ok=True)
@@ -370,28 +424,79 @@ def _main(args: argparse.Namespace) -> int:
         if not args.embedded:
             loading.start()
         loading.join()
-        from toloka_conformance import runner
+        from toloka_conformance import preflight, runner
 
         settings = _settings(args)
+        try:
+            target, notes = preflight.check(
+                target, input_given=args.input_values is not None, output_given=args.output_values is not None
+            )
+        except preflight.Mismatch as mismatch:
+            return _refused(args, base_url, mismatch, started)
         plan = runner.item_plan(target, settings)
         print(plan, flush=True)
-        outcomes = runner.run(target, settings, progress=lambda line: print(line, flush=True))
+        for note in notes:
+            print(f"preflight: {note}", flush=True)
+        ledger = Ledger(settings.max_items)
+        outcomes = runner.run(
+            target,
+            settings,
+            progress=lambda line: print(line, flush=True),
+            interruption=interruption,
+            ledger=ledger,
+        )
+        interruption.defer()  # every row is decided or said not to be: a signal now must not cut the report short
     seconds = time.monotonic() - started
     _print_problems(outcomes)
-    print("\n" + report.summary_line(outcomes, seconds))
+    cut = interruption.name
+    print("\n" + ("INTERRUPTED by " + cut + "; " if cut else "") + report.summary_line(outcomes, seconds))
+    print(ledger.summary())
     if args.report is not None:
         header = [
             f"target: {target.base_url}" + (" (embedded emulator)" if args.embedded else ""),
             f"command: {_command(args)}",
             f"seed: {args.seed}; schemathesis max examples: {settings.fuzz.max_examples}; quick: {args.quick}",
             plan,
+            *(f"preflight: {note}" for note in notes),
+            *([f"selection: --only {','.join(args.only)}"] if args.only else []),
+            *([f"selection: --exclude {','.join(args.exclude)}"] if args.exclude else []),
+            *([f"INTERRUPTED by {cut}: rows not decided are errors"] if cut else []),
+            ledger.summary(),
         ]
-        for path in report.write(args.report, outcomes, seconds, header):
+        for path in report.write(args.report, outcomes, seconds, header, created=ledger.entries):
             print(f"report: {path}")
     halted = [o for o in outcomes if o.error == runner.HALTED]
     if halted:
         _say(f"the server stopped answering during the run ({halted[0].observed}): {len(halted)} rows not judged")
+    if interruption.signum is not None:
+        _say(f"interrupted by {cut}: the report holds the rows decided before it")
+        return 128 + interruption.signum
     return EXIT_CODES[overall_verdict(outcomes)]
+
+
+def _interrupted_early(args: argparse.Namespace, stop: Interrupted) -> None:
+    """A signal before any check ran: one line, and (with --report) every row an ERROR saying so."""
+    _say(f"interrupted by {stop.name} before any check was decided")
+    if args.report is None:
+        return
+    from toloka_conformance import runner
+
+    detail = f"not judged: the run was interrupted by {stop.name} before the checks started"
+    rows = [Outcome(row, Verdict.ERROR, detail, error=runner.INTERRUPTED) for row in runner.all_requirements()]
+    header = [f"command: {_command(args)}", f"INTERRUPTED by {stop.name} before the checks started"]
+    report.write(args.report, rows, 0.0, header)
+
+
+def _refused(args: argparse.Namespace, base_url: str, mismatch: Exception, started: float) -> int:
+    """A flag the preflight found contradicted: one line naming it; nothing was sent that creates anything."""
+    line: str = getattr(mismatch, "line", str(mismatch))
+    status: int = getattr(mismatch, "status", EXIT_USAGE)
+    _say(f"{'error' if status == EXIT_USAGE else 'cannot test ' + base_url}: {line}")
+    if args.report is not None:
+        row = Outcome(PREFLIGHT, Verdict.ERROR, line, error="PreflightMismatch")
+        header = [f"target: {base_url}", f"command: {_command(args)}"]
+        report.write(args.report, [row], time.monotonic() - started, header)
+    return status
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -36,10 +37,12 @@ from toloka_client.types import Response
 from toloka_contract.operations import OperationTimeoutError, wait_for_operation
 
 from toloka_conformance import curl
+from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.oracle import Model
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict, error_outcome
 from toloka_conformance.target import Target
+from toloka_conformance.waiting import FIRST_POLL, MAX_POLL, Waits
 
 DOCS = "[issue 3] The generated client performs every operation against a live server and parses every answer."
 OPERATIONS = (
@@ -80,22 +83,39 @@ class _Session:
     problems: dict[str, Outcome] = field(default_factory=dict)  # the first failure or error per operation
     calls: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    ledger: Ledger | None = None
+    waits: Waits | None = None
+    closed_pool_turn: AbstractContextManager[None] | None = None
     client: AuthenticatedClient = field(init=False)
 
     def __post_init__(self) -> None:
         started: dict[int, float] = {}
+        reserved: dict[int, int] = {}
 
         def remember(request: httpx.Request) -> None:
             self.last_request[:] = [request]
             if self.model is not None:
                 started[id(request)] = self.model.clock()
+            if self.ledger is not None:  # BudgetSpent here: the request is not sent
+                reserved[id(request)] = self.ledger.reserve(request.method, request.url.path, request.content)
 
-        def observe(response: httpx.Response) -> None:
-            """Hand the exchange to the run's model (every answer is checked against what was sent)."""
+        def record(response: httpx.Response) -> None:
+            """Count what the answer created (the ledger), and hand the exchange to the run's model (every answer is
+            checked against what was sent)."""
+            request = response.request
+            if self.ledger is not None and id(request) in reserved:
+                response.read()
+                self.ledger.observe(
+                    request.method,
+                    request.url.path,
+                    reserved.pop(id(request)),
+                    response.status_code,
+                    request.content,
+                    response.content,
+                )
             if self.model is None:
                 return
             response.read()
-            request = response.request
             self.model.observe_raw(
                 method=request.method,
                 url=str(request.url),
@@ -115,7 +135,7 @@ class _Session:
             prefix="",
             raise_on_unexpected_status=True,
             timeout=httpx.Timeout(30.0),
-            httpx_args={"event_hooks": {"request": [remember], "response": [observe]}},
+            httpx_args={"event_hooks": {"request": [remember], "response": [record]}},
         )
 
     def call(self, operation: str, expected: Expect | list[Expect], send: Callable[[], Response[Any]]) -> Any:
@@ -144,6 +164,8 @@ class _Session:
             elif kind is not None and not isinstance(parsed, kind):
                 raise _Mismatch(f"parsed into {type(parsed).__name__}", wanted)
             return parsed
+        except BudgetSpent:  # not sent: the runner skips the part, saying so
+            raise
         except httpx.TransportError as exc:  # no answer: an error of the run, not a finding
             self._note(operation, error_outcome(requirement(operation), exc))
         except _Mismatch as mismatch:
@@ -207,14 +229,23 @@ def _pools(session: _Session) -> None:
         session.call("get_project", (200, Project), lambda: get_project.sync_detailed(project_id, client=client))
     session.call("get_project", (404, Error), lambda: get_project.sync_detailed(_MISSING_ID, client=client))
     closed = t.closed_pool_id
-    if closed is not None:  # left closed, as it was given
+    if closed is not None:  # left closed, as it was given, even when the run is interrupted in between
         changed: list[Expect] = [(202, Operation), (204, None)]
-        _wait_pool(session, session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client)))
-        _wait_pool(
-            session, session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=client))
-        )
+        with session.closed_pool_turn or contextlib.nullcontext(), _closing(session, closed, changed):
+            opened = session.call("open_pool", changed, lambda: open_pool.sync_detailed(closed, client=client))
+            _wait_pool(session, opened)
     session.call("open_pool", (404, Error), lambda: open_pool.sync_detailed(_MISSING_ID, client=client))
     session.call("close_pool", (404, Error), lambda: close_pool.sync_detailed(_MISSING_ID, client=client))
+
+
+@contextlib.contextmanager
+def _closing(session: _Session, closed: str, changed: list[Expect]) -> Iterator[None]:
+    """Close the pool after the block, whatever happened in it."""
+    try:
+        yield
+    finally:
+        answer = session.call("close_pool", changed, lambda: close_pool.sync_detailed(closed, client=session.client))
+        _wait_pool(session, answer)
 
 
 def _suite(target: Target) -> TaskSuiteCreate:
@@ -239,15 +270,31 @@ def _wait(session: _Session, operation_id: str) -> None:
 
     # A timeout is not this part's finding: the behavioural checks judge how long operations take.
     with contextlib.suppress(_NotAnOperation, OperationTimeoutError):
-        wait_for_operation(fetch, timeout=session.target.operation_timeout)
+        waits = session.waits or Waits(session.target.operation_timeout)
+        wait_for_operation(
+            fetch,
+            interval=FIRST_POLL,
+            max_interval=MAX_POLL,
+            timeout=0.0 if waits.stuck else session.target.operation_timeout,
+            clock=waits.clock,
+            sleep=waits.pause,
+        )
 
 
-def run(target: Target, model: Model | None = None) -> list[Outcome]:
+def run(
+    target: Target,
+    model: Model | None = None,
+    *,
+    ledger: Ledger | None = None,
+    waits: Waits | None = None,
+    closed_pool_turn: AbstractContextManager[None] | None = None,
+) -> list[Outcome]:
     """Call every operation with the generated client (documented successes and errors); one outcome each.
 
-    With a `model`, every answer is also checked against it.
+    With a `model`, every answer is also checked against it. `closed_pool_turn` is entered while the closed pool is
+    open (its other users take turns with it).
     """
-    session = _Session(target, model)
+    session = _Session(target, model, ledger=ledger, waits=waits, closed_pool_turn=closed_pool_turn)
     client, t = session.client, target
     with client:
         created = session.call(

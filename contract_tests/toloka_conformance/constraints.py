@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,9 +32,12 @@ from typing import Any
 import httpx
 from schemathesis import BaseSchema, Case, GenerationMode, HookContext, Response
 
+from toloka_conformance.api import Exchange
+from toloka_conformance.ledger import Ledger
 from toloka_conformance.schemathesis_internals import AcceptedNegativeData, Failure
 from toloka_conformance.spec import is_uuid
 from toloka_conformance.target import Target
+from toloka_conformance.waiting import NotEnded, Waits
 
 UPLOADS = frozenset({"create_tasks", "create_task_suites"})
 POOL_ACTIONS = frozenset({"open_pool", "close_pool"})
@@ -84,10 +86,14 @@ class Constraints:
     budget: ItemBudget
     seed: int
     answer: dict[str, Any] | None = None
+    waits: Waits | None = None
+    ledger: Ledger | None = None
     _random: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+        if self.waits is None:
+            self.waits = Waits(self.target.operation_timeout)
         if self.answer is None and self.target.output_values is not None:
             self.answer = dict(self.target.output_values)
 
@@ -96,6 +102,18 @@ class Constraints:
         schema.hooks.register_hook_with_name(self.map_case, "map_case")
         schema.hooks.register_hook_with_name(self.filter_case, "filter_case")
         schema.hooks.register_hook_with_name(self.filter_failure, "filter_failure")
+        schema.hooks.register_hook_with_name(self.after_call, "after_call")
+
+    def after_call(self, context: HookContext, case: Case[Any], response: Response) -> None:
+        """List what a generated upload created (its items were counted by the budget before it was sent)."""
+        if self.ledger is None:
+            return
+        if _operation_id(case) not in UPLOADS or not isinstance(case.body, (list, dict)):
+            return
+        count = len(case.body) if isinstance(case.body, list) else 1
+        body = json.dumps(case.body).encode()
+        status, answer = response.status_code, response.content or b""
+        self.ledger.observe(case.method, case.formatted_path, count, status, body, answer, reserved=False)
 
     def map_case(self, context: HookContext, case: Case[Any]) -> Case[Any]:
         """Aim uploads at the target pool; see the module docstring."""
@@ -222,21 +240,33 @@ class Constraints:
 
     def _operation_rejected_items(self, operation_id: str) -> bool:
         """Whether the operation ended having found invalid items (FAIL or not_valid_count > 0) and created none."""
-        deadline = time.monotonic() + self.target.operation_timeout
+        waits = self.waits if self.waits is not None else Waits(self.target.operation_timeout)
         with self._client() as client:
-            while time.monotonic() < deadline:
-                operation = _json(client.get(f"/api/v1/operations/{operation_id}").content)
-                if isinstance(operation, dict) and operation.get("status") in ("SUCCESS", "FAIL"):
-                    details = operation.get("details") or {}
-                    if not isinstance(details, dict):
-                        return False
-                    created, valid = details.get("success_count"), details.get("valid_count")
-                    if operation["status"] == "FAIL":
-                        return created in (0, None)
-                    invalid_found = bool(details.get("not_valid_count"))
-                    return invalid_found and isinstance(created, int) and isinstance(valid, int) and created <= valid
-                time.sleep(0.1)
-        return False
+            try:
+                operation, _ = waits.until_ended(lambda: _get(client, operation_id), _operation_object)
+            except (NotEnded, ValueError):
+                return False
+        details = operation.get("details") or {}
+        if not isinstance(details, dict):
+            return False
+        created, valid = details.get("success_count"), details.get("valid_count")
+        if operation.get("status") == "FAIL":
+            return created in (0, None)
+        invalid_found = bool(details.get("not_valid_count"))
+        return invalid_found and isinstance(created, int) and isinstance(valid, int) and created <= valid
+
+
+def _get(client: httpx.Client, operation_id: str) -> Exchange:
+    response = client.get(f"/api/v1/operations/{operation_id}")
+    return Exchange(response.request, response)
+
+
+def _operation_object(exchange: Exchange) -> dict[str, Any]:
+    """The operation in an answer; ValueError when the answer is not a JSON object."""
+    body = exchange.json()
+    if not isinstance(body, dict):
+        raise ValueError("not an operation")
+    return body
 
 
 def _operation_id(case: Case[Any]) -> str | None:

@@ -14,6 +14,7 @@ from schemathesis import Response
 
 from toloka_conformance.checks.support import valid_values
 from toloka_conformance.constraints import Constraints, ItemBudget
+from toloka_conformance.ledger import Ledger
 from toloka_conformance.oracle import Model
 from toloka_conformance.redaction import REDACTED, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict
@@ -26,6 +27,7 @@ from toloka_conformance.schemathesis_internals import (
 )
 from toloka_conformance.spec import load_spec
 from toloka_conformance.target import Target
+from toloka_conformance.waiting import Waits
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -86,6 +88,7 @@ class _Events:
     errors: list[str] = field(default_factory=list)
     scenarios: int = 0
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    interrupted: bool = False
     _phase_started: float = 0.0
 
     def take(self, event: events.EngineEvent) -> None:
@@ -101,6 +104,8 @@ class _Events:
                 self.errors.append(f"{event.recorder.label}: scenario error in {event.phase.value}")
         elif isinstance(event, events.NonFatalError):
             self.errors.append(scrub(f"{event.label}: {event.info.title}: {event.info.message}", self.target.secrets()))
+        elif isinstance(event, events.Interrupted):
+            self.interrupted = True
         elif isinstance(event, events.FatalError):
             self.errors.append(scrub(f"fatal: {event.exception}", self.target.secrets()))
 
@@ -140,15 +145,23 @@ def _config(target: Target, settings: FuzzSettings) -> SchemathesisConfig:
     )
 
 
-def run(target: Target, settings: FuzzSettings, model: Model | None = None) -> tuple[list[Outcome], ItemBudget]:
+def run(
+    target: Target,
+    settings: FuzzSettings,
+    model: Model | None = None,
+    *,
+    waits: Waits | None = None,
+    ledger: Ledger | None = None,
+) -> tuple[list[Outcome], ItemBudget]:
     """Run schemathesis against the target; one outcome per check, plus one for the run itself.
 
-    With a `model`, every answer schemathesis gets is also checked against it (an `after_call` hook).
+    With a `model`, every answer schemathesis gets is also checked against it (an `after_call` hook). `waits`: the
+    run's clock and operation waits; `ledger`: where the objects its uploads create are listed.
     """
     started = time.monotonic()
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=_config(target, settings))
     budget = ItemBudget(settings.item_budget)
-    Constraints(target, budget, settings.seed, answer=_answer(target)).install(schema)
+    Constraints(target, budget, settings.seed, answer=_answer(target), waits=waits, ledger=ledger).install(schema)
     if model is not None:
         schema.hooks.register_hook_with_name(_feeding(model), "after_call")
     start_workflows_at_uploads(schema)
@@ -263,7 +276,10 @@ def _outcomes(summary: _Events, seconds: float, budget: ItemBudget | None = None
     dropped = budget.dropped_summary() if budget is not None else ""
     if dropped:
         timing += f"; {dropped}"
-    if summary.errors:
+    if summary.interrupted:  # never "ran every phase" when it did not
+        detail = f"cut short by an interruption: not every phase ran ({timing})"
+        outcomes.append(Outcome(run_requirement, Verdict.ERROR, detail, seconds=seconds, error="Interrupted"))
+    elif summary.errors:
         detail = " | ".join(summary.errors[:5]) + f" ({timing})"
         outcomes.append(Outcome(run_requirement, Verdict.FAIL, detail, seconds=seconds))
     else:

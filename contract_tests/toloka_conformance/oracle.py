@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from toloka_contract.timestamps import parse_timestamp
 
 from toloka_conformance import curl
 from toloka_conformance.api import Api, Exchange
+from toloka_conformance.ledger import Ledger
 from toloka_conformance.redaction import Secret, scrub
 from toloka_conformance.results import Outcome, Requirement, Verdict
 
@@ -301,13 +303,25 @@ class Model:
         self.clock = clock  # the run's clock: each request's time window
         self._accounts = dict(accounts)  # Authorization header value -> account label
         self._secrets = tuple(secrets)
-        self.source = "behaviour"
+        # Checks run in threads at once (runner.schedule): each thread names its own row, one answer is folded in
+        # at a time.
+        self._thread = threading.local()
+        self._lock = threading.Lock()
         self._items: dict[str, _Item] = {}
         self._operations: dict[str, _Operation] = {}
         self._defaults: dict[str, dict[str, Any]] = {}
         self._tallies = {requirement.id: _Tally() for requirement in REQUIREMENTS}
 
     # ---- feeding
+
+    @property
+    def source(self) -> str:
+        """The row or part sending from this thread."""
+        return str(getattr(self._thread, "source", "behaviour"))
+
+    @source.setter
+    def source(self, value: str) -> None:
+        self._thread.source = value
 
     def account_of(self, authorization: str | None) -> str:
         """The label of the account an Authorization header value names."""
@@ -374,7 +388,8 @@ class Model:
     def observe(self, seen: Seen) -> None:
         """Check one answer against the model, then fold it in."""
         try:
-            self._dispatch(seen)
+            with self._lock:
+                self._dispatch(seen)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             # An answer too malformed to model is the schema checks' finding; the model never breaks the run.
             del exc
@@ -905,8 +920,10 @@ def _before(a: Any, b: Any) -> bool:
 class ObservedApi(Api):
     """The suite's client, every exchange fed to the model with its time window."""
 
-    def __init__(self, base_url: str, authorization: Secret | None, *, model: Model) -> None:
-        super().__init__(base_url, authorization)
+    def __init__(
+        self, base_url: str, authorization: Secret | None, *, model: Model, ledger: Ledger | None = None
+    ) -> None:
+        super().__init__(base_url, authorization, ledger=ledger)
         self.model = model
 
     def send(self, method: str, path: str, **kwargs: Any) -> Exchange:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+from toloka_conformance.ledger import Created
 from toloka_conformance.results import Outcome, Verdict, overall_verdict
 
 _MARK = {Verdict.PASS: "PASS", Verdict.FAIL: "**FAIL**", Verdict.SKIP: "skip", Verdict.ERROR: "**ERROR**"}
@@ -93,7 +95,7 @@ def junit(outcomes: list[Outcome], seconds: float) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def markdown(outcomes: list[Outcome], seconds: float, header: list[str]) -> str:
+def markdown(outcomes: list[Outcome], seconds: float, header: list[str], created: Sequence[Created] = ()) -> str:
     """The human report: verdict, how it was run, one row per requirement, then each failure's and error's facts."""
     lines = ["# Toloka batch API conformance report", "", f"**{summary_line(outcomes, seconds)}**", ""]
     lines += [f"- {line}" for line in header]
@@ -117,15 +119,23 @@ def markdown(outcomes: list[Outcome], seconds: float, header: list[str]) -> str:
                     lines += ["- reproduce:", "", "```sh", line.removeprefix("reproduce: "), "```"]
                 else:
                     lines.append(f"- {line}")
+    lines += ["", "## Objects this run created", ""]
+    if created:
+        lines += ["| kind | id | pool | items | requirement |", "|---|---|---|---|---|"]
+        lines += [f"| {c.kind} | `{c.id}` | {c.pool} | {c.items} | `{c.requirement}` |" for c in created]
+    else:
+        lines.append("None.")
     return "\n".join(lines) + "\n"
 
 
-def write(directory: Path, outcomes: list[Outcome], seconds: float, header: list[str]) -> list[Path]:
-    """Write `junit.xml` and `report.md` into `directory`; return their paths."""
+def write(
+    directory: Path, outcomes: list[Outcome], seconds: float, header: list[str], *, created: Sequence[Created] = ()
+) -> list[Path]:
+    """Write `junit.xml` and `report.md` (with the objects the run `created`) into `directory`; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     xml_path, md_path = directory / "junit.xml", directory / "report.md"
     xml_path.write_text(junit(outcomes, seconds), encoding="utf-8")
-    md_path.write_text(markdown(outcomes, seconds, header), encoding="utf-8")
+    md_path.write_text(markdown(outcomes, seconds, header, created), encoding="utf-8")
     return [xml_path, md_path]
 
 

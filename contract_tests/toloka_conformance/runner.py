@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 from toloka_conformance import client_run, fuzzing, oracle
 from toloka_conformance.api import Api, Exchange
 from toloka_conformance.checks import REGISTRY, Check, Context, Failed, Skipped
 from toloka_conformance.checks.rate_limit import provoking_items
 from toloka_conformance.fuzzing import FuzzSettings
+from toloka_conformance.interrupt import Interrupted, Interruption
+from toloka_conformance.ledger import BudgetSpent, Ledger
 from toloka_conformance.redaction import scrub
 from toloka_conformance.results import TRANSPORT_ERRORS, Outcome, Requirement, Verdict, error_outcome
+from toloka_conformance.schedule import Turns, schedule
 from toloka_conformance.target import Target, probe
+from toloka_conformance.waiting import Clock, Sleep
 
 # Items the generated-client pass creates: two sync tasks (an array of one, one object) and an async one; likewise
 # three suites.
@@ -26,12 +32,37 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Settings:
-    """Which parts to run and how hard to fuzz."""
+    """Which parts and rows to run, how hard to fuzz, and how many items the run may create.
+
+    `only` / `exclude`: requirement ids, or prefixes ending in `.` (`operations.`); rows left out this way are not
+    reported at all (a chosen gate), unlike a part left out with `behaviour=False` etc. (reported as skipped).
+    `max_items`: the cap on everything the run creates (None: the parts' own bounds).
+    """
 
     fuzz: FuzzSettings
     behaviour: bool = True
     schemathesis: bool = True
     client: bool = True
+    only: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_items: int | None = None
+
+    def selects(self, requirement_id: str) -> bool:
+        """Whether the row is chosen by `only` (all when empty) and not left out by `exclude`."""
+        chosen = not self.only or any(matches(pattern, requirement_id) for pattern in self.only)
+        return chosen and not any(matches(pattern, requirement_id) for pattern in self.exclude)
+
+
+def matches(pattern: str, requirement_id: str) -> bool:
+    """`pattern` names the row, or is a prefix of its id ending in `.` (`operations.` for every operations row)."""
+    return requirement_id == pattern or (pattern.endswith(".") and requirement_id.startswith(pattern))
+
+
+def all_requirements() -> list[Requirement]:
+    """Every row the suite knows, in report order (for validating a selection, or a run cut short early)."""
+    first = [check.requirement for check in REGISTRY if not check.runs_last]
+    last = [check.requirement for check in REGISTRY if check.runs_last]
+    return [*first, *fuzzing.requirements(), *_client_rows(), *last, *oracle.REQUIREMENTS]
 
 
 def default_settings(
@@ -52,75 +83,218 @@ def default_settings(
     return Settings(fuzz=fuzz)
 
 
-def item_plan(target: Target, settings: Settings) -> str:
-    """The bounded number of items the run creates and where, printed before anything is sent."""
-    checks = sum(check.creates for check in REGISTRY) if settings.behaviour else 0
-    fuzz = settings.fuzz.item_budget if settings.schemathesis else 0
-    client = CLIENT_ITEMS if settings.client else 0
-    provoked = provoking_items(target.rate_limit_items) if settings.behaviour and target.rate_limit_items else 0
-    total = checks + fuzz + client + provoked
-    parts = [f"{checks} by behavioural checks", f"at most {fuzz} by schemathesis", f"{client} by the client pass"]
+@dataclass(frozen=True)
+class Plan:
+    """What the run will do within its item cap: the checks that fit, the parts' items, and what was left out."""
+
+    checks: tuple[Check, ...]
+    fuzz_items: int
+    client: bool
+    provoked: int
+    left_out: dict[str, str] = field(default_factory=dict)  # requirement id -> why it is not run (the cap)
+    text: str = ""
+
+
+def plan(target: Target, settings: Settings) -> Plan:
+    """Fit the selected rows into `settings.max_items`: behavioural checks first (registry order: the most
+    informative rows, and the cheapest), then the generated client, then the rate-limit provocation, and what is left
+    to schemathesis (within its own bound). A row that does not fit is left out, saying why."""
+    left = settings.max_items
+    left_out: dict[str, str] = {}
+
+    def fits(need: int, rows: Iterable[Requirement], what: str) -> bool:
+        nonlocal left
+        if left is None or need <= left:
+            left = None if left is None else left - need
+            return True
+        for row in rows:
+            left_out[row.id] = f"not run: {what} needs {need} item(s), --max-items {settings.max_items} leaves {left}"
+        return False
+
+    chosen = [check for check in REGISTRY if settings.selects(check.requirement.id)] if settings.behaviour else []
+    checks = tuple(c for c in chosen if fits(c.creates, [c.requirement], f"this check creates {c.creates} and"))
+    client_rows = [row for row in _client_rows() if settings.selects(row.id)]
+    client = bool(settings.client and client_rows and fits(CLIENT_ITEMS, client_rows, "the client pass"))
+    limited = [c for c in checks if c.runs_last]
+    provoked = provoking_items(target.rate_limit_items) if limited and target.rate_limit_items else 0
+    if provoked and not fits(provoked, [c.requirement for c in limited], "provoking a 429"):
+        checks = tuple(c for c in checks if not c.runs_last)
+        provoked = 0
+    fuzz_rows = [row for row in fuzzing.requirements() if settings.selects(row.id)]
+    fuzz = 0
+    if settings.schemathesis and fuzz_rows:
+        fuzz = settings.fuzz.item_budget if left is None else min(settings.fuzz.item_budget, left)
+    made = sum(c.creates for c in checks)
+    parts = [f"{made} by {len(checks)} behavioural checks", f"at most {fuzz} by schemathesis"]
+    parts.append(f"{CLIENT_ITEMS if client else 0} by the client pass")
     if provoked:
         parts.append(f"{provoked} to provoke a 429 (--rate-limit-items)")
     where = f"pool {target.pool_id}"
-    if target.closed_pool_id is not None:
-        where += f" (2 of them in closed pool {target.closed_pool_id}, which open_pool=true will open)"
-    return (
-        f"This run creates at most {total:,} items (tasks, or suites of one task) at {target.base_url} in {where}: "
-        f"{', '.join(parts)}. A server that ignores the 5000-item sync limit gets up to {SYNC_LIMIT_OVERRUN:,} more."
+    if target.closed_pool_id is not None and schedule(list(checks)).closed_lane:
+        where += f" (2 of them in closed pool {target.closed_pool_id}, which open_pool=true opens; closed again after)"
+    cap = f" (--max-items {settings.max_items})" if settings.max_items is not None else ""
+    text = (
+        f"This run creates at most {made + fuzz + (CLIENT_ITEMS if client else 0) + provoked:,} items "
+        f"(tasks, or suites of one task){cap} at {target.base_url} in {where}: {', '.join(parts)}."
     )
+    if settings.max_items is None:
+        text += f" A server that ignores the 5000-item sync limit gets up to {SYNC_LIMIT_OVERRUN:,} more."
+    else:
+        text += " No request is sent that could take it past the cap."
+    if left_out:
+        text += f" Left out to stay within it: {len(left_out)} row(s) ({', '.join(sorted(left_out))})."
+    return Plan(checks, fuzz, client, provoked, left_out, text)
 
 
-def run(target: Target, settings: Settings, progress: Progress = lambda _: None) -> list[Outcome]:
-    """Every part of the suite, in order; the outcomes in report order.
+def item_plan(target: Target, settings: Settings) -> str:
+    """The bounded number of items the run creates and where, printed before anything is sent."""
+    return plan(target, settings).text
+
+
+def run(
+    target: Target,
+    settings: Settings,
+    progress: Progress = lambda _: None,
+    *,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+    interruption: Interruption | None = None,
+    ledger: Ledger | None = None,
+) -> list[Outcome]:
+    """Every selected part of the suite, in order; the outcomes in report order.
 
     A check whose request gets no answer (timeout, refused or reset connection) is an ERROR of the run; the server
     is then probed again, and when it no longer answers, nothing more is sent: every remaining row is an ERROR
     (`error == HALTED`) saying so. An exception of the suite's own code is an ERROR of that row (or of every row
-    of the part it broke), never a FAIL.
+    of the part it broke), never a FAIL. A SIGINT or SIGTERM (`Interrupted`, raised by `interrupt.interruptible`)
+    ends the run: the rows decided so far are kept, every other row is an ERROR saying it was not judged.
+    `ledger` counts and lists what the run creates (its cap is `settings.max_items`).
     """
+    ledger = ledger if ledger is not None else Ledger(settings.max_items)
+    the_plan = plan(target, settings)
     outcomes: list[Outcome] = []
-    first = [check for check in REGISTRY if not check.runs_last]
-    last = [check for check in REGISTRY if check.runs_last]
+    first = [check for check in the_plan.checks if not check.runs_last]
+    last = [check for check in the_plan.checks if check.runs_last]
+    rows = [row for row in all_requirements() if settings.selects(row.id)]
+    fuzz_settings = replace(settings.fuzz, item_budget=the_plan.fuzz_items)
+    client_rows = [row for row in _client_rows() if settings.selects(row.id)]
+    # The generated client only reads back what it created: it runs beside the behavioural checks that do the same
+    # (its waits overlap theirs), taking the closed pool in turn with the checks that use it.
+    client_beside = bool(settings.behaviour and first and settings.client and the_plan.client and client_rows)
+    lane = [check.requirement.id for check in schedule(first).closed_lane]
+    closed_pool = Turns([*lane, *(["client"] if client_beside else [])], interruption)
     model = _model(target)
     observed = oracle.ObservedApi
     with (
-        observed(target.base_url, target.authorization(target.token), model=model) as api,
-        observed(target.base_url, None, model=model) as anonymous,
+        observed(target.base_url, target.authorization(target.token), model=model, ledger=ledger) as api,
+        observed(target.base_url, None, model=model, ledger=ledger) as anonymous,
     ):
         other_token = target.other_token
         other = (
-            observed(target.base_url, target.authorization(other_token), model=model)
-            if other_token is not None
+            observed(target.base_url, target.authorization(other_token), model=model, ledger=ledger)
+            if other_token
             else None
         )
-        context = Context(target, api, other, anonymous, model)
+        context = Context(target, api, other, anonymous, model, clock=clock, sleep=sleep)
+        context.waits.interruption = interruption
         halt = _Halt(target)
+
+        def beside() -> list[Outcome]:
+            produced = _guarded(
+                client_rows, lambda: _client(target, progress, context, ledger, closed_pool, model), target
+            )
+            return [outcome for outcome in produced if settings.selects(outcome.requirement.id)]
+
         try:
             parts: list[tuple[str, bool, list[Requirement], Callable[[], list[Outcome]]]] = [
-                ("behaviour", settings.behaviour, _rows(first), lambda: _run_checks(first, context, progress, halt)),
+                (
+                    "behaviour",
+                    settings.behaviour,
+                    [c.requirement for c in REGISTRY if not c.runs_last and settings.selects(c.requirement.id)],
+                    lambda: _run_checks(
+                        first,
+                        context,
+                        progress,
+                        halt,
+                        ledger,
+                        outcomes,
+                        interruption,
+                        beside=beside if client_beside else None,
+                        closed_pool=closed_pool,
+                    ),
+                ),
                 (
                     "schemathesis",
                     settings.schemathesis,
-                    fuzzing.requirements(),
-                    lambda: _fuzz(target, settings, progress, model),
+                    [row for row in fuzzing.requirements() if settings.selects(row.id)],
+                    lambda: _fuzz(target, fuzz_settings, progress, context, ledger, model),
                 ),
-                ("client", settings.client, _client_rows(), lambda: _client(target, progress, model)),
-                ("behaviour", settings.behaviour, _rows(last), lambda: _run_checks(last, context, progress, halt)),
+                (
+                    "client",
+                    settings.client,
+                    client_rows,
+                    lambda: _client(target, progress, context, ledger, closed_pool, model),
+                ),
+                (
+                    "behaviour",
+                    settings.behaviour,
+                    [c.requirement for c in REGISTRY if c.runs_last and settings.selects(c.requirement.id)],
+                    lambda: _run_checks(last, context, progress, halt, ledger, outcomes, interruption),
+                ),
             ]
-            for part, enabled, rows, execute in parts:
+            for part, enabled, part_rows, execute in parts:
+                if not part_rows or (part == "client" and enabled and (client_beside or not the_plan.client)):
+                    continue  # nothing chosen, run beside the checks, or left out by --max-items (the plan's rows)
                 if not enabled:
-                    outcomes += _left_out(rows, part)
+                    outcomes += _left_out(part_rows, part)
                 elif halt.reason is not None:
-                    outcomes += [halt.not_run(row) for row in rows]
+                    outcomes += [halt.not_run(row) for row in part_rows]
+                elif part == "behaviour":  # its rows are appended to `outcomes` as they are decided
+                    produced = _guarded(part_rows, execute, target)
+                    if produced is not outcomes:  # the part itself raised: an ERROR for each row it did not decide
+                        decided = {outcome.requirement.id for outcome in outcomes}
+                        outcomes += [o for o in produced if o.requirement.id not in decided]
                 else:
-                    produced = _guarded(rows, execute, target)
-                    outcomes += halt.after(part, produced)
-            outcomes += _model_rows(model, api, halt, target, settings)
+                    produced = _guarded(part_rows, execute, target)
+                    if interruption is not None:  # schemathesis stops on the signal itself and returns
+                        interruption.check()
+                    outcomes += halt.after(part, [o for o in produced if settings.selects(o.requirement.id)])
+            model_rows = _model_rows(model, api, halt, target, settings)
+            outcomes += [o for o in model_rows if settings.selects(o.requirement.id)]
+        except Interrupted as stop:
+            progress(f"interrupted by {stop.name}: writing what was decided")
+            outcomes += _cut_short(rows, outcomes, stop.name)
         finally:
             if other is not None:
                 other.close()
-    return outcomes
+    if context.waits.stuck is not None:
+        progress(f"operations did not end: {context.waits.stuck} (--operation-timeout {target.operation_timeout:g})")
+    by_id = {outcome.requirement.id: outcome for outcome in outcomes}
+    for row_id, why in the_plan.left_out.items():
+        by_id.setdefault(row_id, Outcome(_row(rows, row_id), Verdict.SKIP, why))
+    return [by_id[row.id] for row in rows if row.id in by_id]
+
+
+def _row(rows: list[Requirement], row_id: str) -> Requirement:
+    return next(row for row in rows if row.id == row_id)
+
+
+def _cut_short(rows: list[Requirement], outcomes: list[Outcome], signal_name: str) -> list[Outcome]:
+    """An ERROR for each row not decided when the run was interrupted (the run row says which phases did not run)."""
+    decided = {outcome.requirement.id for outcome in outcomes}
+    cut = []
+    for row in rows:
+        if row.id in decided:
+            continue
+        detail = f"not judged: the run was interrupted by {signal_name} before this row was decided"
+        if row.id == fuzzing.RUN_REQUIREMENT.id:
+            detail = f"cut short by {signal_name}: schemathesis did not run every phase; its rows are not judged"
+        cut.append(Outcome(row, Verdict.ERROR, detail, error=INTERRUPTED))
+    return cut
+
+
+# The `error` of rows a run did not decide because it was interrupted (SIGINT, SIGTERM).
+INTERRUPTED = "Interrupted"
 
 
 # The `error` of rows a run did not reach because the server stopped answering.
@@ -172,6 +346,7 @@ def _model(target: Target) -> oracle.Model:
     accounts = {target.authorization(target.token).reveal(): "main"}
     if target.other_token is not None:
         accounts[target.authorization(target.other_token).reveal()] = "other"
+    # Wall time, not the run's clock: the model compares request windows with the server's timestamps.
     return oracle.Model(accounts=accounts, secrets=target.secrets(), clock=time.time)
 
 
@@ -185,25 +360,38 @@ def _model_rows(model: oracle.Model, api: Api, halt: _Halt, target: Target, sett
     return _guarded(list(oracle.REQUIREMENTS), lambda: model.finish(api), target)
 
 
-def _rows(checks: list[Check]) -> list[Requirement]:
-    return [check.requirement for check in checks]
-
-
 def _client_rows() -> list[Requirement]:
     return [client_run.requirement(name) for name in client_run.OPERATIONS]
 
 
-def _fuzz(target: Target, settings: Settings, progress: Progress, model: oracle.Model) -> list[Outcome]:
+def _fuzz(
+    target: Target, settings: FuzzSettings, progress: Progress, context: Context, ledger: Ledger, model: oracle.Model
+) -> list[Outcome]:
     progress("schemathesis: examples, coverage, fuzzing and stateful phases ...")
-    started = time.monotonic()
-    fuzz_outcomes, budget = fuzzing.run(target, settings.fuzz, model)
-    progress(f"schemathesis: done in {time.monotonic() - started:.1f} s, {budget.used} items generated")
+    started = context.clock()
+    with ledger.row("schemathesis"):
+        fuzz_outcomes, budget = fuzzing.run(target, settings, model, waits=context.waits, ledger=ledger)
+    progress(f"schemathesis: done in {context.clock() - started:.1f} s, {budget.used} items generated")
     return [_with_rule(outcome) for outcome in fuzz_outcomes]
 
 
-def _client(target: Target, progress: Progress, model: oracle.Model) -> list[Outcome]:
+def _client(
+    target: Target,
+    progress: Progress,
+    context: Context,
+    ledger: Ledger,
+    closed_pool: Turns,
+    model: oracle.Model,
+) -> list[Outcome]:
     progress("generated client: every operation ...")
-    return client_run.run(target, model)
+    with ledger.row("client"):
+        return client_run.run(
+            target,
+            model,
+            ledger=ledger,
+            waits=context.waits,
+            closed_pool_turn=closed_pool.turn("client"),
+        )
 
 
 def _with_rule(outcome: Outcome) -> Outcome:
@@ -228,24 +416,81 @@ def _left_out(requirements: list[Requirement], part: str) -> list[Outcome]:
     ]
 
 
-def _run_checks(checks: list[Check], context: Context, progress: Progress, halt: _Halt) -> list[Outcome]:
-    outcomes = []
-    for check in checks:
+# Checks that run at once at most (their waits for operations overlap; see schedule.py for which may).
+CONCURRENT_CHECKS = 8
+
+
+def _run_checks(
+    checks: list[Check],
+    context: Context,
+    progress: Progress,
+    halt: _Halt,
+    ledger: Ledger,
+    outcomes: list[Outcome],
+    interruption: Interruption | None = None,
+    *,
+    beside: Callable[[], list[Outcome]] | None = None,
+    closed_pool: Turns | None = None,
+) -> list[Outcome]:
+    """Run the checks, appending each outcome to `outcomes` as it is decided (kept when interrupted).
+
+    The checks that may run together do so (`schedule`), with the closed pool's checks in a lane of their own and
+    `beside` (the generated client's pass), these two taking turns with that pool (`closed_pool`); then, once all
+    of them are done, the ones that must run alone, one by one: the waits for operations overlap instead of
+    queueing.
+    """
+    order = schedule(checks)
+    turns = closed_pool if closed_pool is not None else Turns([check.requirement.id for check in order.closed_lane])
+    lock = threading.Lock()
+
+    def one(check: Check) -> None:
+        if interruption is not None:  # a signal swallowed by a library still stops the run here
+            interruption.check()
         if halt.reason is not None:
-            outcomes.append(halt.not_run(check.requirement))
-            continue
-        context.model.source = check.requirement.id
-        outcome = run_check(check, context)
-        progress(f"{outcome.verdict.value:5} {check.requirement.id}")
-        outcomes.append(outcome)
+            outcome = halt.not_run(check.requirement)
+        else:
+            context.model.source = check.requirement.id  # per thread: the row that sends what follows
+            with ledger.row(check.requirement.id):
+                outcome = run_check(check, context)
+        with lock:
+            progress(f"{outcome.verdict.value:5} {check.requirement.id}")
+            outcomes.append(outcome)
         if outcome.verdict is Verdict.ERROR and outcome.error in TRANSPORT_ERRORS and halt.stopped():
             progress(f"the server stopped answering: {halt.reason}")
+
+    def lane(group: tuple[Check, ...]) -> None:
+        for check in group:
+            with turns.turn(check.requirement.id):
+                one(check)
+
+    def alongside() -> None:
+        if beside is not None:
+            produced = beside()
+            with lock:
+                outcomes.extend(produced)
+
+    workers = ThreadPoolExecutor(CONCURRENT_CHECKS, thread_name_prefix="check")
+    try:
+        sides = [workers.submit(lane, order.closed_lane), workers.submit(alongside)]
+        for future in [workers.submit(one, check) for check in order.together]:
+            future.result()
+        # Nothing else may create anything (in any pool: a server may ignore the pool filter) while a lone check
+        # reads the pool: the lane and the client end first.
+        for future in sides:
+            future.result()
+        for check in order.alone:
+            one(check)
+    except BaseException:
+        # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.
+        workers.shutdown(wait=True, cancel_futures=True)
+        raise
+    workers.shutdown(wait=True)
     return outcomes
 
 
 def run_check(check: Check, context: Context) -> Outcome:
     """One behavioural check: PASS, FAIL (with the facts of `Failed`), SKIP, or ERROR (the run or the suite broke)."""
-    started = time.monotonic()
+    started = context.clock()
     requirement = check.requirement
     try:
         observed = check.function(context)
@@ -253,11 +498,11 @@ def run_check(check: Check, context: Context) -> Outcome:
         outcome = Outcome(requirement, Verdict.PASS, detail)
     except Failed as failure:
         outcome = failed_outcome(requirement, failure)
-    except Skipped as skip:
+    except (Skipped, BudgetSpent) as skip:
         outcome = Outcome(requirement, Verdict.SKIP, str(skip))
     except Exception as exc:  # the suite's own bug or a broken run: an ERROR, never a FAIL
         outcome = error_outcome(requirement, exc)
-    return _scrubbed(replace(outcome, seconds=time.monotonic() - started), context.target)
+    return _scrubbed(replace(outcome, seconds=context.clock() - started), context.target)
 
 
 def failed_outcome(requirement: Requirement, failure: Failed) -> Outcome:

@@ -67,11 +67,9 @@ class Target:
 
 def from_emulator_config(base_url: str, config_path: str | None = None, **overrides: Any) -> Target:
     """A target for an emulator running `config_path` (its default config when None), every check enabled."""
-    from toloka_conformance.checks.support import valid_values  # here: checks.support imports this module
 
     try:
         from toloka_emulator.config import load_config
-        from toloka_emulator.input_spec import spec_json
     except ImportError as missing:  # the [embedded] extra; the CLI turns this into a usage error
         raise ImportError(
             "an emulator config needs toloka-emulator: pip install 'toloka-conformance[embedded]'"
@@ -89,9 +87,8 @@ def from_emulator_config(base_url: str, config_path: str | None = None, **overri
         "base_url": base_url,
         "token": Secret(me.tokens[0]),
         "pool_id": pool.id,
-        "input_values": dict(pool.example_input_values),
-        # A valid answer for the pool's project, from the output spec the emulator serves from this config.
-        "output_values": valid_values(spec_json(config.project_of(pool.id).output_spec)),
+        # Optional in a config: without it, the preflight builds one from the pool's project (as the output values).
+        "input_values": dict(pool.example_input_values or {}),
         "default_overlap": pool.default_overlap_for_new_tasks,
         "default_suite_overlap": pool.default_overlap_for_new_task_suites,
         "other_token": Secret(other.tokens[0]) if other is not None else None,

@@ -2,6 +2,7 @@
 
 from toloka_conformance.checks import (  # noqa: F401  (imported to register their checks)
     batches,
+    capacity,
     http,
     isolation,
     links,

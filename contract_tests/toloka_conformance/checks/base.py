@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ from toloka_conformance.api import Api, Exchange
 from toloka_conformance.oracle import Model
 from toloka_conformance.results import Requirement
 from toloka_conformance.target import Target
+from toloka_conformance.waiting import Clock, Sleep, Waits
 
 
 class Failed(Exception):
@@ -37,13 +39,23 @@ class Skipped(Exception):
 
 @dataclass
 class Context:
-    """What a check may use: the target, a client per account, one without a token, and the run's model."""
+    """What a check may use: the target, a client per account, one without a token, the run's model and its one
+    clock.
+
+    `clock` and `sleep` are the run's (a test passes fake ones); every wait for an operation goes through `waits`.
+    """
 
     target: Target
     api: Api
     other: Api | None
     anonymous: Api
     model: Model = field(default_factory=lambda: Model(accounts={}))
+    clock: Clock = time.monotonic
+    sleep: Sleep = time.sleep
+    waits: Waits = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.waits = Waits(self.target.operation_timeout, clock=self.clock, sleep=self.sleep)
 
     def other_account(self) -> Api:
         """The second account's client, or skip when no second token was given."""

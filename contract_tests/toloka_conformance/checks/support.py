@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, Skipped
+from toloka_conformance.waiting import NotEnded
 
 TASKS = "/api/v1/tasks"
 SUITES = "/api/v1/task-suites"
@@ -16,7 +16,6 @@ OPERATIONS = "/api/v1/operations"
 POOLS = "/api/v1/pools"
 PROJECTS = "/api/v1/projects"
 ENDED = ("SUCCESS", "FAIL")
-_POLL_INTERVAL = 0.1
 
 POOL_READ = (
     "[openapi.yaml get_pool; fullApi getPool] GET /api/v1/pools/{pool_id} answers the pool: `id`, `project_id`, "
@@ -143,23 +142,31 @@ def wait_until_ended(ctx: Context, operation_id: str, cause: Exchange) -> dict[s
     return poll_until_ended(ctx, operation_id, cause)[0]
 
 
+OPERATION_READ = "[openapi.yaml get_operation] GET /operations/{id} answers the operation"
+
+
 def poll_until_ended(ctx: Context, operation_id: str, cause: Exchange) -> tuple[dict[str, Any], Exchange]:
-    """Poll the operation until SUCCESS or FAIL; the ended operation and the GET that showed it."""
-    deadline = time.monotonic() + ctx.target.operation_timeout
-    while True:
-        exchange = ctx.api.get(f"{OPERATIONS}/{operation_id}")
-        body = json_object(exchange, "[openapi.yaml get_operation] GET /operations/{id} answers the operation")
-        if body.get("status") in ENDED:
-            return body, exchange
-        if time.monotonic() > deadline:
-            raise Failed(
-                f"operation {operation_id} is still {body.get('status')!r} after {ctx.target.operation_timeout:g} s "
-                "(--operation-timeout)",
-                expected="`status` SUCCESS or FAIL within the timeout",
-                rule="[openapi.yaml get_operation] Poll the operation until `status` is `SUCCESS` or `FAIL`.",
-                exchange=cause,
-            )
-        time.sleep(_POLL_INTERVAL)
+    """Poll the operation until SUCCESS or FAIL (the run's `ctx.waits`); the ended operation and the GET that showed
+    it."""
+    rule = "[openapi.yaml get_operation] Poll the operation until `status` is `SUCCESS` or `FAIL`."
+    try:
+        return ctx.waits.until_ended(
+            lambda: ctx.api.get(f"{OPERATIONS}/{operation_id}"),
+            lambda exchange: json_object(exchange, OPERATION_READ),
+        )
+    except NotEnded as late:
+        timeout = ctx.target.operation_timeout
+        said = (
+            f"not waited for: {ctx.waits.stuck} earlier in this run (--operation-timeout {timeout:g})"
+            if late.already
+            else f"after {timeout:g} s (--operation-timeout)"
+        )
+        raise Failed(
+            f"operation {operation_id} is still {late.status!r} {said}",
+            expected="`status` SUCCESS or FAIL within the timeout",
+            rule=rule,
+            exchange=cause,
+        ) from None
 
 
 ASYNC_ACCEPTED = "[openapi.yaml] With `async_mode=true` the answer is 202 with an `Operation` to poll until it ends."

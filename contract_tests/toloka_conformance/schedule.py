@@ -1,0 +1,104 @@
+"""Which behavioural checks may run at the same time, so that their waits for operations overlap.
+
+A check that reads the target pool for what a request created (`newest_id`, `created_after`: the "nothing
+created" rows, the list walks) must not see another check's items land meanwhile: it runs alone, after the others.
+Checks that open and close the closed pool share that pool: they run one after another, in a lane of their own,
+beside the others; the checks that run alone come after both, since nothing may be created anywhere while one
+reads the pool (a server may ignore the pool filter). Every other check only reads back what it created itself,
+by id: those run together.
+The kind of a check is read from the helpers its function (and the module functions it calls) uses.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from toloka_conformance.checks import Check
+from toloka_conformance.interrupt import Interruption
+
+# Helpers that read the target pool as a whole (a concurrent upload would show in what they read).
+READS_POOL = frozenset({"newest_id", "created_after", "expect_nothing_created", "list_items"})
+# Helpers that open or close the closed pool (`--closed-pool-id`).
+USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """`together`: run concurrently; `closed_lane`: one by one beside them; `alone`: after both, one by one."""
+
+    together: tuple[Check, ...]
+    closed_lane: tuple[Check, ...]
+    alone: tuple[Check, ...]
+
+
+def schedule(checks: list[Check]) -> Schedule:
+    """Sort the checks into the three groups, each in registry order."""
+    together: list[Check] = []
+    closed: list[Check] = []
+    alone: list[Check] = []
+    for check in checks:
+        used = helpers(check)
+        if used & READS_POOL or check.runs_last:
+            alone.append(check)
+        elif used & USES_CLOSED_POOL:
+            closed.append(check)
+        else:
+            together.append(check)
+    return Schedule(tuple(together), tuple(closed), tuple(alone))
+
+
+def helpers(check: Check) -> set[str]:
+    """The global names the check's function uses, and those of the check-package functions it calls, transitively."""
+    seen: set[types.FunctionType] = set()
+    found: set[str] = set()
+    pending = [check.function] if isinstance(check.function, types.FunctionType) else []
+    while pending:
+        function = pending.pop()
+        codes = [function.__code__]
+        while codes:
+            code = codes.pop()
+            codes += [const for const in code.co_consts if isinstance(const, types.CodeType)]
+            for name in code.co_names:
+                found.add(name)
+                value = function.__globals__.get(name)
+                if (
+                    isinstance(value, types.FunctionType)
+                    and value not in seen
+                    and value.__module__.startswith("toloka_conformance.checks")
+                ):
+                    seen.add(value)
+                    pending.append(value)
+    return found
+
+
+class Turns:
+    """The closed pool's users take it one at a time, in a fixed order (the lane's checks in registry order, then
+    the generated client): a server that leaves the pool open fails the same row in every run.
+
+    `turn(name)` waits until every user before `name` is done; `interruption` ends the wait on a signal.
+    """
+
+    def __init__(self, order: list[str], interruption: Interruption | None = None) -> None:
+        self._order = order
+        self._done: set[str] = set()
+        self._changed = threading.Condition()
+        self._interruption = interruption
+
+    @contextmanager
+    def turn(self, name: str) -> Iterator[None]:
+        """The block runs when it is `name`'s turn (at once for a name not in the order)."""
+        before = set(self._order[: self._order.index(name)]) if name in self._order else set()
+        with self._changed:
+            while not self._changed.wait_for(lambda: before <= self._done, timeout=0.2):
+                if self._interruption is not None:
+                    self._interruption.check()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._done.add(name)
+                self._changed.notify_all()
