@@ -1,7 +1,7 @@
 """One run of the suite against one catalogue server, served by uvicorn in a thread of the worker process.
 
 `execute(job)` builds the server (`serve_catalogue.build`), serves it on a free port in a thread, runs the suite
-(in the calling process, which the kill test makes a worker of a 2-process pool) against it, stops the server
+(in the calling process, which the kill test makes a worker of a 4-process pool) against it, stops the server
 and returns the verdict per row. Serving in the worker, not in a process of its own, saves a Python start and
 the emulator's imports per server (about a second each, ~190 servers); every server still gets a fresh app
 with its own in-memory database.

@@ -89,6 +89,7 @@ class Constraints:
     waits: Waits | None = None
     ledger: Ledger | None = None
     _random: random.Random = field(init=False)
+    _without_mode: int = field(default=0, init=False)  # uploads generated without async_mode so far
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
@@ -122,6 +123,13 @@ class Constraints:
         if _operation_id(case) not in UPLOADS:
             return case
         query = case.query if isinstance(case.query, dict) else {}
+        if "async_mode" not in query:
+            # Generated cases mostly leave the optional flag out, so an async upload (its 202 operation, and the
+            # links the stateful phase follows from it) would come by chance: every other such upload is async.
+            self._without_mode += 1
+            if self._without_mode % 2 == 0:
+                query["async_mode"] = "true"
+                case.query = query
         if isinstance(query.get("operation_id"), str) and is_uuid(query["operation_id"]):
             query["operation_id"] = str(uuid.UUID(int=self._random.getrandbits(128), version=4))
         positive = _mode(case) is GenerationMode.POSITIVE
