@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from contextlib import contextmanager
 
 import uvicorn
 from starlette.types import ASGIApp
+from toloka_emulator.cli import listen
 
 _START_TIMEOUT = 10.0
 _KEEP_ALIVE = 75
@@ -19,9 +19,10 @@ _KEEP_ALIVE = 75
 def serving(app: ASGIApp) -> Iterator[str]:
     """Run `app` under uvicorn until the block ends; yields its base URL."""
     # The socket is bound here and handed to uvicorn, so no other process can take the port between choosing it
-    # and listening on it (asking for a free port and binding it later races with every parallel test).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    # and listening on it (asking for a free port and binding it later races with every parallel test). The
+    # emulator's `listen` makes it an IPPROTO_TCP socket, so asyncio sets TCP_NODELAY on each connection: without
+    # it every kept-alive answer waits ~40 ms for a delayed ACK (the catalogue took five times as long).
+    sock = listen("127.0.0.1", 0)
     port = int(sock.getsockname()[1])
     # A long keep-alive (nginx's 75 s, not uvicorn's 5 s): a client that reuses a connection just as the server
     # drops it for idleness sees a reset, which schemathesis reports as a network error of the run.
