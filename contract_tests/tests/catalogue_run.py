@@ -38,6 +38,7 @@ class Job:
     server_config: dict[str, Any] | None = None  # further overrides only the server runs with
     parts: tuple[str, ...] = _PARTS  # the parts of the suite to run (the others are --skip'ped)
     operation_timeout: float = 3.0
+    exclude: tuple[str, ...] = ()  # rows left out of this run (--exclude)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def _execute(job: Job) -> Run:
         argv = ["--base-url", base_url, "--emulator-config", str(suite_config), "--quick"]
         argv += ["--operation-timeout", str(job.operation_timeout), "--report", str(job.report)]
         argv += [arg for part in _PARTS if part not in job.parts for arg in ("--skip", part)]
+        argv += ["--exclude", ",".join(job.exclude)] if job.exclude else []
         with output.open("w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
             try:
                 exit_code = cli.main(argv)
