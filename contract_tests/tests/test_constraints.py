@@ -24,7 +24,7 @@ from toloka_conformance.constraints import (
 )
 from toloka_conformance.redaction import Secret
 from toloka_conformance.results import Verdict
-from toloka_conformance.schemathesis_internals import AcceptedNegativeData
+from toloka_conformance.schemathesis_internals import AcceptedNegativeData, BudgetExpired
 from toloka_conformance.spec import is_uuid, load_spec
 from toloka_conformance.target import Target, from_emulator_config
 from toloka_contract.testing import validator
@@ -186,7 +186,8 @@ def test_accepted_negative_data_is_excused_only_when_the_invalid_item_is_absent(
 
 
 def test_cases_over_the_budget_are_counted_with_their_reason() -> None:
-    """filter_case lets an upload through while the budget lasts; every case it drops is counted by reason."""
+    """filter_case lets an upload through while the budget lasts, then ends the scenario; every case it drops is
+    counted by reason."""
     _, constraints = _schema(budget=3)
     operation = _plain["/api/v1/tasks"]["POST"]
     context = HookContext(operation=operation)
@@ -195,7 +196,8 @@ def test_cases_over_the_budget_are_counted_with_their_reason() -> None:
     assert not constraints.filter_case(context, operation.Case(body=[item] * (MAX_ITEMS_PER_CASE + 1)))
     assert not constraints.filter_case(context, operation.Case(body=[item, item]))
     assert constraints.filter_case(context, operation.Case(body=item))
-    assert not constraints.filter_case(context, operation.Case(body=item))
+    with pytest.raises(BudgetExpired):  # nothing left: the scenario ends, hypothesis draws no other upload
+        constraints.filter_case(context, operation.Case(body=item))
     summary = constraints.budget.dropped_summary()
     assert summary.startswith("3 generated upload case(s) not sent: ")
     assert f"2 because {BUDGET_SPENT}" in summary and f"1 because {OVER_CASE_LIMIT}" in summary
@@ -212,3 +214,18 @@ def test_a_run_that_spends_its_budget_says_how_many_cases_were_dropped(tmp_path:
     run = next(outcome for outcome in outcomes if outcome.requirement.id == "schemathesis.run")
     assert run.verdict is Verdict.PASS
     assert "generated upload case(s) not sent" in run.detail and f"because {BUDGET_SPENT}" in run.detail
+
+
+def test_a_spent_budget_ends_the_upload_scenarios_instead_of_drawing_again(tmp_path: Path) -> None:
+    """With 2 items for every phase, each upload scenario ends at its first case that does not fit: the cases drawn
+    and not sent stay a handful (a filter that only refused made hypothesis draw again, thousands of times)."""
+    config = write_config(tmp_path / "emulator.toml", {"limits": {"items_per_minute": 20_000}})
+    with serving(create_app(config)) as url:
+        target = from_emulator_config(url, str(config))
+        settings = replace(runner.default_settings(quick=True).fuzz, item_budget=2)
+        outcomes, budget = fuzzing.run(target, settings)
+    run = next(outcome for outcome in outcomes if outcome.requirement.id == "schemathesis.run")
+    assert run.verdict is Verdict.PASS, run.detail
+    assert budget.used <= 2
+    # Two upload operations, four phases: a few scenarios each, plus the misses allowed before "spent".
+    assert 1 <= sum(budget.dropped.values()) <= 40, budget.dropped

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from toloka_conformance import cli
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks import REGISTRY
 from toloka_conformance.interrupt import Interrupted, interruptible
-from toloka_conformance.schedule import schedule
+from toloka_conformance.schedule import Turns, schedule
 from toloka_conformance.waiting import NotEnded, Waits
 from toloka_emulator.testing import RunningEmulator, running_emulator
 
@@ -281,6 +282,51 @@ def test_checks_that_read_the_pool_run_alone_and_closed_pool_checks_share_a_lane
     assert "tasks.list.paged_walk" not in ids["closed_lane"]  # it reads the target pool too: alone
     assert {"pools.closed_accepts", "pools.open_pool"} <= ids["closed_lane"]
     assert {"operations.ends", "links.async_chain", "tasks.single.async"} <= ids["together"]
+    # The lone checks that use the closed pool come last, after the client's turn with it.
+    assert [c.requirement.id for c in order.closed_alone] == ["tasks.list.paged_walk", "suites.list.paged_walk"]
+    assert order.alone[-2:] == order.closed_alone
+    lane = [c.requirement.id for c in order.closed_lane]
+    assert order.turn_order(client=True) == [*lane, "client", "tasks.list.paged_walk", "suites.list.paged_walk"]
+
+
+def test_the_lone_checks_start_when_the_client_takes_its_turn_and_its_pool_users_after_it() -> None:
+    """`wait_entered("client")` returns once the client holds the closed pool (it creates nothing after); a lone
+    check that uses that pool waits until the client is done with it; a client that never takes its turn
+    releases it."""
+    turns = Turns(["lane", "client", "walk"])
+    events: list[str] = []
+    entered, leave = threading.Event(), threading.Event()
+
+    def client() -> None:
+        with turns.turn("client"):
+            entered.set()
+            leave.wait(5)
+            events.append("client done")
+
+    with turns.turn("lane"):
+        pass
+    thread = threading.Thread(target=client)
+    thread.start()
+    turns.wait_entered("client")
+    assert entered.is_set()
+
+    def walk() -> None:
+        with turns.turn("walk"):
+            events.append("walk")
+
+    walker = threading.Thread(target=walk)
+    walker.start()
+    walker.join(0.5)
+    assert walker.is_alive()  # the walk waits for the client's turn to end
+    leave.set()
+    thread.join(5)
+    walker.join(5)
+    assert not walker.is_alive() and events == ["client done", "walk"]
+    gave_up = Turns(["client", "walk"])
+    gave_up.release("client")  # the client's pass ended without taking its turn
+    gave_up.wait_entered("client")
+    with gave_up.turn("walk"):
+        pass
 
 
 SLOW_GATE = "operations.,links.,tasks.single.,timestamps.,isolation.operation,pools.closed_accepts,pools.open_pool"

@@ -292,7 +292,8 @@ def run(
     """Call every operation with the generated client (documented successes and errors); one outcome each.
 
     With a `model`, every answer is also checked against it. `closed_pool_turn` is entered while the closed pool is
-    open (its other users take turns with it).
+    open (its other users take turns with it); nothing is created once it is entered (the checks that read the
+    pool as a whole start then).
     """
     session = _Session(target, model, ledger=ledger, waits=waits, closed_pool_turn=closed_pool_turn)
     client, t = session.client, target

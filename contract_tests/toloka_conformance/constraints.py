@@ -12,7 +12,9 @@ Three schema-scoped hooks, installed per run so several runs in one process do n
 - `map_case` also turns a generated open or close of the suite's own pools (the target pool, the closed pool)
   to a pool that does not exist: the target pool must stay open and the closed one closed for the checks.
 - `filter_case` bounds the items one case may create and the items the whole run may create; every case it
-  drops is counted with its reason, for the report.
+  drops is counted with its reason, for the report. Once the budget is spent (nothing left, or several cases in
+  a row did not fit) an upload case ends its scenario instead of being refused: refused, hypothesis would draw
+  another, hundreds of times per operation and phase, sending nothing (a capped run took minutes).
 - `filter_failure` accepts one kind of "accepted negative data": an upload with `skip_invalid_items=true`
   (or an async one, whose items are validated by the operation) whose invalid items were rejected item by
   item, as the docs require, instead of failing the request, and were not created: a sync answer's
@@ -34,7 +36,7 @@ from schemathesis import BaseSchema, Case, GenerationMode, HookContext, Response
 
 from toloka_conformance.api import Exchange
 from toloka_conformance.ledger import Ledger
-from toloka_conformance.schemathesis_internals import AcceptedNegativeData, Failure
+from toloka_conformance.schemathesis_internals import AcceptedNegativeData, BudgetExpired, Failure
 from toloka_conformance.spec import is_uuid
 from toloka_conformance.target import Target
 from toloka_conformance.waiting import NotEnded, Waits
@@ -47,6 +49,8 @@ MAX_ITEMS_PER_CASE = 5
 _LISTS = {"create_tasks": "/api/v1/tasks", "create_task_suites": "/api/v1/task-suites"}
 OVER_CASE_LIMIT = f"more than {MAX_ITEMS_PER_CASE} items in one case"
 BUDGET_SPENT = "the run's item budget was spent"
+# Cases in a row that may not fit in what is left before the budget counts as spent (a smaller one may still fit).
+MAX_MISSES = 10
 
 
 @dataclass
@@ -56,13 +60,21 @@ class ItemBudget:
     limit: int
     used: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
+    misses: int = 0  # cases in a row that did not fit
+
+    @property
+    def spent(self) -> bool:
+        """Whether no further case is worth generating: nothing is left, or the last cases in a row did not fit."""
+        return self.used >= self.limit or self.misses >= MAX_MISSES
 
     def take(self, count: int) -> bool:
         """Reserve `count` items; False (and nothing reserved, the drop counted) when that would exceed the limit."""
         if self.used + count > self.limit:
             self.dropped[BUDGET_SPENT] += 1
+            self.misses += 1
             return False
         self.used += count
+        self.misses = 0
         return True
 
     def drop(self, reason: str) -> None:
@@ -185,9 +197,13 @@ class Constraints:
                     solution["output_values"] = dict(self.answer)
 
     def filter_case(self, context: HookContext, case: Case[Any]) -> bool:
-        """Drop uploads over the per-case size and any upload once the run's item budget is spent (counted)."""
+        """Drop uploads over the per-case size and any upload once the run's item budget is spent (counted); once
+        it is spent, end the scenario (schemathesis' `BudgetExpired`) rather than have hypothesis draw again."""
         if _operation_id(case) not in UPLOADS:
             return True
+        if self.budget.spent:
+            self.budget.drop(BUDGET_SPENT)
+            raise BudgetExpired
         if isinstance(case.body, dict):
             return self.budget.take(1)
         if not isinstance(case.body, list):

@@ -181,8 +181,7 @@ def run(
     # The generated client only reads back what it created: it runs beside the behavioural checks that do the same
     # (its waits overlap theirs), taking the closed pool in turn with the checks that use it.
     client_beside = bool(settings.behaviour and first and settings.client and the_plan.client and client_rows)
-    lane = [check.requirement.id for check in schedule(first).closed_lane]
-    closed_pool = Turns([*lane, *(["client"] if client_beside else [])], interruption)
+    closed_pool = Turns(schedule(first).turn_order(client=client_beside), interruption)
     model = _model(target)
     observed = oracle.ObservedApi
     with (
@@ -417,7 +416,7 @@ def _left_out(requirements: list[Requirement], part: str) -> list[Outcome]:
 
 
 # Checks that run at once at most (their waits for operations overlap; see schedule.py for which may).
-CONCURRENT_CHECKS = 8
+CONCURRENT_CHECKS = 16
 
 
 def _run_checks(
@@ -436,11 +435,11 @@ def _run_checks(
 
     The checks that may run together do so (`schedule`), with the closed pool's checks in a lane of their own and
     `beside` (the generated client's pass), these two taking turns with that pool (`closed_pool`); then, once all
-    of them are done, the ones that must run alone, one by one: the waits for operations overlap instead of
-    queueing.
+    of them have created what they create, the ones that must run alone, one by one (the client's turn with the
+    closed pool overlapping them): the waits for operations overlap instead of queueing.
     """
     order = schedule(checks)
-    turns = closed_pool if closed_pool is not None else Turns([check.requirement.id for check in order.closed_lane])
+    turns = closed_pool if closed_pool is not None else Turns(order.turn_order(client=False))
     lock = threading.Lock()
 
     def one(check: Check) -> None:
@@ -464,10 +463,13 @@ def _run_checks(
                 one(check)
 
     def alongside() -> None:
-        if beside is not None:
-            produced = beside()
-            with lock:
-                outcomes.extend(produced)
+        try:
+            if beside is not None:
+                produced = beside()
+                with lock:
+                    outcomes.extend(produced)
+        finally:  # done, or broken before its turn: the lone checks after it in the order may go
+            turns.release("client")
 
     workers = ThreadPoolExecutor(CONCURRENT_CHECKS, thread_name_prefix="check")
     try:
@@ -475,11 +477,14 @@ def _run_checks(
         for future in [workers.submit(one, check) for check in order.together]:
             future.result()
         # Nothing else may create anything (in any pool: a server may ignore the pool filter) while a lone check
-        # reads the pool: the lane and the client end first.
-        for future in sides:
-            future.result()
+        # reads the pool: the lane ends first, and the client has created all it creates once it takes its turn
+        # with the closed pool (an open and a close, which the lone checks that use that pool wait for).
+        sides[0].result()
+        turns.wait_entered("client")
         for check in order.alone:
-            one(check)
+            with turns.turn(check.requirement.id):
+                one(check)
+        sides[1].result()
     except BaseException:
         # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.
         workers.shutdown(wait=True, cancel_futures=True)

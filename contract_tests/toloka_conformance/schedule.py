@@ -3,9 +3,11 @@
 A check that reads the target pool for what a request created (`newest_id`, `created_after`: the "nothing
 created" rows, the list walks) must not see another check's items land meanwhile: it runs alone, after the others.
 Checks that open and close the closed pool share that pool: they run one after another, in a lane of their own,
-beside the others; the checks that run alone come after both, since nothing may be created anywhere while one
-reads the pool (a server may ignore the pool filter). Every other check only reads back what it created itself,
-by id: those run together.
+beside the others; the checks that run alone come after the lane, and after the generated client's pass has
+created all it creates, since nothing may be created anywhere while one reads the pool (a server may ignore the
+pool filter); the client's own turn with the closed pool (an open and a close, nothing created) then overlaps
+them, and the lone checks that use the closed pool come last, after that turn. Every other check only reads back
+what it created itself, by id: those run together.
 The kind of a check is read from the helpers its function (and the module functions it calls) uses.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -28,11 +30,19 @@ USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
 
 @dataclass(frozen=True)
 class Schedule:
-    """`together`: run concurrently; `closed_lane`: one by one beside them; `alone`: after both, one by one."""
+    """`together`: run concurrently; `closed_lane`: one by one beside them; `alone`: after both, one by one (those
+    that use the closed pool last, `closed_alone`)."""
 
     together: tuple[Check, ...]
     closed_lane: tuple[Check, ...]
     alone: tuple[Check, ...]
+    closed_alone: tuple[Check, ...] = ()
+
+    def turn_order(self, *, client: bool) -> list[str]:
+        """Who takes the closed pool in turn: the lane, the generated client (when it runs beside), then the lone
+        checks that use it."""
+        lane = [check.requirement.id for check in self.closed_lane]
+        return [*lane, *(["client"] if client else []), *(check.requirement.id for check in self.closed_alone)]
 
 
 def schedule(checks: list[Check]) -> Schedule:
@@ -40,15 +50,16 @@ def schedule(checks: list[Check]) -> Schedule:
     together: list[Check] = []
     closed: list[Check] = []
     alone: list[Check] = []
+    closed_alone: list[Check] = []
     for check in checks:
         used = helpers(check)
         if used & READS_POOL or check.runs_last:
-            alone.append(check)
+            (closed_alone if used & USES_CLOSED_POOL else alone).append(check)
         elif used & USES_CLOSED_POOL:
             closed.append(check)
         else:
             together.append(check)
-    return Schedule(tuple(together), tuple(closed), tuple(alone))
+    return Schedule(tuple(together), tuple(closed), (*alone, *closed_alone), tuple(closed_alone))
 
 
 def helpers(check: Check) -> set[str]:
@@ -85,6 +96,7 @@ class Turns:
     def __init__(self, order: list[str], interruption: Interruption | None = None) -> None:
         self._order = order
         self._done: set[str] = set()
+        self._entered: set[str] = set()
         self._changed = threading.Condition()
         self._interruption = interruption
 
@@ -92,13 +104,28 @@ class Turns:
     def turn(self, name: str) -> Iterator[None]:
         """The block runs when it is `name`'s turn (at once for a name not in the order)."""
         before = set(self._order[: self._order.index(name)]) if name in self._order else set()
+        self._wait(lambda: before <= self._done)
         with self._changed:
-            while not self._changed.wait_for(lambda: before <= self._done, timeout=0.2):
-                if self._interruption is not None:
-                    self._interruption.check()
+            self._entered.add(name)
+            self._changed.notify_all()
         try:
             yield
         finally:
-            with self._changed:
-                self._done.add(name)
-                self._changed.notify_all()
+            self.release(name)
+
+    def release(self, name: str) -> None:
+        """`name` is done with the pool (or will not take its turn): the users after it may go."""
+        with self._changed:
+            self._done.add(name)
+            self._changed.notify_all()
+
+    def wait_entered(self, name: str) -> None:
+        """Wait until `name` has taken its turn or is done (at once for a name not in the order)."""
+        if name in self._order:
+            self._wait(lambda: name in self._entered or name in self._done)
+
+    def _wait(self, ready: Callable[[], bool]) -> None:
+        with self._changed:
+            while not self._changed.wait_for(ready, timeout=0.2):
+                if self._interruption is not None:
+                    self._interruption.check()

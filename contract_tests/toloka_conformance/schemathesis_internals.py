@@ -10,7 +10,10 @@ to run it, and has no public API for what the suite and the client checks need b
   classes live in `schemathesis.core.failures`);
 - editing the dependency graph the stateful phase starts its workflows from (`dependency_graph`);
 - a hypothesis strategy for a plain JSON Schema (the client checks' data): schemathesis' own builder, since
-  hypothesis-jsonschema 0.23 fails with current hypothesis (see ../shared/tooling-notes.md).
+  hypothesis-jsonschema 0.23 fails with current hypothesis (see ../shared/tooling-notes.md);
+- ending an operation's scenario (or the stateful suite) early without an interruption, once the item budget is
+  spent: `BudgetExpired`, the exception its own time limit ends them with (a filter that only says no makes
+  hypothesis draw again, hundreds of times per operation and phase).
 schemathesis is pinned (uv.lock) and a version that moves any of these fails the suite's own tests, not a run.
 """
 
@@ -20,10 +23,12 @@ from schemathesis import BaseSchema
 from schemathesis.core.failures import AcceptedNegativeData, Failure
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
+from schemathesis.engine.run.unit._case import BudgetExpired
 from schemathesis.generation.jsonschema.builder import build as strategy_from_json_schema
 
 __all__ = [
     "AcceptedNegativeData",
+    "BudgetExpired",
     "Failure",
     "ScenarioRecorder",
     "Status",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, check
@@ -78,9 +79,20 @@ class _Mixed:
 
 def _mixed_upload(ctx: Context, path: str = TASKS, make: Any = task, broken: Any = invalid_task) -> _Mixed:
     """An async [valid, invalid, valid] upload (tasks unless told) with skip_invalid_items=true, polled to its end."""
+    return _mixed_ended(ctx, _mixed_started(ctx, path, make, broken))
+
+
+def _mixed_started(ctx: Context, path: str, make: Any, broken: Any) -> tuple[str, list[dict[str, Any]], Exchange]:
+    """The mixed upload sent: its operation id, items and answer."""
     items = [make(ctx, __item_idx=str(index)) for index in range(_MIXED_SIZE)]
     items[_INVALID_INDEX] = broken(ctx, __item_idx=str(_INVALID_INDEX))
     operation_id, exchange = start_async(ctx, path, items, skip_invalid_items=True)
+    return operation_id, items, exchange
+
+
+def _mixed_ended(ctx: Context, started: tuple[str, list[dict[str, Any]], Exchange]) -> _Mixed:
+    """The mixed upload's operation polled to its end."""
+    operation_id, items, exchange = started
     operation, polled = poll_until_ended(ctx, operation_id, exchange)
     return _Mixed(operation_id, items, operation, polled)
 
@@ -115,7 +127,10 @@ def operation_ends(ctx: Context) -> str:
 def counts_add_up(ctx: Context) -> str:
     """After a [valid, invalid, valid] upload of tasks, and of suites: total 3, valid+not_valid and
     success+failed equal total (each kind its own upload: a fault is blamed on the case that shows it)."""
-    observed = _each_kind(lambda path, make, broken: _counts_add_up(_mixed_upload(ctx, path, make, broken)))
+    observed = _each_kind(
+        lambda path, make, broken: _mixed_started(ctx, path, make, broken),
+        lambda path, started: _counts_add_up(_mixed_ended(ctx, started)),
+    )
     return observed + " after 2 valid + 1 invalid items"
 
 
@@ -123,19 +138,34 @@ def _invalid_suite(ctx: Context, **fields: Any) -> dict[str, Any]:
     return suite(ctx, valid=False, **fields)
 
 
+_Started = TypeVar("_Started")  # what a kind's upload, once sent, leaves to its end
+
 # Each kind with its valid and invalid item: a rule run for both, each kind its own upload.
 _KINDS = ((TASKS, "tasks", task, invalid_task), (SUITES, "suites", suite, _invalid_suite))
 
 
-def _each_kind(run: Callable[[str, Any, Any], str]) -> str:
-    """`run(path, make, broken)` for tasks, then suites; a failure says which kind's upload showed it."""
-    seen = []
+def _each_kind(start: Callable[[str, Any, Any], _Started], finish: Callable[[str, _Started], str]) -> str:
+    """`start(path, make, broken)` for tasks and suites, then `finish(path, started)` for each: both uploads are
+    sent before either operation is waited for, so their waits overlap. A failure says which kind's upload showed
+    it."""
+    started: dict[str, _Started] = {}
     for path, kind, make, broken in _KINDS:
-        try:
-            seen.append(f"{kind}: {run(path, make, broken)}")
-        except Failed as failure:
-            raise failure.about(f"an async {kind} upload") from None
+        with _blaming(kind):
+            started[path] = start(path, make, broken)
+    seen = []
+    for path, kind, _, _ in _KINDS:
+        with _blaming(kind):
+            seen.append(f"{kind}: {finish(path, started[path])}")
     return "; ".join(seen)
+
+
+@contextmanager
+def _blaming(kind: str) -> Iterator[None]:
+    """A failure in the block is about the kind's async upload."""
+    try:
+        yield
+    except Failed as failure:
+        raise failure.about(f"an async {kind} upload") from None
 
 
 def _counts_add_up(mixed: _Mixed) -> str:
@@ -347,13 +377,21 @@ def invalid_operation_id(ctx: Context) -> None:
 def fail_counts(ctx: Context) -> str:
     """Async [valid, invalid] tasks, and suites, with skip_invalid_items=false: FAIL, success_count 0,
     failed_count 2, the pool unchanged."""
-    return _each_kind(lambda path, make, broken: _fail_counts(ctx, path, make, broken))
+    return _each_kind(
+        lambda path, make, broken: _fail_counts_started(ctx, path, make, broken),
+        lambda path, started: _fail_counts(ctx, path, *started),
+    )
 
 
-def _fail_counts(ctx: Context, path: str, make: Any, broken: Any) -> str:
+def _fail_counts_started(ctx: Context, path: str, make: Any, broken: Any) -> tuple[str | None, str, Exchange]:
+    """The newest item of the kind's pool, then the [valid, invalid] upload sent: (newest id, operation id, answer)."""
     before = newest_id(ctx, path)
     items = [make(ctx, __item_idx="0"), broken(ctx, __item_idx="1")]
     operation_id, started = start_async(ctx, path, items, skip_invalid_items=False)
+    return before, operation_id, started
+
+
+def _fail_counts(ctx: Context, path: str, before: str | None, operation_id: str, started: Exchange) -> str:
     operation, polled = poll_until_ended(ctx, operation_id, started)
     if operation.get("status") != "FAIL":
         raise Failed(
