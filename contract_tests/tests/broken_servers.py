@@ -1341,7 +1341,6 @@ _OPERATION_CHANGES: dict[str, tuple[str, Callable[[dict[str, Any], Scope], None]
     "total_not_sent": ("`total_count` is the number of items sent (the sums still add up)", _total_plus_one),
     "submitted_moves": ("every read shows the same `submitted`", _submitted_moves),
     "finished_before_started": ("started <= finished", _finished_before_started),
-    "ended_reads_running": ("an ended operation never reads RUNNING again", _ended_then_running),
 }
 _OPERATION_FAULTS = (
     *_family(
@@ -1353,6 +1352,17 @@ _OPERATION_FAULTS = (
         "model.operations",
         {"invalid_counted_created": ("success_count <= valid_count", _invalid_counted_created)},
         _operation_changed,
+    ),
+    *(
+        Fault(
+            f"model_{kind}_operation_ended_reads_running",
+            f"a {kind} upload's operation: an ended operation never reads RUNNING again",
+            "model.operations",
+            _operation_changed(kind, _ended_then_running),
+            also=frozenset({"operations.ends"}),
+            why_also="operations.ends reads each kind's ended operation once more, as the model does",
+        )
+        for kind in ("tasks", "suites")
     ),
     *(
         Fault(

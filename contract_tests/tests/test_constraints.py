@@ -75,10 +75,19 @@ def test_a_case_keeps_its_violation_and_is_aimed_at_the_pool() -> None:
     assert [item["pool_id"] for item in case.body] == ["7", "", 5]
     assert case.query["open_pool"] == "true"
     assert case.query["operation_id"] != used and is_uuid(case.query["operation_id"])
-    kept = _map(constraints, [], {"open_pool": "maybe", "operation_id": "not-a-uuid"})
-    assert kept.query == {"open_pool": "maybe", "operation_id": "not-a-uuid"}
+    kept = _map(constraints, [], {"open_pool": "maybe", "operation_id": "not-a-uuid", "async_mode": "false"})
+    assert kept.query == {"open_pool": "maybe", "operation_id": "not-a-uuid", "async_mode": "false"}
     single = _map(constraints, {"pool_id": "x"}, {"open_pool": "false"})
     assert single.body["pool_id"] == "7" and single.query["open_pool"] == "false"
+
+
+def test_every_other_upload_without_async_mode_is_made_async() -> None:
+    """Uploads generated without async_mode alternate sync and async; one that names the flag keeps it."""
+    _, constraints = _schema()
+    modes = [_map(constraints, [{"pool_id": "x"}], {}).query.get("async_mode") for _ in range(4)]
+    assert modes == [None, "true", None, "true"]
+    named = _map(constraints, [{"pool_id": "x"}], {"async_mode": "false"})
+    assert named.query["async_mode"] == "false"
 
 
 def test_a_suite_whose_tasks_are_not_a_list_is_left_to_its_violation() -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from toloka_conformance.api import Exchange
 from toloka_conformance.checks.base import Context, Failed, check
 from toloka_conformance.checks.support import (
+    OPERATION_READ,
     OPERATIONS,
     SUITES,
     TASKS,
@@ -32,7 +33,10 @@ from toloka_conformance.checks.support import (
     wait_until_ended,
 )
 
-ENDS = "[openapi.yaml get_operation] Poll it until `status` is `SUCCESS` or `FAIL`."
+ENDS = (
+    "[openapi.yaml get_operation, OperationStatus] Poll it until `status` is `SUCCESS` (done) or `FAIL` (not "
+    "completed): both are final, a later read shows the same status."
+)
 COUNTS = (
     "[openapi.yaml OperationDetails] `valid_count + not_valid_count` and `success_count + failed_count` both equal "
     "`total_count` once the operation has ended."
@@ -116,11 +120,28 @@ def _counts(operation: dict[str, Any], polled: Exchange) -> dict[str, int]:
     return {name: details[name] for name in _NAMES}
 
 
-@check("operations.ends", "An async upload's operation ends in SUCCESS or FAIL", ENDS, creates=2)
+@check("operations.ends", "An async upload's operation ends in SUCCESS or FAIL and stays ended", ENDS, creates=4)
 def operation_ends(ctx: Context) -> str:
-    """Start a mixed async upload and poll; it must reach SUCCESS or FAIL within --operation-timeout."""
-    mixed = _mixed_upload(ctx)
-    return f"the operation ended in {mixed.operation.get('status')}"
+    """Start a mixed async upload of tasks and of suites and poll each; it must reach SUCCESS or FAIL within
+    --operation-timeout, and a second read must show the same status (a client that polled to the end trusts it)."""
+    return _each_kind(
+        lambda path, make, broken: _mixed_started(ctx, path, make, broken),
+        lambda path, started: _stays_ended(ctx, _mixed_ended(ctx, started)),
+    )
+
+
+def _stays_ended(ctx: Context, mixed: _Mixed) -> str:
+    ended = mixed.operation.get("status")
+    again = ctx.api.get(f"{OPERATIONS}/{mixed.operation_id}")
+    status = json_object(again, OPERATION_READ).get("status")
+    if status != ended:
+        raise Failed(
+            f"status {status!r} on the read after the one that showed {ended!r}",
+            expected=f"{ended!r} again: an ended operation keeps its status",
+            rule=ENDS,
+            exchange=again,
+        )
+    return f"ended in {ended} and read {status} again"
 
 
 @check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=4)
