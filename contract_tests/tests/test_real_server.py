@@ -184,7 +184,7 @@ def test_max_items_caps_what_is_created_and_the_report_lists_it(
     assert cli.main([*argv, "--max-items", "4", "--report", str(report)]) == 3
     text = (report / "report.md").read_text(encoding="utf-8")
     assert "not run: this check creates 6 and needs 6 item(s), --max-items 4 leaves" in text
-    assert "do not fit in --max-items 4" in text  # tasks.sync_limit's 5001 items were not sent
+    assert "not run: this check creates 5001 and needs 5001 item(s)" in text  # tasks.sync_limit's oversized batch
     listed = [line for line in text.split("## Objects this run created")[1].splitlines() if line.startswith("| ")]
     items = sum(int(line.split("|")[4]) for line in listed[1:])  # after the header row
     assert 0 < items <= 4

@@ -70,7 +70,9 @@ CheckFunction = Callable[[Context], str | None]
 
 @dataclass(frozen=True)
 class Check:
-    """A requirement and the function that tests it; `creates` bounds the items it makes in the pool."""
+    """A requirement and the function that tests it; `creates` bounds the items it may make in the pool: every item
+    it has sent at any one time, invalid ones too (`--max-items` counts what a server could create; a refused
+    item is given back once answered). tests/test_check_costs.py holds each check to it."""
 
     requirement: Requirement
     function: CheckFunction

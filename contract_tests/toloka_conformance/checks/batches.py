@@ -93,7 +93,7 @@ def _partition(exchange: Exchange, size: int, expected_invalid: set[str]) -> Non
                 )
 
 
-@check("tasks.skip_invalid.partition", "Task indices partition into items and validation_errors", SKIP_TRUE, creates=2)
+@check("tasks.skip_invalid.partition", "Task indices partition into items and validation_errors", SKIP_TRUE, creates=3)
 def tasks_partition(ctx: Context) -> None:
     """[valid, invalid, valid] with skip_invalid_items=true: 0 and 2 created, 1 in validation_errors."""
     items = [task(ctx), invalid_task(ctx), task(ctx)]
@@ -104,7 +104,7 @@ def tasks_partition(ctx: Context) -> None:
     "tasks.skip_invalid.invalid_not_created",
     "skip_invalid_items=true: the pool gains the created tasks, never the invalid one",
     SKIP_TRUE,
-    creates=2,
+    creates=3,
 )
 def tasks_invalid_not_created(ctx: Context) -> str:
     """[valid, invalid, valid] with skip_invalid_items=true: the pool's new tasks are exactly the answer's items."""
@@ -125,7 +125,7 @@ def tasks_invalid_not_created(ctx: Context) -> str:
 
 
 @check(
-    "suites.skip_invalid.partition", "Suite indices partition into items and validation_errors", SKIP_TRUE, creates=1
+    "suites.skip_invalid.partition", "Suite indices partition into items and validation_errors", SKIP_TRUE, creates=2
 )
 def suites_partition(ctx: Context) -> None:
     """[invalid, valid] suites with skip_invalid_items=true: 1 created, 0 in validation_errors."""
@@ -141,13 +141,23 @@ def _none_valid(ctx: Context, path: str, items: list[dict[str, Any]]) -> str:
     return f"{len(items)} invalid items with skip_invalid_items=true: 400 VALIDATION_ERROR, nothing created"
 
 
-@check("tasks.skip_invalid.none_valid", "skip_invalid_items=true, no valid task: 400, nothing created", NONE_VALID)
+@check(
+    "tasks.skip_invalid.none_valid",
+    "skip_invalid_items=true, no valid task: 400, nothing created",
+    NONE_VALID,
+    creates=2,
+)
 def tasks_none_valid(ctx: Context) -> str:
     """[invalid, invalid] tasks with skip_invalid_items=true: 400 VALIDATION_ERROR and the pool unchanged."""
     return _none_valid(ctx, TASKS, [invalid_task(ctx), invalid_task(ctx)])
 
 
-@check("suites.skip_invalid.none_valid", "skip_invalid_items=true, no valid suite: 400, nothing created", NONE_VALID)
+@check(
+    "suites.skip_invalid.none_valid",
+    "skip_invalid_items=true, no valid suite: 400, nothing created",
+    NONE_VALID,
+    creates=1,
+)
 def suites_none_valid(ctx: Context) -> str:
     """[invalid] suites with skip_invalid_items=true: 400 VALIDATION_ERROR and the pool unchanged."""
     return _none_valid(ctx, SUITES, [suite(ctx, valid=False)])
@@ -169,13 +179,17 @@ def _all_or_nothing(ctx: Context, path: str, items: list[dict[str, Any]], invali
     expect_nothing_created(ctx, path, before, SKIP_FALSE, exchange)
 
 
-@check("tasks.skip_invalid_false.atomic", "One invalid task: nothing created, 400 keyed by index", SKIP_FALSE)
+@check(
+    "tasks.skip_invalid_false.atomic", "One invalid task: nothing created, 400 keyed by index", SKIP_FALSE, creates=2
+)
 def tasks_all_or_nothing(ctx: Context) -> None:
     """[valid, invalid] with skip_invalid_items=false: 400 and no task in the pool afterwards."""
     _all_or_nothing(ctx, TASKS, [task(ctx), invalid_task(ctx)], "1")
 
 
-@check("suites.skip_invalid_false.atomic", "One invalid suite: nothing created, 400 keyed by index", SKIP_FALSE)
+@check(
+    "suites.skip_invalid_false.atomic", "One invalid suite: nothing created, 400 keyed by index", SKIP_FALSE, creates=2
+)
 def suites_all_or_nothing(ctx: Context) -> None:
     """[valid, invalid] suites with skip_invalid_items=false: 400 and no suite in the pool afterwards."""
     _all_or_nothing(ctx, SUITES, [suite(ctx), suite(ctx, valid=False)], "1")
@@ -267,7 +281,10 @@ def suites_keeps_own(ctx: Context) -> str:
 
 
 @check(
-    "tasks.allow_defaults_false.overlap_required", "allow_defaults=false: a task without overlap is invalid", NO_OVERLAP
+    "tasks.allow_defaults_false.overlap_required",
+    "allow_defaults=false: a task without overlap is invalid",
+    NO_OVERLAP,
+    creates=1,
 )
 def tasks_overlap_required(ctx: Context) -> None:
     """A task without overlap, allow_defaults=false: 400 VALIDATION_ERROR and nothing created."""
@@ -286,13 +303,13 @@ def _over_limit(ctx: Context, path: str, item: dict[str, Any], rule: str) -> Non
     expect_nothing_created(ctx, path, before, rule, exchange)
 
 
-@check("tasks.sync_limit", "5001 tasks in one sync request: 413, nothing created", SYNC_LIMIT_TASKS)
+@check("tasks.sync_limit", "5001 tasks in one sync request: 413, nothing created", SYNC_LIMIT_TASKS, creates=5001)
 def tasks_sync_limit(ctx: Context) -> None:
     """5001 valid tasks with async_mode=false: 413 ENTITY_TOO_LARGE and the pool unchanged."""
     _over_limit(ctx, TASKS, task(ctx), SYNC_LIMIT_TASKS)
 
 
-@check("suites.sync_limit", "5001 suites in one sync request: 413, nothing created", SYNC_LIMIT_SUITES)
+@check("suites.sync_limit", "5001 suites in one sync request: 413, nothing created", SYNC_LIMIT_SUITES, creates=5001)
 def suites_sync_limit(ctx: Context) -> None:
     """5001 valid suites with async_mode=false: 413 ENTITY_TOO_LARGE and the pool unchanged."""
     _over_limit(ctx, SUITES, suite(ctx), SYNC_LIMIT_SUITES)

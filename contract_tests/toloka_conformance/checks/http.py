@@ -88,7 +88,7 @@ def method_not_served(ctx: Context) -> str:
     return "405 with Allow for " + ", ".join(f"{method} {template}" for method, template, _ in _UNSERVED)
 
 
-@check("auth.malformed", "A malformed Authorization header answers 401, nothing created", MALFORMED_AUTH)
+@check("auth.malformed", "A malformed Authorization header answers 401, nothing created", MALFORMED_AUTH, creates=1)
 def malformed_authorization(ctx: Context) -> str:
     """A scheme with no credential, the credential with no scheme, and the credential with trailing text: 401."""
     credential = ctx.target.token.reveal()

@@ -120,7 +120,7 @@ def _counts(operation: dict[str, Any], polled: Exchange) -> dict[str, int]:
     return {name: details[name] for name in _NAMES}
 
 
-@check("operations.ends", "An async upload's operation ends in SUCCESS or FAIL and stays ended", ENDS, creates=4)
+@check("operations.ends", "An async upload's operation ends in SUCCESS or FAIL and stays ended", ENDS, creates=6)
 def operation_ends(ctx: Context) -> str:
     """Start a mixed async upload of tasks and of suites and poll each; it must reach SUCCESS or FAIL within
     --operation-timeout, and a second read must show the same status (a client that polled to the end trusts it)."""
@@ -144,7 +144,7 @@ def _stays_ended(ctx: Context, mixed: _Mixed) -> str:
     return f"ended in {ended} and read {status} again"
 
 
-@check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=4)
+@check("operations.counts_add_up", "Operation details counts add up to total_count", COUNTS, creates=6)
 def counts_add_up(ctx: Context) -> str:
     """After a [valid, invalid, valid] upload of tasks, and of suites: total 3, valid+not_valid and
     success+failed equal total (each kind its own upload: a fault is blamed on the case that shows it)."""
@@ -209,7 +209,7 @@ def _counts_add_up(mixed: _Mixed) -> str:
     return f"details {d}"
 
 
-@check("operations.log_matches_counts", "The operation log agrees with the counts and ids", LOG, creates=2)
+@check("operations.log_matches_counts", "The operation log agrees with the counts and ids", LOG, creates=3)
 def log_matches_counts(ctx: Context) -> str:
     """Log: one TASK_CREATE with a task_id per created task, one TASK_VALIDATE per invalid one, as counted."""
     mixed = _mixed_upload(ctx)
@@ -235,7 +235,7 @@ def log_matches_counts(ctx: Context) -> str:
     return f"{created} TASK_CREATE with task_id and {rejected} TASK_VALIDATE, as counted"
 
 
-@check("operations.log_echoes_input", "The log echoes each item as sent, __item_idx included", LOG, creates=2)
+@check("operations.log_echoes_input", "The log echoes each item as sent, __item_idx included", LOG, creates=3)
 def log_echoes_input(ctx: Context) -> str:
     """Per-item log entries, in any order, each `input` equal to the item sent under its own `__item_idx`."""
     mixed = _mixed_upload(ctx)
@@ -294,7 +294,7 @@ def id_is_operation_id(ctx: Context) -> None:
     wait_until_ended(ctx, chosen, exchange)
 
 
-@check("operations.idempotent", "Reusing an operation_id: 409, never created twice", IDEMPOTENT, creates=1)
+@check("operations.idempotent", "Reusing an operation_id: 409, never created twice", IDEMPOTENT, creates=2)
 def reused_operation_id(ctx: Context) -> None:
     """The same upload twice with one operation_id: 409 OPERATION_ALREADY_EXISTS, one task in the pool."""
     chosen = str(uuid.uuid4())
@@ -325,7 +325,7 @@ GLOBAL_ID = (
     "operations.id_global",
     "An operation_id in use is taken for the other endpoint and the other account too",
     GLOBAL_ID,
-    creates=1,
+    creates=2,
 )
 def operation_id_global(ctx: Context) -> str:
     """A tasks upload takes id U; a suites upload with U, and (with --other-token-env and --foreign-pool-id) the
@@ -350,7 +350,7 @@ def operation_id_global(ctx: Context) -> str:
 
 
 @check(
-    "operations.id_case_insensitive", "An operation_id in another letter case is the same operation", ID_CASE, creates=1
+    "operations.id_case_insensitive", "An operation_id in another letter case is the same operation", ID_CASE, creates=2
 )
 def operation_id_case(ctx: Context) -> str:
     """Upload with operation_id=u (lowercase): GET /operations/U (uppercase) finds it; reusing U is a 409."""
@@ -384,7 +384,7 @@ def operation_id_case(ctx: Context) -> str:
     return f"{upper} reads operation {found} and reusing it answers 409"
 
 
-@check("operations.invalid_operation_id", "A non-UUID operation_id answers 400, nothing created", UUID_ONLY)
+@check("operations.invalid_operation_id", "A non-UUID operation_id answers 400, nothing created", UUID_ONLY, creates=1)
 def invalid_operation_id(ctx: Context) -> None:
     """operation_id=not-a-uuid with async_mode=true: 400 VALIDATION_ERROR and the pool unchanged."""
     before = newest_id(ctx, TASKS)
@@ -394,7 +394,12 @@ def invalid_operation_id(ctx: Context) -> None:
     expect_nothing_created(ctx, TASKS, before, UUID_ONLY, exchange)
 
 
-@check("operations.fail_counts", "A FAILed upload counts nothing created: success 0, failed = total", FAIL_COUNTS)
+@check(
+    "operations.fail_counts",
+    "A FAILed upload counts nothing created: success 0, failed = total",
+    FAIL_COUNTS,
+    creates=4,
+)
 def fail_counts(ctx: Context) -> str:
     """Async [valid, invalid] tasks, and suites, with skip_invalid_items=false: FAIL, success_count 0,
     failed_count 2, the pool unchanged."""

@@ -178,7 +178,7 @@ def project_read(ctx: Context) -> str:
     return f"project {project_id}: input_spec {sorted(spec['input_spec'])}, output_spec {outputs}"
 
 
-@check("pools.archived_refused", "An archived pool refuses uploads with 409", ARCHIVED)
+@check("pools.archived_refused", "An archived pool refuses uploads with 409", ARCHIVED, creates=1)
 def archived_pool_refused(ctx: Context) -> None:
     """One task into the archived pool: 409 INAPPROPRIATE_STATUS, nothing created there."""
     pool_id = ctx.target.archived_pool_id
@@ -190,7 +190,7 @@ def archived_pool_refused(ctx: Context) -> None:
     expect_nothing_created(ctx, TASKS, before, ARCHIVED, exchange, pool_id)
 
 
-@check("pools.missing_refused", "An unknown pool_id refuses the whole request with 404", MISSING)
+@check("pools.missing_refused", "An unknown pool_id refuses the whole request with 404", MISSING, creates=2)
 def missing_pool_refused(ctx: Context) -> None:
     """[valid task, task for a pool that does not exist]: 404 DOES_NOT_EXIST and the valid one not created."""
     before = newest_id(ctx, TASKS)
@@ -199,7 +199,7 @@ def missing_pool_refused(ctx: Context) -> None:
     expect_nothing_created(ctx, TASKS, before, MISSING, exchange)
 
 
-@check("pools.foreign_refused", "Another account's pool answers 404, as a missing one", MISSING)
+@check("pools.foreign_refused", "Another account's pool answers 404, as a missing one", MISSING, creates=1)
 def foreign_pool_refused(ctx: Context) -> None:
     """One task into another account's pool: 404 DOES_NOT_EXIST (not 403: nothing may leak)."""
     pool_id = ctx.target.foreign_pool_id

@@ -37,7 +37,7 @@ _BAD_BODIES: tuple[tuple[str, bytes], ...] = (
 )
 
 
-@check("requests.bad_body", "Empty, malformed or not-a-task bodies answer 400 VALIDATION_ERROR", BAD_BODY)
+@check("requests.bad_body", "Empty, malformed or not-a-task bodies answer 400 VALIDATION_ERROR", BAD_BODY, creates=1)
 def bad_bodies(ctx: Context) -> None:
     """Each malformed body is answered 400 VALIDATION_ERROR (not 5xx, not 2xx)."""
     for description, content in _BAD_BODIES:
@@ -48,7 +48,7 @@ def bad_bodies(ctx: Context) -> None:
             raise failure.about(description) from None
 
 
-@check("requests.bad_query", "A non-boolean async_mode answers 400 and creates nothing", BAD_BODY)
+@check("requests.bad_query", "A non-boolean async_mode answers 400 and creates nothing", BAD_BODY, creates=1)
 def bad_query(ctx: Context) -> None:
     """async_mode=maybe is a query parameter of the wrong type: 400, pool unchanged."""
     before = newest_id(ctx, TASKS)
@@ -57,7 +57,7 @@ def bad_query(ctx: Context) -> None:
     expect_nothing_created(ctx, TASKS, before, BAD_BODY, exchange)
 
 
-@check("requests.media_type", "A body that is not application/json answers 415", MEDIA_TYPE)
+@check("requests.media_type", "A body that is not application/json answers 415", MEDIA_TYPE, creates=1)
 def wrong_media_type(ctx: Context) -> None:
     """A valid upload (one valid task) sent as text/plain: 415 UNSUPPORTED_MEDIA_TYPE, nothing created."""
     before = newest_id(ctx, TASKS)
@@ -67,7 +67,7 @@ def wrong_media_type(ctx: Context) -> None:
     expect_nothing_created(ctx, TASKS, before, MEDIA_TYPE, exchange)
 
 
-@check("auth.required", "No token or an unknown token: 401, nothing created", AUTH)
+@check("auth.required", "No token or an unknown token: 401, nothing created", AUTH, creates=1)
 def auth_required(ctx: Context) -> None:
     """An upload without Authorization, and one with a made-up token, are refused with 401."""
     before = newest_id(ctx, TASKS)

@@ -137,7 +137,7 @@ def suites_single_async(ctx: Context) -> str:
     return _async(ctx, SUITES, suite(ctx))
 
 
-@check("tasks.single.invalid", "One invalid task object: 400 keyed by field path, nothing created", INVALID)
+@check("tasks.single.invalid", "One invalid task object: 400 keyed by field path, nothing created", INVALID, creates=1)
 def tasks_single_invalid(ctx: Context) -> str:
     """An invalid task object, with skip_invalid_items false and true: 400 VALIDATION_ERROR keyed by field path."""
     before = newest_id(ctx, TASKS)

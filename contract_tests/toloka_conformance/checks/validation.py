@@ -173,7 +173,7 @@ def _same_number(param: Any, bound: int | float) -> bool:
         return False
 
 
-@check("validation.codes", "Each invalid field: the documented code (bounds in params)", CODES)
+@check("validation.codes", "Each invalid field: the documented code (bounds in params)", CODES, creates=1)
 def validation_codes(ctx: Context) -> str:
     """One task per fault of the project's input spec, each refused alone: the fault's code, the bound in params."""
     spec, _ = project_specs(ctx)
@@ -191,6 +191,7 @@ def validation_codes(ctx: Context) -> str:
     "validation.paths",
     "A task's errors are under input_values.<field>, a suite task's under tasks.<i>.input_values.<field>",
     PATHS,
+    creates=1,
 )
 def validation_paths(ctx: Context) -> str:
     """A task with an undeclared field: `input_values.<field>`; a suite of [valid task, task with it]:
@@ -210,6 +211,7 @@ def validation_paths(ctx: Context) -> str:
     "validation.solution_paths",
     "A known solution's errors are under known_solutions.<i>.output_values.<field>",
     PATHS,
+    creates=1,
 )
 def validation_solution_paths(ctx: Context) -> str:
     """A task whose second known solution has an undeclared output field: an error under that path."""
