@@ -9,6 +9,7 @@ import email.utils
 import io
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -797,6 +798,57 @@ def test_17_a_second_identical_upload_reads_as_met_not_created_and_a_missing_poo
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["toloka-upload: pool 404 does not exist (or this token cannot see it): "
                                                 "nothing was sent"]  # fmt: skip
+
+
+@contextlib.contextmanager
+def not_toloka() -> Iterator[str]:
+    """A web server that is not Toloka (another app on the port, a proxy): 404 with an empty body to everything."""
+    import http.server
+    import threading
+
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_17_a_404_that_is_not_toloka_s_names_the_base_url_not_a_missing_pool(
+    shared: RunningEmulator, pool: str, tmp_path: Path
+) -> None:
+    # Only Toloka's own 404 (an error body with a code, as the emulator's) says the pool does not exist; a bare 404
+    # from whatever else listens at --base-url said "pool 1 does not exist" and sent the user looking for the pool.
+    source = write_jsonl(tmp_path / "in.jsonl", make("tasks", 3))
+    with not_toloka() as base_url:
+        done = run(shared, command(shared, "tasks", source, "--pool-id", pool, base_url=base_url))
+        url = re.escape(base_url)
+        expected = rf"^GET {url}/api/v1/pools/{pool} answered 404 without a Toloka error body: {url} does not look"
+        with pytest.raises(ValueError, match=expected + r" like the Toloka API, .*check --base-url"):
+            upload_tasks(make("tasks", 3), pool_id=pool, token=shared.token(), base_url=base_url)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"toloka-upload: GET {base_url}/api/v1/pools/{pool} answered 404 without a Toloka error body: {base_url} does "
+        f"not look like the Toloka API, so pool {pool} could not be read; nothing was sent: check --base-url "
+        "(base_url=)"
+    ]
+    assert stored(shared, "tasks", pool) == collections.Counter(), "nothing reached the emulator"
+    missing = run(shared, command(shared, "tasks", source, "--pool-id", "404"))
+    assert missing.returncode == 2 and "pool 404 does not exist" in missing.stderr, "Toloka's 404 still says so"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -233,7 +233,14 @@ class AsyncUploader:
 
             raise api_error(response)
         if response.status_code == 404 and what == "pool":
-            raise UsageError(f"pool {item_id} does not exist (or this token cannot see it): nothing was sent")
+            if _is_toloka_error(response):
+                raise UsageError(f"pool {item_id} does not exist (or this token cannot see it): nothing was sent")
+            # Something else answers at the base URL (another web server, a proxy): the pool is not known missing.
+            raise UsageError(
+                f"GET {response.request.url} answered 404 without a Toloka error body: {self.base_url} does not "
+                f"look like the Toloka API, so pool {item_id} could not be read; nothing was sent: check --base-url "
+                "(base_url=)"
+            )
         if response.status_code != 200:
             logger.warning(
                 "could not read %s %s (HTTP %d): input values are checked by the server only",
@@ -273,6 +280,15 @@ async def _discover(uploader: BatchUploader, journal: Checkpoint | None) -> Earl
     if journal is not None:
         met.discard(item_id for _, item_id in journal.created.values())
     return met
+
+
+def _is_toloka_error(response: httpx.Response) -> bool:
+    """Whether an error answer carries Toloka's error body (a JSON object with a `code`), as Toloka's own do."""
+    try:
+        body = parse_json(response)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("code"), str)
 
 
 def _refuse_unusable(batch: PreparedBatch, pool_id: str | None, allow_defaults: bool) -> None:
