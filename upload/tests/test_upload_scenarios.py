@@ -851,6 +851,29 @@ def test_17_a_404_that_is_not_toloka_s_names_the_base_url_not_a_missing_pool(
     assert missing.returncode == 2 and "pool 404 does not exist" in missing.stderr, "Toloka's 404 still says so"
 
 
+def test_17_a_batch_the_pace_would_hold_past_the_deadline_says_so_not_that_the_deadline_passed(
+    shared: RunningEmulator, pool: str, tmp_path: Path
+) -> None:
+    # At 100 items a minute the second batch waits a minute, past a 30 s deadline: it is failed at once (no wait),
+    # and the line said "the deadline passed" a second into a 30 s deadline.
+    items = make("tasks", 300)
+    source = write_tsv(tmp_path / "in.tsv", items)
+    output = tmp_path / "out.jsonl"
+    argv = command(shared, "tasks", source, "--pool-id", pool, "--batch-size", "100", "--output", str(output))
+    started = time.monotonic()
+    first = run(shared, [*argv, "--items-per-minute", "100", "--give-up-after", "30"])
+    assert time.monotonic() - started < 20, "the wait past the deadline is not waited"
+    assert first.returncode == 1, first.stderr
+    assert "failed: not created: the deadline (--give-up-after) would pass before the rate limit lets it be sent" in (
+        first.stderr
+    )
+    assert "passed before it was sent" not in first.stderr
+    assert sum(stored(shared, "tasks", pool).values()) == 100
+    second = run(shared, [*argv[:-1], str(tmp_path / "out2.jsonl"), "--retry-from", str(output)])
+    assert second.returncode == 0, second.stderr
+    assert stored(shared, "tasks", pool) == collections.Counter(image(i) for i in items)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_17_sigint_at_a_random_point_then_rerun_holds_each_line_once_and_every_line_was_reported(
     shared: RunningEmulator, pool: str, tmp_path: Path, seed: int

@@ -41,7 +41,8 @@ class ApiFlags:
 HELD_BACK = "other items of its batch were invalid and skip_invalid_items is false"
 """Why a valid item was not created without skip_invalid_items (the command words it with its own flag)."""
 
-DEADLINE = "the deadline (give_up_after) passed before it was sent"
+# Raised without waiting as soon as the pacer's wait would end past the deadline: the deadline may be minutes away.
+DEADLINE = "the deadline (give_up_after) would pass before the rate limit lets it be sent"
 """Why a batch not sent by the deadline is `failed` (the command words it with its own flag)."""
 
 STOPPED = "not sent: the upload was stopped before this batch was sent"
