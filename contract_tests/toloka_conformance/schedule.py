@@ -31,12 +31,14 @@ USES_CLOSED_POOL = frozenset({"closed_pool", "restoring_closed"})
 @dataclass(frozen=True)
 class Schedule:
     """`together`: run concurrently; `closed_lane`: one by one beside them; `alone`: after both, one by one (those
-    that use the closed pool last, `closed_alone`)."""
+    that use the closed pool last, `closed_alone`), except `window`: the lone checks that share one window, run
+    together first (`support.Window`)."""
 
     together: tuple[Check, ...]
     closed_lane: tuple[Check, ...]
     alone: tuple[Check, ...]
     closed_alone: tuple[Check, ...] = ()
+    window: tuple[Check, ...] = ()
 
     def turn_order(self, *, client: bool) -> list[str]:
         """Who takes the closed pool in turn: the lane, the generated client (when it runs beside), then the lone
@@ -59,7 +61,8 @@ def schedule(checks: list[Check]) -> Schedule:
             closed.append(check)
         else:
             together.append(check)
-    return Schedule(tuple(together), tuple(closed), (*alone, *closed_alone), tuple(closed_alone))
+    window = tuple(check for check in alone if check.window and not check.runs_last)
+    return Schedule(tuple(together), tuple(closed), (*alone, *closed_alone), tuple(closed_alone), window)
 
 
 def helpers(check: Check) -> set[str]:
