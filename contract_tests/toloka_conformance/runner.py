@@ -441,6 +441,7 @@ def _run_checks(
     """
     order = schedule(checks)
     turns = closed_pool if closed_pool is not None else Turns(order.turn_order(client=False))
+    context.lend_closed_pool = turns.lend
     lock = threading.Lock()
 
     def decide(check: Check) -> Outcome:
@@ -524,15 +525,19 @@ def _run_checks(
         for future in [workers.submit(one, check) for check in order.together]:
             future.result()
         # Nothing else may create anything (in any pool: a server may ignore the pool filter) while a lone check
-        # reads the pool: the lane ends first, and the client has created all it creates once it takes its turn
-        # with the closed pool (an open and a close, which the lone checks that use that pool wait for).
-        sides[0].result()
+        # reads the pool: the client has created all it creates once it takes its turn with the closed pool (an
+        # open and a close, which the lone checks that use that pool wait for), and so has the lane once it ends,
+        # or once its last check lends the client the open pool (it only closes the pool after).
         turns.wait_entered("client")
+        last_in_lane = order.closed_lane[-1].requirement.id if order.closed_lane else None
+        if last_in_lane is None or turns.lender("client") != last_in_lane:
+            sides[0].result()
         shared(order.window)
         for check in order.alone:
             if check not in order.window:
                 with turns.turn(check.requirement.id):
                     one(check)
+        sides[0].result()
         sides[1].result()
     except BaseException:
         # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.

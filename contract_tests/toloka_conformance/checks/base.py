@@ -53,6 +53,9 @@ class Context:
     clock: Clock = time.monotonic
     sleep: Sleep = time.sleep
     waits: Waits = field(init=False)
+    # Called by a check that holds the closed pool open (its requirement id): the pool's next user, if it may use
+    # an open pool, takes its turn now; returns when it is done (the runner's `Turns.lend`; alone: nothing).
+    lend_closed_pool: Callable[[str], None] = field(default=lambda _: None)
 
     def __post_init__(self) -> None:
         self.waits = Waits(self.target.operation_timeout, clock=self.clock, sleep=self.sleep)
