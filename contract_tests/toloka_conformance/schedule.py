@@ -9,6 +9,17 @@ pool filter); the client's own turn with the closed pool (an open and a close, n
 them, and the lone checks that use the closed pool come last, after that turn. Every other check only reads back
 what it created itself, by id: those run together.
 The kind of a check is read from the helpers its function (and the module functions it calls) uses.
+
+Against operations that take a latency L each, a run costs about 2 L more than against operations that end at
+once (measured 2.2 L with 5 s operations, `python -m bench conformance_real`; 6.6 L before), because:
+- the together phase waits about 1 L: a check that makes several uploads sends them all before it waits
+  (`links.async_chain`, `operations.counts_add_up`, ...);
+- the closed pool's path is 2 L, not 4: `pools.open_pool` waits for its upload (1 L), then lends the open pool to
+  the client (`Turns.lend`), whose close (1 L) is the one that closes it; its open answers 204 without a wait;
+- the lone checks start once the client holds the pool (the lane's last check created all it creates before it
+  lent it), beside that close; those that wait for operations (`Check.window`) share one window (1 L instead of
+  one each, see `support.Window`): the pool is counted once for all of them, and when it did not gain exactly
+  what they claim, each runs again alone, so the blame stays with the row that causes it.
 """
 
 from __future__ import annotations
