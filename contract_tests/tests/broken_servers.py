@@ -445,6 +445,32 @@ def _reuse_forgotten(app: ASGIApp) -> ASGIApp:
     return Rewrite(app, request=request)
 
 
+def _reuse_refused_but_created(app: ASGIApp) -> ASGIApp:
+    """An upload reusing an operation_id on the same endpoint answers the documented 409 OPERATION_ALREADY_EXISTS,
+    yet creates its items (served as a sync upload, its answer swapped for the 409)."""
+    seen: set[tuple[str, bytes, str]] = set()
+
+    def request(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+        params = query(scope)
+        chosen = params.get("operation_id")
+        if is_upload(scope) and chosen is not None:
+            # Byte for byte, same endpoint, same account: another letter case, the other endpoint and the other
+            # account are other rows'.
+            key = (path(scope), token(scope), chosen)
+            if key in seen:
+                kept = {name: value for name, value in params.items() if name not in ("operation_id", "async_mode")}
+                return _mark(with_query(scope, kept)), body
+            seen.add(key)
+        return scope, body
+
+    def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+        if _marked(scope) and status == 201:
+            return 409, {"code": "OPERATION_ALREADY_EXISTS", "message": "Operation with this id already exists"}
+        return status, body
+
+    return Rewrite(app, request=request, response=response)
+
+
 def _case_sensitive_ids(app: ASGIApp) -> ASGIApp:
     """operation_id compared byte for byte: an id with capitals names another operation than its lower case."""
     stored: dict[str, str] = {}  # the id as sent (with capitals) -> the id the emulator keeps
@@ -915,6 +941,12 @@ FAULTS: tuple[Fault, ...] = (
         "a reused operation_id creates nothing",
         "operations.idempotent",
         _reuse_forgotten,
+    ),
+    Fault(
+        "operation_id_reuse_refused_but_created",
+        "a reused operation_id answers 409 and creates nothing",
+        "operations.idempotent",
+        _reuse_refused_but_created,
     ),
     Fault(
         "operation_id_case_sensitive",

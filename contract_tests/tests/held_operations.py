@@ -19,19 +19,32 @@ from starlette.types import ASGIApp, Scope
 from toloka_emulator import create_app
 
 
-def held(app: ASGIApp, hold: float | None, clock: Callable[[], float] = time.monotonic) -> ASGIApp:
-    """`app` with every operation PENDING for `hold` seconds after its 202 (None: for ever)."""
+def held(
+    app: ASGIApp,
+    hold: float | None,
+    clock: Callable[[], float] = time.monotonic,
+    events: list[tuple[str, str]] | None = None,
+) -> ASGIApp:
+    """`app` with every operation PENDING for `hold` seconds after its 202 (None: for ever); `events`, when given,
+    gets ("accepted", id) at each 202 and ("ended", id) at the first read that shows the operation ended."""
     since: dict[str, float] = {}
+    ended: set[str] = set()
+    events = events if events is not None else []
 
     def response(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
         if status == 202 and isinstance(body, dict) and body.get("id") is not None:
             since.setdefault(str(body["id"]), clock())
+            events.append(("accepted", str(body["id"])))
             if body.get("status") in ("SUCCESS", "FAIL"):
                 _pending(body)
         elif is_operation_read(scope) and status == 200 and isinstance(body, dict):
-            started = since.setdefault(str(body.get("id")), clock())
+            key = str(body.get("id"))
+            started = since.setdefault(key, clock())
             if hold is None or clock() - started < hold:
                 _pending(body)
+            elif key not in ended:
+                ended.add(key)
+                events.append(("ended", key))
         return status, body
 
     return Rewrite(app, response=response)

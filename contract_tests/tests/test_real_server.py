@@ -25,6 +25,7 @@ from toloka_conformance.waiting import NotEnded, Waits
 from toloka_emulator.testing import RunningEmulator, running_emulator
 
 sys.path.insert(0, str(Path(__file__).parent))
+from broken_servers import BY_NAME
 from held_operations import held
 from junit_rows import verdicts
 from toloka_emulator import create_app
@@ -181,13 +182,14 @@ def test_max_items_caps_what_is_created_and_the_report_lists_it(
     before = _tasks_in(team.base_url, OPEN)
     gate = "tasks.list.paged_walk,tasks.single.sync,operations.ends,tasks.sync_limit"
     argv = ["--base-url", team.base_url, "--emulator-config", str(team.config_path), "--only", gate]
-    assert cli.main([*argv, "--max-items", "4", "--report", str(report)]) == 3
+    # operations.ends creates 4, tasks.single.sync 1: the walk's 6 do not fit.
+    assert cli.main([*argv, "--max-items", "5", "--report", str(report)]) == 3
     text = (report / "report.md").read_text(encoding="utf-8")
-    assert "not run: this check creates 6 and needs 6 item(s), --max-items 4 leaves" in text
+    assert "not run: this check creates 6 and needs 6 item(s), --max-items 5 leaves" in text
     assert "not run: this check creates 5001 and needs 5001 item(s)" in text  # tasks.sync_limit's oversized batch
     listed = [line for line in text.split("## Objects this run created")[1].splitlines() if line.startswith("| ")]
     items = sum(int(line.split("|")[4]) for line in listed[1:])  # after the header row
-    assert 0 < items <= 4
+    assert 0 < items <= 5
     assert 0 < _tasks_in(team.base_url, OPEN) - before <= items
     assert "tasks.single.sync" in text.split("## Objects this run created")[1]
     capsys.readouterr()
@@ -327,6 +329,80 @@ def test_the_lone_checks_start_when_the_client_takes_its_turn_and_its_pool_users
     gave_up.wait_entered("client")
     with gave_up.turn("walk"):
         pass
+
+
+def test_the_open_pool_is_lent_to_the_client_inside_the_holders_turn() -> None:
+    """`lend(holder)`: the guest after the holder (the client) takes its turn while the holder still holds the
+    pool open, and the holder goes on once the guest is done; users after both still wait for both. A lend to no
+    guest, or to a guest already done, returns at once."""
+    turns = Turns(["lane", "open_pool", "client", "walk"])
+    events: list[str] = []
+
+    def client() -> None:
+        with turns.turn("client"):
+            events.append("client")
+
+    def walk() -> None:
+        with turns.turn("walk"):
+            events.append("walk")
+
+    with turns.turn("lane"):
+        pass
+    guest, walker = threading.Thread(target=client), threading.Thread(target=walk)
+    guest.start()
+    walker.start()
+    with turns.turn("open_pool"):
+        events.append("opened")
+        turns.lend("open_pool")
+        events.append("closed")
+        walker.join(0.3)
+        assert walker.is_alive()  # the walk waits for the holder too
+    guest.join(5)
+    walker.join(5)
+    assert events == ["opened", "client", "closed", "walk"]
+    assert turns.lender("client") == "open_pool" and turns.lender("walk") is None
+    alone = Turns(["open_pool", "walk"])
+    with alone.turn("open_pool"):
+        alone.lend("open_pool")  # the walk is no guest: nothing to wait for
+    done = Turns(["open_pool", "client"])
+    done.release("client")
+    with done.turn("open_pool"):
+        done.lend("open_pool")
+    assert done.lender("client") is None
+
+
+WINDOW_ROWS = (
+    "operations.idempotent",
+    "operations.id_global",
+    "operations.id_case_insensitive",
+    "operations.fail_counts",
+)
+
+
+def test_lone_checks_that_wait_share_one_window_and_are_blamed_one_at_a_time_when_it_does_not_hold(
+    team: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lone checks that wait for operations run in one window (operations held 1.5 s: about one hold, not
+    four); against a server that answers a reused operation_id with the 409 yet creates the items, the pool gains
+    an item nobody claimed: each check runs again alone and only operations.idempotent fails."""
+    assert {check.requirement.id for check in schedule(list(REGISTRY)).window} == set(WINDOW_ROWS)
+    argv = ["--emulator-config", str(team.config_path), "--only", ",".join(WINDOW_ROWS), "--operation-timeout", "10"]
+    events: list[tuple[str, str]] = []
+    with serving(held(create_app(team.config_path), 2.0, events=events)) as url:
+        assert cli.main(["--base-url", url, *argv, "--report", str(tmp_path / "held")]) == 0
+    assert verdicts(tmp_path / "held") == dict.fromkeys(WINDOW_ROWS, "pass")
+    assert "did not hold" not in capsys.readouterr().out
+    kinds = [kind for kind, _ in events]
+    # Overlapping waits: every operation of the four checks was accepted before the first of them ended.
+    assert kinds.count("accepted") >= len(WINDOW_ROWS) and "ended" in kinds, events
+    assert kinds.index("ended") > max(i for i, kind in enumerate(kinds) if kind == "accepted"), events
+    broken = BY_NAME["operation_id_reuse_refused_but_created"].wrap(create_app(team.config_path))
+    with serving(broken) as url:
+        assert cli.main(["--base-url", url, *argv, "--report", str(tmp_path / "broken")]) == 1
+    assert verdicts(tmp_path / "broken") == {**dict.fromkeys(WINDOW_ROWS, "pass"), "operations.idempotent": "failure"}
+    out = capsys.readouterr().out
+    assert "created in /api/v1/tasks during the window, 3 claimed by its checks' operations" in out
+    assert "each runs again alone" in out
 
 
 SLOW_GATE = "operations.,links.,tasks.single.,timestamps.,isolation.operation,pools.closed_accepts,pools.open_pool"

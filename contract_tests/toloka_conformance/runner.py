@@ -12,6 +12,7 @@ from toloka_conformance import client_run, fuzzing, oracle
 from toloka_conformance.api import Api, Exchange
 from toloka_conformance.checks import REGISTRY, Check, Context, Failed, Skipped
 from toloka_conformance.checks.rate_limit import provoking_items
+from toloka_conformance.checks.support import SUITES, TASKS, Window, created_after, in_window, newest_id
 from toloka_conformance.fuzzing import FuzzSettings
 from toloka_conformance.interrupt import Interrupted, Interruption
 from toloka_conformance.ledger import BudgetSpent, Ledger
@@ -440,22 +441,69 @@ def _run_checks(
     """
     order = schedule(checks)
     turns = closed_pool if closed_pool is not None else Turns(order.turn_order(client=False))
+    context.lend_closed_pool = turns.lend
     lock = threading.Lock()
 
-    def one(check: Check) -> None:
+    def decide(check: Check) -> Outcome:
         if interruption is not None:  # a signal swallowed by a library still stops the run here
             interruption.check()
         if halt.reason is not None:
-            outcome = halt.not_run(check.requirement)
-        else:
-            context.model.source = check.requirement.id  # per thread: the row that sends what follows
-            with ledger.row(check.requirement.id):
-                outcome = run_check(check, context)
+            return halt.not_run(check.requirement)
+        context.model.source = check.requirement.id  # per thread: the row that sends what follows
+        with ledger.row(check.requirement.id):
+            return run_check(check, context)
+
+    def report(check: Check, outcome: Outcome) -> None:
         with lock:
             progress(f"{outcome.verdict.value:5} {check.requirement.id}")
             outcomes.append(outcome)
         if outcome.verdict is Verdict.ERROR and outcome.error in TRANSPORT_ERRORS and halt.stopped():
             progress(f"the server stopped answering: {halt.reason}")
+
+    def one(check: Check) -> None:
+        report(check, decide(check))
+
+    def windowed(window: Window, check: Check) -> Outcome:
+        with in_window(window):
+            return decide(check)
+
+    def shared(group: tuple[Check, ...]) -> None:
+        """The window's checks at once, the target pool read before and after all of them; when the pool did not
+        gain exactly what they claimed (or one of them did not pass), each again alone: the blame stays exact."""
+        if len(group) < 2 or halt.reason is not None:
+            for check in group:
+                one(check)
+            return
+        window = Window()
+        why: str | None = None
+        context.model.source = "the shared window"
+        try:
+            start = {path: newest_id(context, path) for path in (TASKS, SUITES)}
+        except Exception as exc:  # the pool unreadable: each check alone meets it and says so
+            why = f"the pool could not be read before: {exc}"
+        if why is None:
+            decided = [future.result() for future in [workers.submit(windowed, window, c) for c in group]]
+            if any(outcome.verdict is not Verdict.PASS for outcome in decided):
+                why = "not every one of them passed"
+            else:
+                context.model.source = "the shared window"
+                try:
+                    created = {
+                        path: [str(item.get("id")) for item in created_after(context, path, start[path])]
+                        for path in (TASKS, SUITES)
+                    }
+                except Exception as exc:
+                    why = f"the pool could not be read after: {exc}"
+                else:
+                    why = window.holds(created)
+            if why is None:
+                for check, outcome in zip(group, decided, strict=True):
+                    report(check, outcome)
+                return
+        names = ", ".join(check.requirement.id for check in group)
+        progress(f"the shared window of {names} did not hold ({why}): each runs again alone")
+        for check in group:
+            one(check)
 
     def lane(group: tuple[Check, ...]) -> None:
         for check in group:
@@ -477,13 +525,19 @@ def _run_checks(
         for future in [workers.submit(one, check) for check in order.together]:
             future.result()
         # Nothing else may create anything (in any pool: a server may ignore the pool filter) while a lone check
-        # reads the pool: the lane ends first, and the client has created all it creates once it takes its turn
-        # with the closed pool (an open and a close, which the lone checks that use that pool wait for).
-        sides[0].result()
+        # reads the pool: the client has created all it creates once it takes its turn with the closed pool (an
+        # open and a close, which the lone checks that use that pool wait for), and so has the lane once it ends,
+        # or once its last check lends the client the open pool (it only closes the pool after).
         turns.wait_entered("client")
+        last_in_lane = order.closed_lane[-1].requirement.id if order.closed_lane else None
+        if last_in_lane is None or turns.lender("client") != last_in_lane:
+            sides[0].result()
+        shared(order.window)
         for check in order.alone:
-            with turns.turn(check.requirement.id):
-                one(check)
+            if check not in order.window:
+                with turns.turn(check.requirement.id):
+                    one(check)
+        sides[0].result()
         sides[1].result()
     except BaseException:
         # Interrupted (or the part broke): checks not started are dropped, running ones stop at their next wait.

@@ -53,6 +53,9 @@ class Context:
     clock: Clock = time.monotonic
     sleep: Sleep = time.sleep
     waits: Waits = field(init=False)
+    # Called by a check that holds the closed pool open (its requirement id): the pool's next user, if it may use
+    # an open pool, takes its turn now; returns when it is done (the runner's `Turns.lend`; alone: nothing).
+    lend_closed_pool: Callable[[str], None] = field(default=lambda _: None)
 
     def __post_init__(self) -> None:
         self.waits = Waits(self.target.operation_timeout, clock=self.clock, sleep=self.sleep)
@@ -72,27 +75,33 @@ CheckFunction = Callable[[Context], str | None]
 class Check:
     """A requirement and the function that tests it; `creates` bounds the items it may make in the pool: every item
     it has sent at any one time, invalid ones too (`--max-items` counts what a server could create; a refused
-    item is given back once answered). tests/test_check_costs.py holds each check to it."""
+    item is given back once answered). tests/test_check_costs.py holds each check to it.
+    `window`: a lone check that may share one window with the others so marked (see `support.Window`)."""
 
     requirement: Requirement
     function: CheckFunction
     creates: int = 0
     runs_last: bool = False
+    window: bool = False
 
 
 REGISTRY: list[Check] = []
 
 
 def check(
-    requirement_id: str, title: str, docs: str, *, creates: int = 0, runs_last: bool = False
+    requirement_id: str, title: str, docs: str, *, creates: int = 0, runs_last: bool = False, window: bool = False
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check under a requirement; `docs` is the sentence of the docs or contract it tests.
 
     `runs_last` puts a check after schemathesis (the rate-limit check fills the window for everything after it).
+    `window`: a check that reads the target pool and waits for operations, and counts the pool only through
+    `expect_nothing_created`, `count_created` and `claim_created`: it runs with the others so marked, their waits
+    overlapping, the pool counted once for all of them (`support.Window`).
     """
 
     def register(function: CheckFunction) -> CheckFunction:
-        REGISTRY.append(Check(Requirement(requirement_id, "behaviour", title, docs), function, creates, runs_last))
+        requirement = Requirement(requirement_id, "behaviour", title, docs)
+        REGISTRY.append(Check(requirement, function, creates, runs_last, window))
         return function
 
     return register

@@ -91,9 +91,15 @@ def _output(entry: dict[str, Any]) -> dict[str, Any]:
     return output if isinstance(output, dict) else {}
 
 
-def _chain(ctx: Context, path: str, item: dict[str, Any], create: str, item_link: str) -> str:
+def _start(ctx: Context, path: str, item: dict[str, Any], create: str) -> tuple[str, Exchange]:
+    """The chain's async upload sent, its GetOperation link followed at once: (operation id, the 202)."""
     operation_id, accepted = start_async(ctx, path, [item])
     follow(ctx, accepted, create, 202, "GetOperation")
+    return operation_id, accepted
+
+
+def _chain(ctx: Context, item: dict[str, Any], started: tuple[str, Exchange], create: str, item_link: str) -> str:
+    operation_id, accepted = started
     _, ended = poll_until_ended(ctx, operation_id, accepted)
     log = follow(ctx, ended, "get_operation", 200, "GetOperationLog")
     created = json_object(_item_of(ctx, log, item_link), LINKS)
@@ -111,7 +117,12 @@ def _chain(ctx: Context, path: str, item: dict[str, Any], create: str, item_link
 
 @check("links.async_chain", "The spec's links lead from an async upload to the created item", LINKS, creates=2)
 def async_chain(ctx: Context) -> str:
-    """For a task and a suite: async upload -> operation -> log -> created item, each step through a spec link."""
-    tasks = _chain(ctx, TASKS, task(ctx), "create_tasks", "GetTaskOfFirstLogEntry")
-    suites = _chain(ctx, SUITES, suite(ctx), "create_task_suites", "GetTaskSuiteOfFirstLogEntry")
+    """For a task and a suite: async upload -> operation -> log -> created item, each step through a spec link.
+
+    Both uploads are sent before either operation is waited for: their waits overlap (one operation latency)."""
+    one_task, one_suite = task(ctx), suite(ctx)
+    tasks_started = _start(ctx, TASKS, one_task, "create_tasks")
+    suites_started = _start(ctx, SUITES, one_suite, "create_task_suites")
+    tasks = _chain(ctx, one_task, tasks_started, "create_tasks", "GetTaskOfFirstLogEntry")
+    suites = _chain(ctx, one_suite, suites_started, "create_task_suites", "GetTaskSuiteOfFirstLogEntry")
     return f"{tasks}; {suites}"

@@ -16,7 +16,8 @@ from toloka_conformance.checks.support import (
     OPERATIONS,
     SUITES,
     TASKS,
-    created_after,
+    claim_created,
+    count_created,
     expect_error,
     expect_nothing_created,
     expect_status,
@@ -294,7 +295,7 @@ def id_is_operation_id(ctx: Context) -> None:
     wait_until_ended(ctx, chosen, exchange)
 
 
-@check("operations.idempotent", "Reusing an operation_id: 409, never created twice", IDEMPOTENT, creates=2)
+@check("operations.idempotent", "Reusing an operation_id: 409, never created twice", IDEMPOTENT, creates=2, window=True)
 def reused_operation_id(ctx: Context) -> None:
     """The same upload twice with one operation_id: 409 OPERATION_ALREADY_EXISTS, one task in the pool."""
     chosen = str(uuid.uuid4())
@@ -305,10 +306,10 @@ def reused_operation_id(ctx: Context) -> None:
     settle_if_accepted(ctx, second)
     expect_error(second, 409, "OPERATION_ALREADY_EXISTS", IDEMPOTENT)
     wait_until_ended(ctx, chosen, first)
-    created = created_after(ctx, TASKS, before)
-    if len(created) != len(items):
+    created = count_created(ctx, TASKS, before, chosen, len(items))
+    if created != len(items):
         raise Failed(
-            f"{len(created)} tasks created by two uploads sharing operation_id {chosen}",
+            f"{created} tasks created by two uploads sharing operation_id {chosen}",
             expected=f"{len(items)}",
             rule=IDEMPOTENT,
             exchange=second,
@@ -326,6 +327,7 @@ GLOBAL_ID = (
     "An operation_id in use is taken for the other endpoint and the other account too",
     GLOBAL_ID,
     creates=2,
+    window=True,
 )
 def operation_id_global(ctx: Context) -> str:
     """A tasks upload takes id U; a suites upload with U, and (with --other-token-env and --foreign-pool-id) the
@@ -333,6 +335,7 @@ def operation_id_global(ctx: Context) -> str:
     chosen = str(uuid.uuid4())
     _, first = start_async(ctx, TASKS, [task(ctx)], operation_id=chosen)
     wait_until_ended(ctx, chosen, first)
+    claim_created(ctx, TASKS, chosen, 1)  # in a shared window: the first upload's task is this check's
     before = {path: newest_id(ctx, path) for path in (TASKS, SUITES)}  # the first upload's task included
     reusers = [("the suites endpoint", ctx.api, SUITES, [suite(ctx)])]
     if ctx.other is not None and ctx.target.foreign_pool_id is not None:  # the other account's own pool
@@ -350,7 +353,11 @@ def operation_id_global(ctx: Context) -> str:
 
 
 @check(
-    "operations.id_case_insensitive", "An operation_id in another letter case is the same operation", ID_CASE, creates=2
+    "operations.id_case_insensitive",
+    "An operation_id in another letter case is the same operation",
+    ID_CASE,
+    creates=2,
+    window=True,
 )
 def operation_id_case(ctx: Context) -> str:
     """Upload with operation_id=u (lowercase): GET /operations/U (uppercase) finds it; reusing U is a 409."""
@@ -373,10 +380,10 @@ def operation_id_case(ctx: Context) -> str:
     settle_if_accepted(ctx, second)
     expect_error(second, 409, "OPERATION_ALREADY_EXISTS", ID_CASE)
     wait_until_ended(ctx, chosen, first)
-    created = created_after(ctx, TASKS, before)
-    if len(created) != len(items):
+    created = count_created(ctx, TASKS, before, chosen, len(items))
+    if created != len(items):
         raise Failed(
-            f"{len(created)} tasks created by uploads with operation_id {chosen} and {upper}",
+            f"{created} tasks created by uploads with operation_id {chosen} and {upper}",
             expected=f"{len(items)}",
             rule=ID_CASE,
             exchange=second,
@@ -399,6 +406,7 @@ def invalid_operation_id(ctx: Context) -> None:
     "A FAILed upload counts nothing created: success 0, failed = total",
     FAIL_COUNTS,
     creates=4,
+    window=True,
 )
 def fail_counts(ctx: Context) -> str:
     """Async [valid, invalid] tasks, and suites, with skip_invalid_items=false: FAIL, success_count 0,

@@ -93,6 +93,9 @@ def open_pool_opens(ctx: Context) -> str:
                 rule=OPEN_POOL,
                 exchange=log_read,
             )
+        # The generated client's turn (an open, a close) may come now, on the open pool: then it closes the pool,
+        # and the close below answers 204 and checks it reads CLOSED.
+        ctx.lend_closed_pool("pools.open_pool")
     return f"the pool read OPEN after the upload ({len(steps)} POOL_OPEN step(s) in the log), then CLOSED again"
 
 

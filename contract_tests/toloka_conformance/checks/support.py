@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from toloka_conformance.api import Exchange
@@ -112,7 +116,11 @@ def created_after(ctx: Context, path: str, after: str | None, pool_id: str | Non
 def expect_nothing_created(
     ctx: Context, path: str, after: str | None, rule: str, cause: Exchange, pool_id: str | None = None
 ) -> None:
-    """Fail when the pool has items newer than `after`: the request `cause` created something."""
+    """Fail when the pool has items newer than `after`: the request `cause` created something.
+
+    In a shared window (`Window`) the target pool is counted once for all its checks, after them: nothing here."""
+    if _in_window(ctx, pool_id) is not None:
+        return
     created = created_after(ctx, path, after, pool_id)
     if created:
         raise Failed(
@@ -122,6 +130,100 @@ def expect_nothing_created(
             rule=rule,
             exchange=cause,
         )
+
+
+def count_created(ctx: Context, path: str, after: str | None, operation_id: str, expected: int) -> int:
+    """How many items of the target pool are newer than `after` (the check compares it with `expected`).
+
+    In a shared window the pool is counted once for all its checks: the items the operation `operation_id`
+    created (as its log names them) are claimed for the window's count, and `expected` is answered."""
+    window = _in_window(ctx)
+    if window is None:
+        return len(created_after(ctx, path, after))
+    window.claim(ctx, path, operation_id, expected)
+    return expected
+
+
+def claim_created(ctx: Context, path: str, operation_id: str, expected: int) -> None:
+    """The operation `operation_id` of this check created `expected` items in the target pool: alone, nothing to do
+    (the check counts from after it); in a shared window, they are claimed for the window's count."""
+    window = _in_window(ctx)
+    if window is not None:
+        window.claim(ctx, path, operation_id, expected)
+
+
+@dataclass
+class Window:
+    """Lone checks that wait for operations share one window where nothing else creates: the target pool is read
+    before them and once more after all of them, instead of before and after each (their waits overlap: one
+    operation latency instead of one each).
+
+    While in the window, a check does not count the pool itself (`expect_nothing_created` and `count_created` defer
+    to the window); it claims what its own uploads created, by the ids its operations' logs name (`claim`). The
+    window holds when the pool gained exactly the claimed items: then no refused request of any of its checks
+    created anything, and each claimed upload created exactly what it should. Otherwise (or when a claim could not
+    be backed by a log) the runner runs the checks again one at a time, each counting the pool itself, so a
+    failure is blamed on the check that causes it.
+    """
+
+    claimed: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # path -> ids claimed
+    unbacked: list[str] = dataclasses.field(default_factory=list)  # why a claim could not be made exactly
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
+
+    def claim(self, ctx: Context, path: str, operation_id: str, expected: int) -> None:
+        """Claim the items the operation's log names as created in `path` (exactly `expected` of them)."""
+        kind, key = ("TASK_CREATE", "task_id") if path == TASKS else ("TASK_SUITE_CREATE", "task_suite_id")
+        try:
+            log, _ = read_log(ctx, operation_id)
+        except Failed as failure:
+            self._unbacked(f"the log of operation {operation_id} could not be read: {failure.observed}")
+            return
+        ids = {
+            str(entry["output"][key])
+            for entry in log
+            if entry.get("type") == kind and isinstance(entry.get("output"), dict) and entry["output"].get(key)
+        }
+        if len(ids) != expected:
+            self._unbacked(f"the log of operation {operation_id} names {len(ids)} created item(s), not {expected}")
+        with self._lock:
+            self.claimed.setdefault(path, set()).update(ids)
+
+    def _unbacked(self, why: str) -> None:
+        with self._lock:
+            self.unbacked.append(why)
+
+    def holds(self, created: dict[str, list[str]]) -> str | None:
+        """None when the pool gained exactly the claimed items (`created`: path -> ids newer than the window's
+        start); else why the window cannot vouch for its checks."""
+        if self.unbacked:
+            return "; ".join(self.unbacked)
+        for path in sorted(set(created) | set(self.claimed)):
+            gained, claimed = set(created.get(path, [])), self.claimed.get(path, set())
+            if gained != claimed or len(created.get(path, [])) != len(gained):
+                return (
+                    f"{len(created.get(path, []))} item(s) created in {path} during the window, "
+                    f"{len(claimed)} claimed by its checks' operations"
+                )
+        return None
+
+
+_WINDOW: ContextVar[Window | None] = ContextVar("window", default=None)
+
+
+@contextmanager
+def in_window(window: Window) -> Iterator[None]:
+    """The checks called in the block (in this thread) run in the shared `window`."""
+    token = _WINDOW.set(window)
+    try:
+        yield
+    finally:
+        _WINDOW.reset(token)
+
+
+def _in_window(ctx: Context, pool_id: str | None = None) -> Window | None:
+    """The shared window this thread's check runs in, for reads of the target pool (None: alone)."""
+    window = _WINDOW.get()
+    return window if window is not None and (pool_id is None or pool_id == ctx.target.pool_id) else None
 
 
 def list_items(exchange: Exchange) -> list[dict[str, Any]]:
