@@ -22,10 +22,10 @@ from toloka_contract.operations import wait_for_operation
 from toloka_emulator.cli import listen
 from toloka_emulator.testing import running_emulator, wait_until_serving
 
+from bench.limits import RAISED_LIMITS
 from bench.table import Row
 
 REPO = Path(__file__).resolve().parents[1]
-RAISED_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
 BATCH = 5000
 CLIENT_THREADS = 2
 SYNC_GOAL = 50_000.0

@@ -20,11 +20,11 @@ import orjson
 from toloka_emulator.testing import running_emulator
 
 from bench import upload_process
+from bench.limits import RAISED_LIMITS
 from bench.table import Row
 
 REPO = Path(__file__).resolve().parents[1]
 SDK_PYTHON = REPO / "compat" / "toloka-kit" / ".venv" / "bin" / "python"
-RAISED_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
 CPU_GOAL = 1.3
 SPEEDUP_GOAL = 3.0
 MEMORY_GOAL = 1.2

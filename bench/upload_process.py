@@ -29,8 +29,9 @@ from typing import Any
 import orjson
 from toloka_emulator.testing import running_emulator
 
+from bench.limits import RAISED_LIMITS
+
 REPO = Path(__file__).resolve().parents[1]
-RAISED_LIMITS = {"limits": {"items_per_minute": 10**9, "items_per_day": 10**12}}
 COMMAND = Path(sys.executable).with_name("toloka-upload")
 
 

@@ -1,4 +1,5 @@
-"""Generate generated_client/ from openapi.yaml, or fail when the committed copy differs from what it generates.
+"""Generate generated_client/ (and the parsed contract, contract/toloka_contract/openapi.json) from openapi.yaml, or
+fail when a committed copy differs from what it generates.
 
 `make generate` runs this with `--write`; `make check-generated` without. The check is the golden-record
 check of openapi-python-client's own CI: regenerate into a scratch directory that mirrors the repository
@@ -12,7 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from toloka_contract.spec import parsed_json
+
 GENERATED_DIR = "generated_client"
+PARSED_SPEC = Path("contract") / "toloka_contract" / "openapi.json"  # openapi.yaml parsed (toloka_contract.spec)
 IGNORED_NAMES = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".venv"}
 
 
@@ -68,13 +72,22 @@ def differences(committed: Path, fresh: Path) -> list[str]:
     return problems
 
 
+def parsed_spec(repo: Path) -> str:
+    """What `PARSED_SPEC` holds for the repository's openapi.yaml."""
+    return parsed_json((repo / "openapi.yaml").read_text(encoding="utf-8"))
+
+
 def check(repo: Path) -> list[str]:
     """Regenerate into a scratch copy of the layout and return the differences (empty when in sync)."""
     with tempfile.TemporaryDirectory(prefix="check-generated-") as scratch:
         scratch_root = Path(scratch)
         (scratch_root / "generator").symlink_to(repo / "generator")
         generate(repo, scratch_root / GENERATED_DIR)
-        return differences(repo / GENERATED_DIR, scratch_root / GENERATED_DIR)
+        problems = differences(repo / GENERATED_DIR, scratch_root / GENERATED_DIR)
+    parsed = repo / PARSED_SPEC
+    if not parsed.exists() or parsed.read_text(encoding="utf-8") != parsed_spec(repo):
+        problems.append(f"{PARSED_SPEC} is not openapi.yaml parsed")
+    return problems
 
 
 def main() -> int:
@@ -82,12 +95,14 @@ def main() -> int:
     repo = Path(arguments[0]).resolve() if arguments else Path.cwd()
     if "--write" in sys.argv[1:]:
         generate(repo, repo / GENERATED_DIR)
-        print(f"{GENERATED_DIR}/ regenerated from openapi.yaml.")
+        (repo / PARSED_SPEC).write_text(parsed_spec(repo), encoding="utf-8")
+        print(f"{GENERATED_DIR}/ and {PARSED_SPEC} regenerated from openapi.yaml.")
         return 0
     problems = check(repo)
     if problems:
         print(
-            f"{GENERATED_DIR}/ drifted from openapi.yaml; run `make generate` and commit the result:", file=sys.stderr
+            f"{GENERATED_DIR}/ or {PARSED_SPEC} drifted from openapi.yaml; run `make generate` and commit the result:",
+            file=sys.stderr,
         )
         for problem in problems:
             print(problem, file=sys.stderr)

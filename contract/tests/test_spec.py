@@ -3,13 +3,20 @@
 from pathlib import Path
 
 import pytest
-from toloka_contract.spec import load_spec, parse_spec, spec_text
+from toloka_contract.spec import load_spec, parse_spec, parsed_json, spec_text
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_spec_text_is_the_top_level_openapi_yaml() -> None:
     assert spec_text() == (REPO / "openapi.yaml").read_text(encoding="utf-8")
+
+
+def test_the_parsed_copy_is_openapi_yaml_parsed() -> None:
+    """openapi.json (what load_spec reads) is what `make generate` writes for today's openapi.yaml."""
+    packaged = (REPO / "contract" / "toloka_contract" / "openapi.json").read_text(encoding="utf-8")
+    assert packaged == parsed_json(spec_text()), "openapi.json is stale: run `make generate`"
+    assert load_spec() == parse_spec(spec_text())
 
 
 def test_load_spec_parses_it_once() -> None:

@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHECK = "generator/check_generated.py"
 CACHES = shutil.ignore_patterns("__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".venv")
 A_MODEL = Path("generated_client/toloka_client/models/task_create.py")
+PARSED = Path("contract/toloka_contract/openapi.json")
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess[str]:
@@ -31,6 +32,8 @@ def scratch_repo(tmp_path: Path) -> Path:
     shutil.copy2(REPO / "openapi.yaml", tmp_path / "openapi.yaml")
     for directory in ("generator", "generated_client"):
         shutil.copytree(REPO / directory, tmp_path / directory, ignore=CACHES, symlinks=True)
+    (tmp_path / PARSED).parent.mkdir(parents=True)
+    shutil.copy2(REPO / PARSED, tmp_path / PARSED)
     return tmp_path
 
 
@@ -61,3 +64,12 @@ def test_an_extra_and_a_missing_file_are_both_reported(scratch_repo: Path) -> No
     assert result.returncode != 0
     assert "toloka_client/models/hand_written.py" in result.stderr
     assert str(A_MODEL.relative_to("generated_client")) in result.stderr
+
+
+def test_a_spec_edit_without_regenerating_the_parsed_copy_fails(scratch_repo: Path) -> None:
+    """openapi.json must follow openapi.yaml: an edit the generated client does not show (an extension) is drift."""
+    spec = scratch_repo / "openapi.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "x-edited: true\n", encoding="utf-8")
+    result = run_check(scratch_repo)
+    assert result.returncode != 0
+    assert f"{PARSED} is not openapi.yaml parsed" in result.stderr
