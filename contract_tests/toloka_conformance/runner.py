@@ -486,7 +486,6 @@ def _run_checks(
             if any(outcome.verdict is not Verdict.PASS for outcome in decided):
                 why = "not every one of them passed"
             else:
-                context.model.source = "the shared window"
                 try:
                     created = {
                         path: [str(item.get("id")) for item in created_after(context, path, start[path])]

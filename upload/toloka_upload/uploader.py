@@ -39,7 +39,7 @@ from toloka_upload.retrying import send_with_retry
 from toloka_upload.settings import SYNC_MAX_ITEMS, Settings
 from toloka_upload.settling import PoolReader
 from toloka_upload.timing import Clock, Sleep, Timing
-from toloka_upload.wire import Wire, parse_json
+from toloka_upload.wire import NOT_TOLOKA, Wire, api_error, parse_json
 
 PRODUCTION_URL: Final = "https://toloka.dev"
 SANDBOX_URL: Final = "https://sandbox.toloka.dev"
@@ -229,11 +229,9 @@ class AsyncUploader:
             logger.warning("could not read %s %s (%s): input values are checked by the server only", what, item_id, exc)
             return None
         if response.status_code == 401:
-            from toloka_upload.wire import api_error
-
             raise api_error(response)
         if response.status_code == 404 and what == "pool":
-            if _is_toloka_error(response):
+            if api_error(response).code != NOT_TOLOKA:
                 raise UsageError(f"pool {item_id} does not exist (or this token cannot see it): nothing was sent")
             # Something else answers at the base URL (another web server, a proxy): the pool is not known missing.
             raise UsageError(
@@ -280,15 +278,6 @@ async def _discover(uploader: BatchUploader, journal: Checkpoint | None) -> Earl
     if journal is not None:
         met.discard(item_id for _, item_id in journal.created.values())
     return met
-
-
-def _is_toloka_error(response: httpx.Response) -> bool:
-    """Whether an error answer carries Toloka's error body (a JSON object with a `code`), as Toloka's own do."""
-    try:
-        body = parse_json(response)
-    except orjson.JSONDecodeError:
-        return False
-    return isinstance(body, dict) and isinstance(body.get("code"), str)
 
 
 def _refuse_unusable(batch: PreparedBatch, pool_id: str | None, allow_defaults: bool) -> None:

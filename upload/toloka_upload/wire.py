@@ -119,13 +119,17 @@ def parse_operation(response: httpx.Response) -> Operation:
     return Operation.from_dict(parse_json(response))
 
 
+# The code of an error answer whose body is not Toloka's error body (the contract's `Error`).
+NOT_TOLOKA = "UNEXPECTED_RESPONSE"
+
+
 def api_error(response: httpx.Response) -> ApiError:
     """The exception for an error answer; bodies that are not Toloka errors keep a short excerpt of the text."""
     try:
         error = Error.from_dict(parse_json(response))
         code, message, request_id, payload = error.code, error.message, error.request_id, error.payload
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-        code, message, request_id, payload = "UNEXPECTED_RESPONSE", response.text[:200], None, None
+        code, message, request_id, payload = NOT_TOLOKA, response.text[:200], None, None
     error_type = AuthenticationError if response.status_code == 401 else ApiError
     return error_type(
         response.status_code,
